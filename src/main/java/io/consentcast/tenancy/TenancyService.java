@@ -1,0 +1,105 @@
+package io.consentcast.tenancy;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Ids;
+import io.consentcast.shared.Validation;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Creates workspaces and answers who may enter which one. */
+@ApplicationScoped
+public class TenancyService {
+
+    @Inject
+    TenantRepository tenants;
+
+    @Inject
+    MembershipRepository memberships;
+
+    @Inject
+    TenantScope tenantScope;
+
+    @Inject
+    Clock clock;
+
+    public record NewWorkspace(String slug, String name, String locale, String timezone) {
+    }
+
+    /** Validates and creates a workspace; the creator becomes its OWNER. */
+    public Tenant create(NewWorkspace request, AppUser creator) {
+        String slug = request.slug() == null ? null : request.slug().trim();
+        String name = request.name() == null ? null : request.name().trim();
+        Validation v = new Validation();
+        String slugProblem = WorkspaceRules.slugProblem(slug);
+        v.check(slugProblem == null, "slug", slugProblem);
+        v.require(name, "name", "name.required");
+        v.check(name == null || name.length() <= 120, "name", "name.too-long");
+        v.check(request.locale() != null && WorkspaceRules.LOCALES.contains(request.locale()), "locale",
+                "locale.invalid");
+        v.check(WorkspaceRules.validZone(request.timezone()), "timezone",
+                "timezone.invalid");
+        v.throwIfInvalid();
+        if (findBySlug(slug).isPresent()) {
+            throw slugTaken();
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            return tenantScope.call(id, () -> {
+                Tenant t = new Tenant();
+                t.id = id;
+                t.slug = slug;
+                t.name = name;
+                t.locale = request.locale();
+                t.timezone = request.timezone();
+                t.createdAt = clock.instant();
+                tenants.persist(t);
+                Membership m = new Membership();
+                m.id = Ids.uuid7(clock);
+                m.user = memberships.getEntityManager().getReference(AppUser.class, creator.id);
+                m.role = Role.OWNER;
+                m.createdAt = t.createdAt;
+                memberships.persist(m);
+                tenants.flush();
+                return t;
+            });
+        } catch (PersistenceException e) {
+            // The unique slug index decides a race between two sign-ups for the same address.
+            if (findBySlug(slug).isPresent()) {
+                throw slugTaken();
+            }
+            throw e;
+        }
+    }
+
+    public boolean slugAvailable(String slug) {
+        return WorkspaceRules.slugProblem(slug) == null && findBySlug(slug).isEmpty();
+    }
+
+    public Optional<Tenant> findBySlug(String slug) {
+        if (slug == null) {
+            return Optional.empty();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> tenants.findBySlug(slug));
+    }
+
+    public Optional<Tenant> findById(String id) {
+        return QuarkusTransaction.joiningExisting().call(() -> Optional.ofNullable(tenants.findById(id)));
+    }
+
+    /** The user's role in the workspace, looked up inside that workspace; empty for non-members. */
+    public Optional<Role> roleOf(String tenantId, UUID userId) {
+        return tenantScope.call(tenantId, () -> memberships.findByUser(userId).map(m -> m.role));
+    }
+
+    private static ApiException slugTaken() {
+        return ApiException.conflict("slug.taken", Map.of("slug", "slug.taken"));
+    }
+}

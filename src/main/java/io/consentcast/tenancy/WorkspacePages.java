@@ -1,0 +1,218 @@
+package io.consentcast.tenancy;
+
+import java.net.URI;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Texts;
+import io.consentcast.web.Flash;
+import io.consentcast.web.PageContext;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
+
+/** Pages for signing up, choosing a workspace, the dashboard, the team and joining. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class WorkspacePages {
+
+    static final List<String> ZONES = new TreeSet<>(ZoneId.getAvailableZoneIds()).stream()
+            .filter(z -> z.contains("/") && !z.startsWith("Etc/") && !z.startsWith("SystemV/")).toList();
+
+    @Inject
+    TenancyService tenancy;
+
+    @Inject
+    TeamService team;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    PageContext page;
+
+    @Inject
+    RoutingContext routing;
+
+    public record WorkspaceForm(String name, String slug, String locale, String timezone) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance newWorkspace(WorkspaceForm form, Map<String, String> errors, List<String> zones,
+                String baseUrl);
+
+        static native TemplateInstance dashboard();
+
+        static native TemplateInstance team(List<TeamService.MemberView> members,
+                List<TeamService.InvitationView> invitations, TeamService.CreatedInvitation created,
+                Map<String, String> errors, String inviteEmail);
+
+        static native TemplateInstance join(String workspace, TeamService.InvitationView invitation, String token);
+    }
+
+    @Inject
+    io.consentcast.shared.ConsentcastConfig config;
+
+    /** After login: the last workspace, or "Create your workspace" for newcomers. */
+    @GET
+    @Path("app")
+    public Response app() {
+        List<Caller.WorkspaceSummary> mine = caller.workspaces();
+        if (mine.isEmpty()) {
+            return Response.seeOther(URI.create("/app/new")).build();
+        }
+        return Response.seeOther(URI.create("/t/" + mine.get(0).slug())).build();
+    }
+
+    @GET
+    @Path("login")
+    public Response login() {
+        return app();
+    }
+
+    @GET
+    @Path("app/new")
+    public TemplateInstance newWorkspace() {
+        String zone = "Europe/Berlin";
+        return Templates.newWorkspace(new WorkspaceForm("", "", page.lang(), zone), Map.of(), ZONES, publicBase());
+    }
+
+    @POST
+    @Path("app/new")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Object createWorkspace(@FormParam("name") String name, @FormParam("slug") String slug,
+            @FormParam("locale") String locale, @FormParam("timezone") String timezone) {
+        WorkspaceForm form = new WorkspaceForm(name, slug, locale, timezone);
+        try {
+            Tenant t = tenancy.create(new TenancyService.NewWorkspace(slug, name, locale, timezone), caller.user());
+            caller.refreshWorkspaces();
+            Flash.set(routing, "success", "flash_workspace_created");
+            return Response.seeOther(URI.create("/t/" + t.slug)).build();
+        } catch (ApiException e) {
+            return Response.status(e.status())
+                    .entity(Templates.newWorkspace(form, localized(e), ZONES, publicBase())).build();
+        }
+    }
+
+    @GET
+    @Path("t/{tenant}")
+    public TemplateInstance dashboard(@PathParam("tenant") String tenant) {
+        return Templates.dashboard();
+    }
+
+    @GET
+    @Path("t/{tenant}/team")
+    public TemplateInstance teamPage(@PathParam("tenant") String tenant) {
+        return teamView(null, Map.of(), "");
+    }
+
+    @POST
+    @Path("t/{tenant}/team/invitations")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @MinRole(Role.ADMIN)
+    public Response invite(@PathParam("tenant") String tenant, @FormParam("email") String email,
+            @FormParam("role") String role) {
+        try {
+            TeamService.CreatedInvitation created = team.invite(email, role, caller.user(), currentTenant.role());
+            return Response.ok(teamView(created, Map.of(), "")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(teamView(null, localized(e), email)).build();
+        }
+    }
+
+    @POST
+    @Path("t/{tenant}/team/invitations/{id}/revoke")
+    @MinRole(Role.ADMIN)
+    public Response revoke(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
+        team.revokeInvitation(id, caller.user());
+        Flash.set(routing, "success", "flash_invitation_revoked");
+        return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
+    }
+
+    @POST
+    @Path("t/{tenant}/team/members/{id}/role")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @MinRole(Role.ADMIN)
+    public Response changeRole(@PathParam("tenant") String tenant, @PathParam("id") UUID id,
+            @FormParam("role") String role) {
+        try {
+            team.changeRole(id, role, caller.user(), currentTenant.role());
+            Flash.set(routing, "success", "flash_member_updated");
+            return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(teamView(null, localized(e), "")).build();
+        }
+    }
+
+    @POST
+    @Path("t/{tenant}/team/members/{id}/remove")
+    @MinRole(Role.ADMIN)
+    public Response removeMember(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
+        try {
+            team.remove(id, caller.user(), currentTenant.role());
+            caller.refreshWorkspaces();
+            Flash.set(routing, "success", "flash_member_removed");
+            return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(teamView(null, localized(e), "")).build();
+        }
+    }
+
+    @GET
+    @Path("join/{tenant}/{token}")
+    @PublicTenantRoute
+    public TemplateInstance joinPage(@PathParam("tenant") String tenant, @PathParam("token") String token) {
+        TeamService.InvitationView inv = team.inspect(token, caller.user());
+        String name = tenancy.findById(currentTenant.id()).map(t -> t.name).orElse(tenant);
+        return Templates.join(name, inv, token);
+    }
+
+    @POST
+    @Path("join/{tenant}/{token}")
+    @PublicTenantRoute
+    public Response join(@PathParam("tenant") String tenant, @PathParam("token") String token) {
+        team.accept(token, caller.user());
+        caller.refreshWorkspaces();
+        Flash.set(routing, "success", "flash_joined");
+        return Response.seeOther(URI.create("/t/" + tenant)).build();
+    }
+
+    private TemplateInstance teamView(TeamService.CreatedInvitation created, Map<String, String> errors,
+            String email) {
+        boolean admin = currentTenant.role().atLeast(Role.ADMIN);
+        return Templates.team(team.members(), admin ? team.openInvitations() : List.of(), created, errors,
+                email == null ? "" : email);
+    }
+
+    private Map<String, String> localized(ApiException e) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        e.errors().forEach((field, code) -> out.put(field, Texts.resolve(code, page.locale())));
+        if (out.isEmpty()) {
+            out.put("_form", Texts.resolve(e.getMessage(), page.locale()));
+        }
+        return out;
+    }
+
+    private String publicBase() {
+        return config.baseUrl().replaceAll("/+$", "") + "/p/";
+    }
+}

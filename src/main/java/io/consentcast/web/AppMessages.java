@@ -1,0 +1,79 @@
+package io.consentcast.web;
+
+import io.quarkus.qute.i18n.Message;
+import io.quarkus.qute.i18n.MessageBundle;
+
+/**
+ * Texts of the application shell and the workspace pages, used in templates as {@code msg:key}.
+ * English is in {@code messages/msg_en.properties}, German in {@code messages/msg_de.properties}.
+ * Features keep their own bundles next to their pages.
+ */
+@MessageBundle(value = "msg", locale = "en")
+public interface AppMessages {
+
+    @Message String app_tagline();
+    @Message String nav_dashboard();
+    @Message String nav_team();
+    @Message String nav_workspaces();
+    @Message String nav_new_workspace();
+    @Message String nav_login();
+    @Message String nav_logout();
+    @Message String nav_language();
+    @Message String skip_to_content();
+
+    @Message String home_title();
+    @Message String home_lead();
+    @Message String home_point_consent();
+    @Message String home_point_stop();
+    @Message String home_point_proof();
+    @Message String home_start();
+    @Message String home_open_app();
+
+    @Message String new_title();
+    @Message String new_lead();
+    @Message String new_name();
+    @Message String new_slug();
+    @Message String new_slug_hint();
+    @Message String new_locale();
+    @Message String new_timezone();
+    @Message String new_submit();
+    @Message String lang_de();
+    @Message String lang_en();
+
+    @Message String dash_title();
+    @Message String dash_role();
+    @Message String dash_getting_started();
+
+    @Message String team_title();
+    @Message String team_members();
+    @Message String team_email();
+    @Message String team_name();
+    @Message String team_role();
+    @Message String team_since();
+    @Message String team_change();
+    @Message String team_remove();
+    @Message String team_invite();
+    @Message String team_invite_submit();
+    @Message String team_invitations();
+    @Message String team_expires();
+    @Message String team_revoke();
+    @Message String team_link_once();
+    @Message String team_roles_help();
+
+    @Message String join_title();
+    @Message String join_text(String workspace, String role);
+    @Message String join_accept();
+
+    @Message String error_title();
+    @Message String error_403();
+    @Message String error_404();
+    @Message String error_500();
+    @Message String error_back();
+    @Message String form_errors();
+
+    @Message String flash_workspace_created();
+    @Message String flash_member_updated();
+    @Message String flash_member_removed();
+    @Message String flash_invitation_revoked();
+    @Message String flash_joined();
+}

@@ -1,0 +1,95 @@
+package io.consentcast.web;
+
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Problem;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+
+/**
+ * Turns every failure into what the caller can read: RFC 9457 problem details for the API and
+ * webhooks, an error page in the layout (and the page's language) for everything else.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @Inject
+    @Location("error.html")
+    Template errorPage;
+
+    @Inject
+    PageContext page;
+
+    @ServerExceptionMapper
+    public Response apiException(ApiException e, UriInfo uri) {
+        return respond(uri, e.toProblem(isApi(uri) ? Locale.ENGLISH : page.locale()));
+    }
+
+    @ServerExceptionMapper
+    public Response validation(jakarta.validation.ConstraintViolationException e, UriInfo uri) {
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        e.getConstraintViolations().forEach(v -> {
+            String path = v.getPropertyPath().toString();
+            errors.put(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
+        });
+        return respond(uri, new Problem("about:blank", "Bad Request", 400, "Some fields are invalid.", errors));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (e instanceof NotAuthorizedException || status == 401) {
+            return Response.fromResponse(e.getResponse())
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(new Problem("about:blank", "Unauthorized", 401, "Log in or send a valid bearer token.", null))
+                    .build();
+        }
+        String detail = switch (status) {
+            case 404 -> "There is nothing at this address.";
+            case 405 -> "This address does not accept that method.";
+            case 415 -> "Send the body as application/json.";
+            case 400 -> "The request could not be read: " + safeMessage(e);
+            default -> safeMessage(e);
+        };
+        return respond(uri, new Problem("about:blank", Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase(), status, detail, null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("Unexpected failure at " + uri.getPath(), e);
+        return respond(uri, new Problem("about:blank", "Internal Server Error", 500,
+                "Something went wrong on our side. It has been logged; please try again.", null));
+    }
+
+    private Response respond(UriInfo uri, Problem problem) {
+        if (isApi(uri)) {
+            return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        }
+        String html = errorPage.data("status", problem.status()).data("detail", problem.detail()).render();
+        return Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html).build();
+    }
+
+    private static boolean isApi(UriInfo uri) {
+        String path = uri.getPath();
+        return path.startsWith("/api") || path.startsWith("/webhooks") || path.startsWith("/q/");
+    }
+
+    private static String safeMessage(WebApplicationException e) {
+        String m = e.getMessage();
+        return m == null || m.startsWith("HTTP ") ? "The request could not be handled." : m;
+    }
+}

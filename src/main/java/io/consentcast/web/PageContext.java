@@ -1,0 +1,123 @@
+package io.consentcast.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import io.consentcast.tenancy.AppUser;
+import io.consentcast.tenancy.Caller;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.Role;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What every page needs besides its own data, available in templates as {@code inject:page}:
+ * the language, the logged-in user, their workspaces, the current workspace and role, and the
+ * flash message of the previous request.
+ */
+@Named("page")
+@RequestScoped
+public class PageContext {
+
+    public static final String LANG_COOKIE = "cc_lang";
+
+    @Inject
+    RoutingContext routing;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    private Locale forced;
+    private Locale resolved;
+    private Flash.Message flash;
+    private boolean flashRead;
+
+    /** Pages with a fixed language (a list's landing page) set it here. */
+    public void forceLocale(Locale locale) {
+        this.forced = locale;
+    }
+
+    public Locale locale() {
+        if (forced != null) {
+            return forced;
+        }
+        if (resolved == null) {
+            resolved = resolve();
+        }
+        return resolved;
+    }
+
+    public String lang() {
+        return locale().getLanguage();
+    }
+
+    private Locale resolve() {
+        var cookie = routing.request().getCookie(LANG_COOKIE);
+        if (cookie != null && Languages.supported(cookie.getValue())) {
+            return Locale.forLanguageTag(cookie.getValue());
+        }
+        String header = routing.request().getHeader(HttpHeaders.ACCEPT_LANGUAGE);
+        return Languages.fromAcceptLanguage(header);
+    }
+
+    public boolean loggedIn() {
+        return caller.isAuthenticated();
+    }
+
+    public Optional<AppUser> userOptional() {
+        return caller.userIfAuthenticated();
+    }
+
+    public String userName() {
+        return caller.userIfAuthenticated().map(AppUser::displayName).orElse("");
+    }
+
+    public List<Caller.WorkspaceSummary> workspaces() {
+        return caller.isAuthenticated() ? caller.workspaces() : List.of();
+    }
+
+    public boolean inWorkspace() {
+        return currentTenant.isSet() && currentTenant.role() != null;
+    }
+
+    public String tenant() {
+        return currentTenant.slug();
+    }
+
+    public String tenantName() {
+        if (!currentTenant.isSet()) {
+            return "";
+        }
+        return workspaces().stream().filter(w -> w.slug().equals(currentTenant.slug())).map(Caller.WorkspaceSummary::name)
+                .findFirst().orElse(currentTenant.slug());
+    }
+
+    public Role role() {
+        return currentTenant.role();
+    }
+
+    /** Whether the caller's role in the current workspace is at least {@code role}. */
+    public boolean can(String role) {
+        return currentTenant.role() != null && currentTenant.role().atLeast(Role.valueOf(role));
+    }
+
+    public String path() {
+        return routing.request().path();
+    }
+
+    public Flash.Message flash() {
+        if (!flashRead) {
+            flashRead = true;
+            flash = Flash.consume(routing);
+        }
+        return flash;
+    }
+}

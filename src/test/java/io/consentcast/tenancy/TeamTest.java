@@ -1,0 +1,145 @@
+package io.consentcast.tenancy;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.TestClock;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class TeamTest {
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private static String invite(Api admin, String slug, String email, String role) {
+        String link = admin.req().body(Map.of("email", email, "role", role))
+                .post("/api/tenants/" + slug + "/invitations").then().statusCode(201)
+                .body("email", equalTo(email)).body("role", equalTo(role))
+                .body("link", startsWith("http://localhost:8080/join/" + slug + "/"))
+                .extract().path("link");
+        return link.substring(link.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void anInvitationIsSingleUseAndMakesAMember() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("team");
+        Api ed = Api.newUser("ed");
+        String token = invite(owner, slug, ed.email(), "EDITOR");
+
+        ed.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
+                .then().statusCode(200).body("role", equalTo("EDITOR"));
+        ed.req().get("/api/tenants").then().body("find { it.slug == '" + slug + "' }.role", equalTo("EDITOR"));
+        owner.req().get("/api/tenants/" + slug + "/members").then().statusCode(200)
+                .body("email", hasItem(ed.email()));
+
+        ed.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
+                .then().statusCode(410).body("detail", equalTo("This invitation has already been used."));
+    }
+
+    @Test
+    void anInvitationExpiresAfterSevenDays() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("expiry");
+        Api late = Api.newUser("late");
+        String token = invite(owner, slug, late.email(), "VIEWER");
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        late.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
+                .then().statusCode(410).body("detail", equalTo("This invitation has expired. Ask for a new one."));
+        late.req().get("/api/tenants").then().body("slug", not(hasItem(slug)));
+    }
+
+    @Test
+    void anInvitationOnlyWorksForTheInvitedAddress() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("wrong");
+        Api invited = Api.newUser("invited");
+        Api intruder = Api.newUser("intruder");
+        String token = invite(owner, slug, invited.email(), "ADMIN");
+        intruder.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
+                .then().statusCode(403);
+        intruder.req().get("/api/tenants").then().body("slug", not(hasItem(slug)));
+        intruder.req().body(Map.of("token", "forged-token")).post("/api/tenants/" + slug + "/invitations/accept")
+                .then().statusCode(404);
+        // The intended invitee can still use it.
+        invited.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void theLastOwnerCannotBeDemotedOrRemoved() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("last");
+        String ownerId = owner.req().get("/api/tenants/" + slug + "/members").then().extract().path("[0].id");
+        owner.req().body(Map.of("role", "ADMIN")).put("/api/tenants/" + slug + "/members/" + ownerId)
+                .then().statusCode(409).body("errors.role", equalTo(
+                        "The workspace needs at least one owner. Make someone else an owner first."));
+        owner.req().delete("/api/tenants/" + slug + "/members/" + ownerId).then().statusCode(409);
+
+        Api second = Api.newUser("second");
+        owner.addMember(slug, second, "OWNER");
+        owner.req().body(Map.of("role", "ADMIN")).put("/api/tenants/" + slug + "/members/" + ownerId)
+                .then().statusCode(200).body("role", equalTo("ADMIN"));
+        owner.req().get("/api/tenants").then().body("find { it.slug == '" + slug + "' }.role", equalTo("ADMIN"));
+    }
+
+    @Test
+    void rolesAreEnforced() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("roles");
+        Api viewer = Api.newUser("viewer");
+        Api admin = Api.newUser("admin");
+        owner.addMember(slug, viewer, "VIEWER");
+        owner.addMember(slug, admin, "ADMIN");
+        String ownerId = owner.req().get("/api/tenants/" + slug + "/members")
+                .then().extract().path("find { it.role == 'OWNER' }.id");
+        String viewerId = owner.req().get("/api/tenants/" + slug + "/members")
+                .then().extract().path("find { it.role == 'VIEWER' }.id");
+
+        // A viewer reads the team but may not change it.
+        viewer.req().get("/api/tenants/" + slug + "/members").then().statusCode(200);
+        viewer.req().body(Map.of("email", "x@example.org", "role", "VIEWER"))
+                .post("/api/tenants/" + slug + "/invitations").then().statusCode(403)
+                .contentType("application/problem+json");
+        viewer.req().body(Map.of("role", "OWNER")).put("/api/tenants/" + slug + "/members/" + viewerId)
+                .then().statusCode(403);
+        // An admin manages editors and viewers but not owners.
+        admin.req().body(Map.of("role", "EDITOR")).put("/api/tenants/" + slug + "/members/" + viewerId)
+                .then().statusCode(200).body("role", equalTo("EDITOR"));
+        admin.req().body(Map.of("role", "VIEWER")).put("/api/tenants/" + slug + "/members/" + ownerId)
+                .then().statusCode(403);
+        admin.req().body(Map.of("email", "boss@example.org", "role", "OWNER"))
+                .post("/api/tenants/" + slug + "/invitations").then().statusCode(403);
+        admin.req().delete("/api/tenants/" + slug + "/members/" + viewerId).then().statusCode(204);
+        viewer.req().get("/api/tenants/" + slug + "/members").then().statusCode(404);
+    }
+
+    @Test
+    void badInvitationsAreRefusedWithReasons() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("badinv");
+        owner.req().body(Map.of("email", "not-an-address", "role", "KING"))
+                .post("/api/tenants/" + slug + "/invitations").then().statusCode(400)
+                .body("errors.email", equalTo("Enter a valid e-mail address."))
+                .body("errors.role", equalTo("Choose one of OWNER, ADMIN, EDITOR, VIEWER."));
+        owner.req().body(Map.of("email", owner.email(), "role", "EDITOR"))
+                .post("/api/tenants/" + slug + "/invitations").then().statusCode(409);
+    }
+}
