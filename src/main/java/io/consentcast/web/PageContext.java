@@ -13,6 +13,7 @@ import io.consentcast.tenancy.AppUser;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.Role;
+import io.quarkus.runtime.BlockingOperationControl;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -77,11 +78,21 @@ public class PageContext {
     }
 
     public String userName() {
+        if (!BlockingOperationControl.isBlockingAllowed()) {
+            return "";
+        }
         return caller.userIfAuthenticated().map(AppUser::displayName).orElse("");
     }
 
+    /**
+     * The workspace switcher. Empty for pages rendered on an I/O thread (error pages for requests that
+     * failed before reaching a worker thread), which must not touch the database.
+     */
     public List<Caller.WorkspaceSummary> workspaces() {
-        return caller.isAuthenticated() ? caller.workspaces() : List.of();
+        if (!caller.isAuthenticated() || !BlockingOperationControl.isBlockingAllowed()) {
+            return List.of();
+        }
+        return caller.workspaces();
     }
 
     public boolean inWorkspace() {

@@ -1,0 +1,55 @@
+package io.consentcast;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.core.domain.JavaClass;
+
+/** Module boundaries of the modular monolith. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.consentcast");
+
+    @Test
+    void theSharedKernelDependsOnNoFeature() {
+        noClasses().that().resideInAPackage("io.consentcast.shared..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.consentcast.shared..", "java..", "jakarta..",
+                        "io.quarkus..", "io.smallrye..", "com.fasterxml..", "org.jboss..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void repositoriesAreUsedOnlyInsideTheirFeature() {
+        classes().that().haveSimpleNameEndingWith("Repository")
+                .should(new ArchCondition<JavaClass>("be accessed only from their own package") {
+                    @Override
+                    public void check(JavaClass repository, ConditionEvents events) {
+                        repository.getAccessesToSelf().forEach(access -> {
+                            JavaClass from = access.getOriginOwner();
+                            if (!from.getPackageName().equals(repository.getPackageName())) {
+                                events.add(SimpleConditionEvent.violated(access, from.getName() + " uses "
+                                        + repository.getSimpleName() + " from another feature; call its service"));
+                            }
+                        });
+                    }
+                })
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheWebShellAndFeaturesRenderPagesNotTheSharedKernel() {
+        noClasses().that().resideInAPackage("io.consentcast.shared..")
+                .should().dependOnClassesThat().resideInAPackage("io.quarkus.qute..")
+                .check(CLASSES);
+    }
+}
