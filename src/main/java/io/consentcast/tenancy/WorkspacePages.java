@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.consentcast.shared.ApiException;
-import io.consentcast.shared.Texts;
 import io.consentcast.web.Flash;
 import io.consentcast.web.PageContext;
 import io.quarkus.qute.CheckedTemplate;
@@ -105,11 +104,11 @@ public class WorkspacePages {
         try {
             Tenant t = tenancy.create(new TenancyService.NewWorkspace(slug, name, locale, timezone), caller.user());
             caller.refreshWorkspaces();
-            Flash.set(routing, "success", "flash_workspace_created");
+            Flash.set(routing, "success", "flash.workspace-created");
             return Response.seeOther(URI.create("/t/" + t.slug)).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(Templates.newWorkspace(form, localized(e), ZONES, publicBase())).build();
+                    .entity(Templates.newWorkspace(form, page.formErrors(e), ZONES, publicBase())).build();
         }
     }
 
@@ -135,7 +134,7 @@ public class WorkspacePages {
             TeamService.CreatedInvitation created = team.invite(email, role, caller.user(), currentTenant.role());
             return Response.ok(teamView(created, Map.of(), "")).build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(teamView(null, localized(e), email)).build();
+            return Response.status(e.status()).entity(teamView(null, page.formErrors(e), email)).build();
         }
     }
 
@@ -144,7 +143,7 @@ public class WorkspacePages {
     @MinRole(Role.ADMIN)
     public Response revoke(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
         team.revokeInvitation(id, caller.user());
-        Flash.set(routing, "success", "flash_invitation_revoked");
+        Flash.set(routing, "success", "flash.invitation-revoked");
         return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
     }
 
@@ -156,10 +155,10 @@ public class WorkspacePages {
             @FormParam("role") String role) {
         try {
             team.changeRole(id, role, caller.user(), currentTenant.role());
-            Flash.set(routing, "success", "flash_member_updated");
+            Flash.set(routing, "success", "flash.member-updated");
             return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(teamView(null, localized(e), "")).build();
+            return Response.status(e.status()).entity(teamView(null, page.formErrors(e), "")).build();
         }
     }
 
@@ -170,10 +169,10 @@ public class WorkspacePages {
         try {
             team.remove(id, caller.user(), currentTenant.role());
             caller.refreshWorkspaces();
-            Flash.set(routing, "success", "flash_member_removed");
+            Flash.set(routing, "success", "flash.member-removed");
             return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(teamView(null, localized(e), "")).build();
+            return Response.status(e.status()).entity(teamView(null, page.formErrors(e), "")).build();
         }
     }
 
@@ -192,7 +191,7 @@ public class WorkspacePages {
     public Response join(@PathParam("tenant") String tenant, @PathParam("token") String token) {
         team.accept(token, caller.user());
         caller.refreshWorkspaces();
-        Flash.set(routing, "success", "flash_joined");
+        Flash.set(routing, "success", "flash.joined");
         return Response.seeOther(URI.create("/t/" + tenant)).build();
     }
 
@@ -201,15 +200,6 @@ public class WorkspacePages {
         boolean admin = currentTenant.role().atLeast(Role.ADMIN);
         return Templates.team(team.members(), admin ? team.openInvitations() : List.of(), created, errors,
                 email == null ? "" : email);
-    }
-
-    private Map<String, String> localized(ApiException e) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        e.errors().forEach((field, code) -> out.put(field, Texts.resolve(code, page.locale())));
-        if (out.isEmpty()) {
-            out.put("_form", Texts.resolve(e.getMessage(), page.locale()));
-        }
-        return out;
     }
 
     private String publicBase() {

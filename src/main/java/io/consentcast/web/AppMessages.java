@@ -71,9 +71,4 @@ public interface AppMessages {
     @Message String error_back();
     @Message String form_errors();
 
-    @Message String flash_workspace_created();
-    @Message String flash_member_updated();
-    @Message String flash_member_removed();
-    @Message String flash_invitation_revoked();
-    @Message String flash_joined();
 }

@@ -16,13 +16,14 @@ public final class Flash {
 
     static final String COOKIE = "cc_flash";
 
+    /** {@code key} is a text code ({@code lists.flash-created}) resolved by {@code Texts} in the page language. */
     public record Message(String kind, String key) {
     }
 
     private Flash() {
     }
 
-    /** Queues a message; {@code key} names a message in the page bundle. */
+    /** Queues a message; {@code key} is a text code such as {@code flash.workspace-created}. */
     public static void set(RoutingContext routing, String kind, String key) {
         Cookie c = Cookie.cookie(COOKIE, URLEncoder.encode(kind + ":" + key, StandardCharsets.UTF_8));
         c.setPath("/");
@@ -43,7 +44,7 @@ public final class Flash {
         routing.response().addCookie(expired);
         String value = URLDecoder.decode(c.getValue(), StandardCharsets.UTF_8);
         int colon = value.indexOf(':');
-        if (colon < 0 || !value.substring(colon + 1).matches("[a-z0-9_]{1,60}")) {
+        if (colon < 0 || !value.substring(colon + 1).matches("[a-z0-9_.-]{1,80}")) {
             return null;
         }
         return new Message(value.substring(0, colon), value.substring(colon + 1));

@@ -38,7 +38,7 @@ public class PageContext {
 
     private Locale forced;
     private Locale resolved;
-    private Flash.Message flash;
+    private FlashView flash;
     private boolean flashRead;
 
     /** Pages with a fixed language (a list's landing page) set it here. */
@@ -124,11 +124,29 @@ public class PageContext {
         return routing.request().path();
     }
 
-    public Flash.Message flash() {
+    /** The flash message of the previous request in the page language, or null. */
+    public FlashView flash() {
         if (!flashRead) {
             flashRead = true;
-            flash = Flash.consume(routing);
+            Flash.Message m = Flash.consume(routing);
+            flash = m == null ? null : new FlashView(m.kind(), io.consentcast.shared.Texts.resolve(m.key(), locale()));
         }
         return flash;
+    }
+
+    public record FlashView(String kind, String text) {
+    }
+
+    /**
+     * The field errors of a failed form submission in the page language; an error without fields is
+     * shown at the top of the form under the key {@code _form}.
+     */
+    public java.util.Map<String, String> formErrors(io.consentcast.shared.ApiException e) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        e.errors().forEach((field, code) -> out.put(field, io.consentcast.shared.Texts.resolve(code, locale())));
+        if (out.isEmpty()) {
+            out.put("_form", io.consentcast.shared.Texts.resolve(e.getMessage(), locale()));
+        }
+        return out;
     }
 }
