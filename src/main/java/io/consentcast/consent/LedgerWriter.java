@@ -1,0 +1,185 @@
+package io.consentcast.consent;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Ids;
+
+/**
+ * The only code that inserts ledger events. Each append locks the subscriber's row (so appends
+ * for one subscriber form a single chain and appends for different subscribers never wait for
+ * each other), links the event to the chain head stored on that row, and updates the consent
+ * state through {@link ConsentProjection} in the same transaction.
+ */
+@ApplicationScoped
+class LedgerWriter {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** Loads the subscriber and locks its row for the rest of the transaction; 404 when unknown. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Subscriber lock(UUID subscriberId) {
+        em.flush();
+        Subscriber s = subscriberId == null ? null : em.find(Subscriber.class, subscriberId);
+        if (s == null) {
+            throw ApiException.notFound("consent.subscriber-not-found");
+        }
+        em.refresh(s, LockModeType.PESSIMISTIC_WRITE);
+        return s;
+    }
+
+    /** Appends to the chain of a subscriber locked with {@link #lock}; the request is already validated. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    ConsentEvent append(Subscriber s, NewEvent req, ConsentText text) {
+        ConsentEvent e = new ConsentEvent();
+        e.id = Ids.uuid7(clock);
+        e.tenantId = s.tenantId;
+        e.subscriberId = s.id;
+        e.seq = s.lastSeq + 1;
+        e.listId = req.listId();
+        e.type = req.type();
+        e.occurredAt = LedgerHash.truncate(clock.instant());
+        e.source = req.source();
+        e.sourceDetail = req.sourceDetail();
+        if (text != null) {
+            e.consentTextId = text.id;
+            e.consentTextSha256 = text.sha256;
+        }
+        e.waMessageId = req.waMessageId();
+        e.waTimestamp = LedgerHash.truncate(req.waTimestamp());
+        e.actorUserId = req.actorUserId();
+        e.reason = req.reason();
+        e.prevHash = s.lastHash;
+
+        ConsentEvidence evidence = null;
+        String ip = req.ip() == null ? null : (req.truncateIp() ? truncateIp(req.ip()) : normaliseIp(req.ip()));
+        if (ip != null || req.userAgent() != null) {
+            evidence = new ConsentEvidence();
+            evidence.eventId = e.id;
+            evidence.subscriberId = s.id;
+            evidence.salt = salt();
+            evidence.ip = ip;
+            evidence.userAgent = req.userAgent();
+            e.evidenceDigest = LedgerHash.evidenceDigest(evidence.salt, evidence.ip, evidence.userAgent);
+        }
+        e.hash = LedgerHash.hash(LedgerHash.Content.of(e));
+        em.persist(e);
+        if (evidence != null) {
+            em.persist(evidence);
+        }
+        s.lastSeq = e.seq;
+        s.lastHash = e.hash;
+        project(s.id, e);
+        return e;
+    }
+
+    private void project(UUID subscriberId, ConsentEvent e) {
+        List<ConsentState> current = em
+                .createQuery("from ConsentState where subscriberId = :s", ConsentState.class)
+                .setParameter("s", subscriberId).getResultList();
+        Map<UUID, ConsentProjection.Row> rows = new HashMap<>();
+        Map<UUID, ConsentState> entities = new HashMap<>();
+        for (ConsentState st : current) {
+            rows.put(st.listId, new ConsentProjection.Row(st.consentState, st.suppressed, st.since, st.lastEventId));
+            entities.put(st.listId, st);
+        }
+        ConsentProjection.apply(rows, e);
+        for (Map.Entry<UUID, ConsentState> old : entities.entrySet()) {
+            if (!rows.containsKey(old.getKey())) {
+                em.remove(old.getValue());
+            }
+        }
+        for (Map.Entry<UUID, ConsentProjection.Row> row : rows.entrySet()) {
+            ConsentState st = entities.get(row.getKey());
+            if (st == null) {
+                st = new ConsentState();
+                st.id = Ids.uuid7(clock);
+                st.subscriberId = subscriberId;
+                st.listId = row.getKey();
+                copy(row.getValue(), st);
+                em.persist(st);
+            } else {
+                copy(row.getValue(), st);
+            }
+        }
+    }
+
+    static void copy(ConsentProjection.Row row, ConsentState st) {
+        st.state = row.state();
+        st.consentState = row.consent();
+        st.suppressed = row.suppressed();
+        st.since = row.since();
+        st.lastEventId = row.lastEventId();
+    }
+
+    private static String salt() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Whether {@code ip} is an IPv4 or IPv6 literal (no host names: nothing is ever looked up). */
+    static boolean validIp(String ip) {
+        return parseIp(ip) != null;
+    }
+
+    private static InetAddress parseIp(String ip) {
+        if (ip == null || !(IPV4.matcher(ip).matches() || (ip.contains(":") && IPV6.matcher(ip).matches()))) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    static String normaliseIp(String ip) {
+        InetAddress address = parseIp(ip);
+        if (address == null) {
+            throw ApiException.invalid(Map.of("ip", "consent.ip-invalid"));
+        }
+        return address.getHostAddress();
+    }
+
+    /** Keeps the network part only: IPv4 /24 (last octet 0), IPv6 /48. */
+    static String truncateIp(String ip) {
+        InetAddress address = parseIp(ip);
+        if (address == null) {
+            throw ApiException.invalid(Map.of("ip", "consent.ip-invalid"));
+        }
+        byte[] bytes = address.getAddress();
+        int keep = bytes.length == 4 ? 3 : 6;
+        for (int i = keep; i < bytes.length; i++) {
+            bytes[i] = 0;
+        }
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

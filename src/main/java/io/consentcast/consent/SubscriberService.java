@@ -1,0 +1,183 @@
+package io.consentcast.consent;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.consent.Views.ConsentTextView;
+import io.consentcast.consent.Views.EventView;
+import io.consentcast.consent.Views.StateView;
+import io.consentcast.consent.Views.SubscriberExport;
+import io.consentcast.consent.Views.SubscriberView;
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Ids;
+import io.consentcast.tenancy.CurrentTenant;
+
+/**
+ * Subscribers of the current workspace: one per WhatsApp number, found again by the number's
+ * keyed hash even after erasure, so an erased person is never silently re-created.
+ */
+@ApplicationScoped
+public class SubscriberService {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    SubscriberKeys keys;
+
+    @Inject
+    LedgerConfig config;
+
+    @Inject
+    LedgerWriter writer;
+
+    @Inject
+    ActivityLog activity;
+
+    @Inject
+    Clock clock;
+
+    /**
+     * The subscriber with this number, created if new. The number may be written as people
+     * write it ("0151 2345678", "+49 151 2345678"); numbers without a country code are read in
+     * the configured default region. An erased subscriber is returned as it is (erased, no
+     * number): the ledger then refuses new consent for it. 400 when the number is invalid.
+     */
+    @Transactional
+    public SubscriberView subscriberFor(String phone) {
+        return subscriberFor(phone, null);
+    }
+
+    /** As {@link #subscriberFor(String)}, also remembering the WhatsApp id when it was unknown. */
+    @Transactional
+    public SubscriberView subscriberFor(String phone, String waId) {
+        String e164 = normalise(phone);
+        String hmac = keys.phoneHmac(currentTenant.id(), e164);
+        Subscriber s = byHmac(hmac).orElse(null);
+        if (s == null) {
+            em.createNativeQuery("INSERT INTO subscribers (id, tenant_id, public_id, phone, phone_hmac, wa_id,"
+                    + " created_at, last_seq, last_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)"
+                    + " ON CONFLICT DO NOTHING")
+                    .setParameter(1, Ids.uuid7(clock))
+                    .setParameter(2, currentTenant.id())
+                    .setParameter(3, Ids.token(12))
+                    .setParameter(4, e164)
+                    .setParameter(5, hmac)
+                    .setParameter(6, blankToNull(waId))
+                    .setParameter(7, LedgerHash.truncate(clock.instant()))
+                    .setParameter(8, LedgerHash.GENESIS)
+                    .executeUpdate();
+            s = byHmac(hmac).orElseThrow(() -> new IllegalStateException("Subscriber insert lost"));
+        } else if (!s.erased() && s.waId == null && blankToNull(waId) != null) {
+            s.waId = waId.strip();
+        }
+        return SubscriberView.of(s);
+    }
+
+    /** The subscriber with this number, if known (also when erased). 400 when the number is invalid. */
+    @Transactional
+    public Optional<SubscriberView> findByPhone(String phone) {
+        String e164 = normalise(phone);
+        return byHmac(keys.phoneHmac(currentTenant.id(), e164)).map(SubscriberView::of);
+    }
+
+    @Transactional
+    public SubscriberView get(String publicId) {
+        return SubscriberView.of(entity(publicId));
+    }
+
+    @Transactional
+    public Optional<SubscriberView> byId(UUID id) {
+        return Optional.ofNullable(em.find(Subscriber.class, id)).map(SubscriberView::of);
+    }
+
+    /**
+     * Erases a subscriber (GDPR Art. 17): removes the number, the WhatsApp id and the IP addresses
+     * and user agents of their events, keeps the keyed hash of the number, and appends ERASED.
+     * The ledger itself is not changed, so every chain still verifies. Erasing again changes nothing.
+     */
+    @Transactional
+    public SubscriberView erase(String publicId, UUID actorUserId) {
+        Subscriber s = writer.lock(entity(publicId).id);
+        if (s.erased()) {
+            return SubscriberView.of(s);
+        }
+        s.phone = null;
+        s.waId = null;
+        s.erasedAt = LedgerHash.truncate(clock.instant());
+        em.createQuery("delete from ConsentEvidence where subscriberId = :s").setParameter("s", s.id).executeUpdate();
+        writer.append(s, NewEvent.of(s.id, ConsentEventType.ERASED, EventSource.ADMIN).withActor(actorUserId)
+                .withReason("Erasure of personal data (GDPR Art. 17)"), null);
+        activity.record(actorUserId, "subscriber.erased", "subscriber " + s.publicId);
+        return SubscriberView.of(s);
+    }
+
+    /** The subscriber's events, oldest first, with the evidence still held. */
+    @Transactional
+    public List<EventView> events(String publicId) {
+        return events(entity(publicId).id);
+    }
+
+    @Transactional
+    public List<EventView> events(UUID subscriberId) {
+        List<ConsentEvent> events = em.createQuery("from ConsentEvent where subscriberId = :s order by seq",
+                ConsentEvent.class).setParameter("s", subscriberId).getResultList();
+        Map<UUID, ConsentEvidence> evidence = new java.util.HashMap<>();
+        em.createQuery("from ConsentEvidence where subscriberId = :s", ConsentEvidence.class)
+                .setParameter("s", subscriberId).getResultList().forEach(v -> evidence.put(v.eventId, v));
+        return events.stream().map(e -> EventView.of(e, evidence.get(e.id))).toList();
+    }
+
+    /** Everything held about one subscriber (GDPR Art. 15/20), for the subscriber or an authority. */
+    @Transactional
+    public SubscriberExport export(String publicId, UUID actorUserId) {
+        Subscriber s = entity(publicId);
+        List<EventView> events = events(s.id);
+        List<StateView> states = em.createQuery("from ConsentState where subscriberId = :s", ConsentState.class)
+                .setParameter("s", s.id).getResultList().stream().map(StateView::of)
+                .sorted(Comparator.comparing(v -> v.listId() == null ? "" : v.listId().toString())).toList();
+        List<UUID> textIds = events.stream().map(EventView::consentTextId).filter(java.util.Objects::nonNull)
+                .distinct().toList();
+        List<ConsentTextView> texts = textIds.isEmpty() ? List.of()
+                : em.createQuery("from ConsentText where id in :ids order by createdAt", ConsentText.class)
+                        .setParameter("ids", textIds).getResultList().stream().map(ConsentTextView::of).toList();
+        activity.record(actorUserId, "subscriber.exported", "subscriber " + s.publicId);
+        return new SubscriberExport(SubscriberView.of(s), states, events, texts, clock.instant());
+    }
+
+    Subscriber entity(String publicId) {
+        if (publicId == null) {
+            throw ApiException.notFound("consent.subscriber-not-found");
+        }
+        return em.createQuery("from Subscriber where publicId = :p", Subscriber.class).setParameter("p", publicId)
+                .getResultStream().findFirst()
+                .orElseThrow(() -> ApiException.notFound("consent.subscriber-not-found"));
+    }
+
+    private Optional<Subscriber> byHmac(String hmac) {
+        return em.createQuery("from Subscriber where phoneHmac = :h", Subscriber.class).setParameter("h", hmac)
+                .getResultStream().findFirst();
+    }
+
+    private String normalise(String phone) {
+        return PhoneNumbers.e164(phone, config.defaultRegion())
+                .orElseThrow(() -> ApiException.invalid(Map.of("phone", "consent.phone-invalid")));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}
