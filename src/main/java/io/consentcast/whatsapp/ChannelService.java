@@ -1,8 +1,6 @@
 package io.consentcast.whatsapp;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -83,23 +81,14 @@ public class ChannelService {
     }
 
     private void record(String providerMessageId, String recipient) {
+        // A status webhook may have overtaken this answer: then the row exists already.
         QuarkusTransaction.joiningExisting().run(() -> {
-            List<WhatsAppMessage> existing = em
-                    .createQuery("from WhatsAppMessage where providerMessageId = :id", WhatsAppMessage.class)
-                    .setParameter("id", providerMessageId).getResultList();
-            if (!existing.isEmpty()) {
-                return; // a status webhook overtook the answer
-            }
-            Instant now = clock.instant();
-            WhatsAppMessage m = new WhatsAppMessage();
-            m.id = Ids.uuid7(clock);
-            m.providerMessageId = providerMessageId;
-            m.recipient = recipient;
-            m.status = "accepted";
-            m.statusAt = now;
-            m.createdAt = now;
-            m.updatedAt = now;
-            em.persist(m);
+            java.time.OffsetDateTime now = java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+            em.createNativeQuery("insert into whatsapp_messages (id, tenant_id, provider_message_id, recipient, status,"
+                    + " status_at, created_at, updated_at) values (?, ?, ?, ?, 'accepted', ?, ?, ?) on conflict do nothing")
+                    .setParameter(1, Ids.uuid7(clock)).setParameter(2, currentTenant.id())
+                    .setParameter(3, providerMessageId).setParameter(4, recipient).setParameter(5, now)
+                    .setParameter(6, now).setParameter(7, now).executeUpdate();
         });
     }
 

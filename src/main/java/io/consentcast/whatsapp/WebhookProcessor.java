@@ -142,12 +142,6 @@ public class WebhookProcessor {
         if (id == null || from == null) {
             return;
         }
-        boolean seen = em.createQuery("select count(r) from InboundMessageRecord r where r.providerMessageId = :id",
-                Long.class).setParameter("id", id).getSingleResult() > 0;
-        if (seen) {
-            LOG.debugf("Duplicate WhatsApp message %s ignored", id);
-            return;
-        }
         String type = m.path("type").asText("unknown");
         String text = null;
         String payload = null;
@@ -171,19 +165,24 @@ public class WebhookProcessor {
             }
         }
         Instant at = epoch(m.path("timestamp"));
-        InboundMessageRecord r = new InboundMessageRecord();
-        r.id = Ids.uuid7(clock);
-        r.providerMessageId = id;
-        r.fromWaId = from;
-        r.profileName = names.get(from);
-        r.type = type;
-        r.text = text != null ? text : buttonText != null ? buttonText : replyTitle;
-        r.sentAt = at;
-        r.receivedAt = clock.instant();
-        em.persist(r);
-        em.flush();
+        String profileName = names.get(from);
+        String shown = text != null ? text : buttonText != null ? buttonText : replyTitle;
+        // INSERT .. ON CONFLICT DO NOTHING: of two workers handling the same message concurrently,
+        // exactly one inserts; the other waits for it and then does nothing.
+        int inserted = em.createNativeQuery("insert into whatsapp_inbound_messages (id, tenant_id, provider_message_id,"
+                + " from_wa_id, profile_name, message_type, text, sent_at, received_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
+                .setParameter(1, Ids.uuid7(clock)).setParameter(2, tenantId).setParameter(3, id).setParameter(4, from)
+                .setParameter(5, profileName).setParameter(6, type).setParameter(7, shown)
+                .setParameter(8, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
+                .setParameter(9, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
+                .executeUpdate();
+        if (inserted == 0) {
+            LOG.debugf("Duplicate WhatsApp message %s ignored", id);
+            return;
+        }
         String context = m.path("context").path("id").asText(null);
-        inboundEvents.fire(new InboundMessage(tenantId, from, r.profileName, id, at, type, text, payload, buttonText,
+        inboundEvents.fire(new InboundMessage(tenantId, from, profileName, id, at, type, text, payload, buttonText,
                 replyId, replyTitle, context));
     }
 
@@ -207,18 +206,18 @@ public class WebhookProcessor {
         }
         Instant at = epoch(s.path("timestamp"));
         String recipient = s.path("recipient_id").asText(null);
+        Instant now = clock.instant();
+        em.createNativeQuery("insert into whatsapp_messages (id, tenant_id, provider_message_id, recipient, status,"
+                + " created_at, updated_at) values (?, ?, ?, ?, 'accepted', ?, ?) on conflict do nothing")
+                .setParameter(1, Ids.uuid7(clock)).setParameter(2, tenantId).setParameter(3, id)
+                .setParameter(4, recipient)
+                .setParameter(5, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
+                .setParameter(6, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC)).executeUpdate();
+        // The row lock orders concurrent status updates of one message.
         WhatsAppMessage m = em.createQuery("from WhatsAppMessage where providerMessageId = :id", WhatsAppMessage.class)
-                .setParameter("id", id).getResultStream().findFirst().orElse(null);
-        if (m == null) {
-            m = new WhatsAppMessage();
-            m.id = Ids.uuid7(clock);
-            m.providerMessageId = id;
-            m.recipient = recipient;
-            m.status = "accepted";
-            m.createdAt = clock.instant();
-            m.updatedAt = m.createdAt;
-            em.persist(m);
-        } else if (rank(status) <= rank(m.status)) {
+                .setParameter("id", id).setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .getSingleResult();
+        if (rank(status) <= rank(m.status)) {
             LOG.debugf("WhatsApp status %s for %s after %s ignored (duplicate or out of order)", status, id, m.status);
             return;
         }
@@ -247,7 +246,7 @@ public class WebhookProcessor {
                 continue;
             }
             String ts = p.path("timestamp").asText("");
-            if (!firstTime("pref:" + waId + ":" + v + ":" + ts)) {
+            if (!firstTime(tenantId, "pref:" + waId + ":" + v + ":" + ts)) {
                 continue;
             }
             preferenceEvents.fire(new MarketingPreferenceChanged(tenantId, waId,
@@ -300,19 +299,12 @@ public class WebhookProcessor {
         }
     }
 
-    private boolean firstTime(String key) {
-        boolean seen = em.createQuery("select count(k) from EventKey k where k.key = :k", Long.class)
-                .setParameter("k", key).getSingleResult() > 0;
-        if (seen) {
-            return false;
-        }
-        EventKey k = new EventKey();
-        k.id = Ids.uuid7(clock);
-        k.key = key;
-        k.processedAt = clock.instant();
-        em.persist(k);
-        em.flush();
-        return true;
+    private boolean firstTime(String tenantId, String key) {
+        return em.createNativeQuery("insert into whatsapp_event_keys (id, tenant_id, event_key, processed_at)"
+                + " values (?, ?, ?, ?) on conflict do nothing").setParameter(1, Ids.uuid7(clock))
+                .setParameter(2, tenantId).setParameter(3, key)
+                .setParameter(4, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
+                .executeUpdate() == 1;
     }
 
     private Instant epoch(JsonNode ts) {
