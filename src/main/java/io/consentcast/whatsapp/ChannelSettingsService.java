@@ -1,0 +1,255 @@
+package io.consentcast.whatsapp;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Ids;
+import io.consentcast.shared.Validation;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.TenantScope;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * A workspace's channel settings: saving them (token sealed with {@link SecretBox}, webhook
+ * routing kept in step), reading them without secrets, testing the connection, and stopping the
+ * channel when Meta says so. A workspace without settings uses the sandbox.
+ */
+@ApplicationScoped
+public class ChannelSettingsService {
+
+    private static final Logger LOG = Logger.getLogger(ChannelSettingsService.class);
+    private static final String GRAPH_ID = "[0-9]{1,30}";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    TenantScope tenantScope;
+
+    @Inject
+    SecretBox secrets;
+
+    @Inject
+    GraphClient graph;
+
+    @Inject
+    Clock clock;
+
+    /** The body of {@code PUT /api/tenants/{tenant}/channel}. */
+    public record ChannelRequest(String type, String phoneNumberId, String businessAccountId, String displayPhoneNumber,
+            String accessToken) {
+    }
+
+    /** What the API and pages show: never the token, only whether one is stored. */
+    public record ChannelView(String type, String phoneNumberId, String businessAccountId, String displayPhoneNumber,
+            boolean accessTokenSet, boolean stopped, String stoppedReason, Integer stoppedCode, Instant stoppedAt) {
+    }
+
+    /** The answer of "Test connection". */
+    public record TestResult(boolean ok, String type, String displayPhoneNumber, String verifiedName,
+            String qualityRating, String throughputLevel, String messagingLimitTier, ErrorClass errorClass,
+            Integer errorCode, String errorMessage) {
+    }
+
+    /** Settings with the decrypted token, for the channel implementations only. */
+    record Loaded(ChannelSettings settings, String accessToken) {
+    }
+
+    static String aad(String tenantId) {
+        return "whatsapp-access-token:" + tenantId;
+    }
+
+    Optional<ChannelSettings> find() {
+        return em.createQuery("from ChannelSettings", ChannelSettings.class).getResultStream().findFirst();
+    }
+
+    public ChannelView view() {
+        return QuarkusTransaction.joiningExisting().call(() -> toView(find().orElse(
+                ChannelSettings.sandboxDefault(currentTenant.id()))));
+    }
+
+    public ChannelView save(ChannelRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("request.body-missing");
+        }
+        String type = trim(request.type());
+        Validation v = new Validation();
+        v.check(WhatsAppChannel.SANDBOX.equals(type) || WhatsAppChannel.CLOUD_API.equals(type), "type",
+                "whatsapp.type-invalid");
+        v.throwIfInvalid();
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            String tenantId = currentTenant.id();
+            ChannelSettings s = find().orElse(null);
+            boolean fresh = s == null;
+            if (fresh) {
+                s = new ChannelSettings();
+                s.id = Ids.uuid7(clock);
+            }
+            if (!fresh && !type.equals(s.type)) {
+                // Templates belong to the account: the sandbox samples are not the Cloud API account's.
+                em.createQuery("delete from WhatsAppTemplate where tenantId = :t").setParameter("t", tenantId)
+                        .executeUpdate();
+            }
+            if (WhatsAppChannel.CLOUD_API.equals(type)) {
+                String phone = trim(request.phoneNumberId());
+                String waba = trim(request.businessAccountId());
+                String token = trim(request.accessToken());
+                boolean keepToken = token == null && s.accessTokenEnc != null && s.cloudApi();
+                v.check(phone != null && phone.matches(GRAPH_ID), "phoneNumberId", "whatsapp.phone-number-id-invalid");
+                v.check(waba != null && waba.matches(GRAPH_ID), "businessAccountId", "whatsapp.waba-id-invalid");
+                v.check(token != null || keepToken, "accessToken", "whatsapp.token-required");
+                v.check(token == null || token.length() <= 4096, "accessToken", "whatsapp.token-invalid");
+                v.check(request.displayPhoneNumber() == null || request.displayPhoneNumber().length() <= 64,
+                        "displayPhoneNumber", "whatsapp.display-number-invalid");
+                v.throwIfInvalid();
+                if (!secrets.canEncrypt() && token != null) {
+                    throw ApiException.badRequest("whatsapp.secrets-key-missing");
+                }
+                s.type = WhatsAppChannel.CLOUD_API;
+                s.phoneNumberId = phone;
+                s.businessAccountId = waba;
+                s.displayPhoneNumber = trim(request.displayPhoneNumber());
+                if (token != null) {
+                    s.accessTokenEnc = secrets.encrypt(token, aad(tenantId));
+                }
+                route(tenantId, phone, waba);
+            } else {
+                s.type = WhatsAppChannel.SANDBOX;
+                s.phoneNumberId = null;
+                s.businessAccountId = null;
+                s.displayPhoneNumber = null;
+                s.accessTokenEnc = null;
+                unroute(tenantId);
+            }
+            s.stoppedAt = null;
+            s.stoppedReason = null;
+            s.stoppedCode = null;
+            s.updatedAt = clock.instant();
+            if (fresh) {
+                em.persist(s);
+            }
+            em.flush();
+            return toView(s);
+        });
+    }
+
+    private void route(String tenantId, String phoneNumberId, String wabaId) {
+        PhoneRoute existing = em.find(PhoneRoute.class, phoneNumberId);
+        if (existing != null && !existing.tenantId.equals(tenantId)) {
+            throw ApiException.conflict("whatsapp.phone-number-taken",
+                    Map.of("phoneNumberId", "whatsapp.phone-number-taken"));
+        }
+        em.createQuery("delete from PhoneRoute where tenantId = :t and phoneNumberId <> :p")
+                .setParameter("t", tenantId).setParameter("p", phoneNumberId).executeUpdate();
+        if (existing == null) {
+            existing = new PhoneRoute();
+            existing.phoneNumberId = phoneNumberId;
+            existing.tenantId = tenantId;
+            existing.businessAccountId = wabaId;
+            existing.updatedAt = clock.instant();
+            em.persist(existing);
+        } else {
+            existing.businessAccountId = wabaId;
+            existing.updatedAt = clock.instant();
+        }
+    }
+
+    private void unroute(String tenantId) {
+        em.createQuery("delete from PhoneRoute where tenantId = :t").setParameter("t", tenantId).executeUpdate();
+    }
+
+    /** Loads the settings and decrypts the token; a token sealed with an older key is sealed again with the current one. */
+    Loaded load() {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            ChannelSettings s = find().orElse(ChannelSettings.sandboxDefault(currentTenant.id()));
+            if (!s.cloudApi() || s.accessTokenEnc == null) {
+                return new Loaded(s, null);
+            }
+            String token = secrets.decrypt(s.accessTokenEnc, aad(s.tenantId));
+            if (secrets.needsReencryption(s.accessTokenEnc)) {
+                s.accessTokenEnc = secrets.encrypt(token, aad(s.tenantId));
+                LOG.infof("Re-encrypted the WhatsApp access token of workspace %s with key %s", s.tenantId,
+                        secrets.currentKeyId());
+            }
+            return new Loaded(s, token);
+        });
+    }
+
+    /** Re-encrypts every stored token with the current key (after a key rotation); returns how many changed. */
+    public int reencryptAllTokens() {
+        List<String> tenants = tenantScope.platform(() -> em
+                .createQuery("select distinct r.tenantId from PhoneRoute r", String.class).getResultList());
+        int changed = 0;
+        for (String tenantId : tenants) {
+            boolean did = tenantScope.call(tenantId, () -> {
+                ChannelSettings s = find().orElse(null);
+                if (s == null || s.accessTokenEnc == null || !secrets.needsReencryption(s.accessTokenEnc)) {
+                    return false;
+                }
+                s.accessTokenEnc = secrets.encrypt(secrets.decrypt(s.accessTokenEnc, aad(tenantId)), aad(tenantId));
+                return true;
+            });
+            changed += did ? 1 : 0;
+        }
+        return changed;
+    }
+
+    /** Stops the workspace's channel with a reason the admins see (in its own transaction, so it sticks). */
+    public void markStopped(String tenantId, Integer code, String reason) {
+        tenantScope.run(tenantId, () -> {
+            ChannelSettings s = find().orElse(null);
+            if (s == null || s.stoppedAt != null) {
+                return;
+            }
+            s.stoppedAt = clock.instant();
+            s.stoppedCode = code;
+            s.stoppedReason = reason == null ? "Stopped by WhatsApp" : truncate(reason, 500);
+            LOG.warnf("WhatsApp channel of workspace %s stopped: code %s", tenantId, code);
+        });
+    }
+
+    /** Reads the phone number from the Graph API (Cloud API) or describes the sandbox. */
+    public TestResult test() {
+        Loaded loaded = load();
+        ChannelSettings s = loaded.settings();
+        if (!s.cloudApi()) {
+            return new TestResult(true, WhatsAppChannel.SANDBOX, SandboxChannel.DISPLAY_NUMBER, "Sandbox", "GREEN",
+                    "STANDARD", null, null, null, null);
+        }
+        GraphClient.GraphResult r = graph.phoneNumber(s.phoneNumberId, loaded.accessToken());
+        if (!r.ok()) {
+            SendResult.Failed f = r.failure();
+            return new TestResult(false, WhatsAppChannel.CLOUD_API, s.displayPhoneNumber, null, null, null, null,
+                    f.errorClass(), f.code(), f.message());
+        }
+        GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
+        return new TestResult(true, WhatsAppChannel.CLOUD_API, info.displayPhoneNumber(), info.verifiedName(),
+                info.qualityRating(), info.throughputLevel(), info.messagingLimitTier(), null, null, null);
+    }
+
+    private static ChannelView toView(ChannelSettings s) {
+        return new ChannelView(s.type, s.phoneNumberId, s.businessAccountId, s.displayPhoneNumber,
+                s.accessTokenEnc != null, s.stoppedAt != null, s.stoppedReason, s.stoppedCode, s.stoppedAt);
+    }
+
+    private static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

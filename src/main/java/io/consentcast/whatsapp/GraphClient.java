@@ -1,0 +1,191 @@
+package io.consentcast.whatsapp;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
+/**
+ * Cloud API client: sends messages, lists templates, reads phone numbers. One REST client per
+ * base URL (normally one), with deliberate connect/read timeouts and pool size from
+ * {@link WhatsAppConfig}. Access tokens are passed per call and never logged.
+ */
+@ApplicationScoped
+public class GraphClient {
+
+    private static final Logger LOG = Logger.getLogger(GraphClient.class);
+    static final String PHONE_FIELDS = "id,display_phone_number,verified_name,quality_rating,throughput,messaging_limit_tier,status";
+
+    @Inject
+    WhatsAppConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    private final Map<String, GraphApi> clients = new ConcurrentHashMap<>();
+
+    /** A Graph answer: the HTTP status and the parsed body, or a classified failure. */
+    public record GraphResult(JsonNode body, SendResult.Failed failure) {
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+
+    public record PhoneNumberInfo(String id, String displayPhoneNumber, String verifiedName, String qualityRating,
+            String throughputLevel, String messagingLimitTier, String status) {
+    }
+
+    GraphApi api() {
+        String base = config.graphUrl().replaceAll("/+$", "");
+        return clients.computeIfAbsent(base, url -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url))
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, config.connectionPoolSize())
+                .followRedirects(false)
+                .disableDefaultMapper(true)
+                .build(GraphApi.class));
+    }
+
+    public SendResult send(String phoneNumberId, String accessToken, OutgoingMessage message) {
+        String body;
+        try {
+            body = json.writeValueAsString(requestBody(message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        GraphResult result = call(() -> api().sendMessage(config.apiVersion(), phoneNumberId, bearer(accessToken), body));
+        if (!result.ok()) {
+            return result.failure();
+        }
+        String id = result.body().path("messages").path(0).path("id").asText(null);
+        if (id == null) {
+            return MetaErrors.classify(502, null, "No message id in the answer", null);
+        }
+        return new SendResult.Accepted(id);
+    }
+
+    /** All templates of the WhatsApp Business Account, following Meta's paging cursors. */
+    public GraphResult listTemplates(String wabaId, String accessToken) {
+        ArrayNode all = json.createArrayNode();
+        String after = null;
+        for (int page = 0; page < 50; page++) {
+            String cursor = after;
+            GraphResult r = call(() -> api().listTemplates(config.apiVersion(), wabaId, bearer(accessToken),
+                    "id,name,language,status,category,components,parameter_format", 100, cursor));
+            if (!r.ok()) {
+                return r;
+            }
+            r.body().path("data").forEach(all::add);
+            after = r.body().path("paging").path("cursors").path("after").asText(null);
+            if (after == null || r.body().path("paging").path("next").isMissingNode()) {
+                break;
+            }
+        }
+        return new GraphResult(all, null);
+    }
+
+    public GraphResult phoneNumber(String phoneNumberId, String accessToken) {
+        return call(() -> api().phoneNumber(config.apiVersion(), phoneNumberId, bearer(accessToken), PHONE_FIELDS));
+    }
+
+    public static PhoneNumberInfo phoneInfo(JsonNode n) {
+        JsonNode throughput = n.path("throughput");
+        return new PhoneNumberInfo(n.path("id").asText(null), n.path("display_phone_number").asText(null),
+                n.path("verified_name").asText(null), n.path("quality_rating").asText(null),
+                throughput.isObject() ? throughput.path("level").asText(null) : throughput.asText(null),
+                n.path("messaging_limit_tier").asText(null), n.path("status").asText(null));
+    }
+
+    private GraphResult call(java.util.function.Supplier<Response> request) {
+        try (Response response = request.get()) {
+            int status = response.getStatus();
+            String text = response.hasEntity() ? response.readEntity(String.class) : "";
+            JsonNode body = parse(text);
+            if (status >= 200 && status < 300) {
+                return new GraphResult(body, null);
+            }
+            JsonNode error = body.path("error");
+            Integer code = error.path("code").isNumber() ? error.path("code").asInt() : null;
+            String message = error.path("message").asText(null);
+            String details = error.path("error_data").path("details").asText(null);
+            SendResult.Failed failed = MetaErrors.classify(status, code, message, details);
+            LOG.debugf("Graph API answered %d, code %s: %s", status, code, message);
+            return new GraphResult(body, failed);
+        } catch (ProcessingException e) {
+            // Timeouts and connection failures: the request may or may not have been accepted.
+            LOG.infof("Graph API unreachable: %s", e.getClass().getSimpleName());
+            return new GraphResult(null, MetaErrors.timeout("Graph API unreachable or timed out"));
+        }
+    }
+
+    private JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return json.createObjectNode();
+        }
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    ObjectNode requestBody(OutgoingMessage message) {
+        ObjectNode root = json.createObjectNode();
+        root.put("messaging_product", "whatsapp");
+        root.put("recipient_type", "individual");
+        root.put("to", message.to());
+        if (message instanceof OutgoingMessage.Text text) {
+            root.put("type", "text");
+            root.putObject("text").put("preview_url", false).put("body", text.body());
+        } else if (message instanceof OutgoingMessage.Template t) {
+            root.put("type", "template");
+            ObjectNode template = root.putObject("template");
+            template.put("name", t.name());
+            template.putObject("language").put("code", t.language());
+            List<ObjectNode> components = new ArrayList<>();
+            if (!t.bodyParameters().isEmpty()) {
+                ObjectNode body = json.createObjectNode().put("type", "body");
+                ArrayNode params = body.putArray("parameters");
+                t.bodyParameters().forEach(p -> params.addObject().put("type", "text").put("text", p));
+                components.add(body);
+            }
+            for (int i = 0; i < t.quickReplyPayloads().size(); i++) {
+                String payload = t.quickReplyPayloads().get(i);
+                if (payload == null) {
+                    continue;
+                }
+                ObjectNode button = json.createObjectNode().put("type", "button").put("sub_type", "quick_reply")
+                        .put("index", String.valueOf(i));
+                button.putArray("parameters").addObject().put("type", "payload").put("payload", payload);
+                components.add(button);
+            }
+            if (!components.isEmpty()) {
+                template.putArray("components").addAll(components);
+            }
+        }
+        return root;
+    }
+}

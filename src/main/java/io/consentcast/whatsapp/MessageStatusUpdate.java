@@ -1,0 +1,27 @@
+package io.consentcast.whatsapp;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A message we sent changed state: sent, delivered, read or failed. Fired only for forward
+ * transitions (sent &lt; delivered &lt; read, failed is final), at most once per message and status,
+ * so consumers see a monotonic sequence even though Meta delivers statuses out of order, skips
+ * some (read without delivered) and repeats them. Fired inside the workspace's transaction.
+ */
+public record MessageStatusUpdate(String tenantId, String providerMessageId, String status, Instant timestamp,
+        String recipient, List<StatusError> errors) {
+
+    /** Meta's error on a failed status: the same codes as {@link MetaErrors}. */
+    public record StatusError(int code, String title, String details) {
+    }
+
+    /** How a sender should treat the failure, classified like a synchronous send error. */
+    public ErrorClass errorClass() {
+        if (errors == null || errors.isEmpty()) {
+            return null;
+        }
+        StatusError e = errors.get(0);
+        return MetaErrors.classify(400, e.code(), e.title(), e.details()).errorClass();
+    }
+}

@@ -1,0 +1,180 @@
+package io.consentcast.whatsapp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.consentcast.shared.Ids;
+import io.consentcast.tenancy.CurrentTenant;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Plays Meta's part without an account: a "sent" message is stored for the sandbox phone page,
+ * checked like Meta checks it (template approved and in that language, parameter count, the
+ * 24-hour window for free text: same error codes), and answered by simulated sent, delivered
+ * and read statuses that travel through the webhook inbox like Meta's.
+ */
+@ApplicationScoped
+public class SandboxChannel implements WhatsAppChannel {
+
+    static final String DISPLAY_NUMBER = "+1 555 0100";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    TemplateService templates;
+
+    @Inject
+    WebhookInbox inbox;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    public record QuickReply(String text, String payload) {
+    }
+
+    @Override
+    public String type() {
+        return SANDBOX;
+    }
+
+    @Override
+    public SendResult send(ChannelSettings settings, String accessToken, OutgoingMessage message) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            String to = message.to() == null ? "" : message.to().replaceAll("[^0-9]", "");
+            if (to.length() < 6 || to.length() > 15) {
+                return MetaErrors.classify(400, 100, "Invalid parameter", "to must be a phone number");
+            }
+            SandboxMessage m = new SandboxMessage();
+            m.id = Ids.uuid7(clock);
+            m.tenantId = currentTenant.id();
+            m.providerMessageId = "wamid.SANDBOX." + m.id.toString().replace("-", "");
+            m.to = to;
+            m.createdAt = clock.instant();
+            List<QuickReply> buttons = new ArrayList<>();
+            if (message instanceof OutgoingMessage.Text text) {
+                Instant windowStart = clock.instant().minus(Duration.ofHours(24));
+                long recent = em.createQuery("select count(r) from InboundMessageRecord r where r.fromWaId = :f"
+                        + " and r.sentAt > :since", Long.class).setParameter("f", to).setParameter("since", windowStart)
+                        .getSingleResult();
+                if (recent == 0) {
+                    return MetaErrors.classify(400, MetaErrors.OUTSIDE_WINDOW,
+                            "Re-engagement message", "More than 24 hours have passed since the recipient last replied");
+                }
+                m.kind = "text";
+                m.renderedText = text.body();
+            } else if (message instanceof OutgoingMessage.Template t) {
+                WhatsAppTemplate template = templates.find(t.name(), t.language()).orElse(null);
+                if (template == null || !template.usable()) {
+                    return MetaErrors.classify(404, MetaErrors.TEMPLATE_MISSING, "Template name does not exist in the translation",
+                            "template name (" + t.name() + ") does not exist in " + t.language());
+                }
+                if (template.parameterCount != t.bodyParameters().size()) {
+                    return MetaErrors.classify(400, MetaErrors.PARAMETER_COUNT, "Number of parameters does not match the expected number of params",
+                            "body: number of localizable_params (" + t.bodyParameters().size()
+                                    + ") does not match the expected number of params (" + template.parameterCount + ")");
+                }
+                List<String> texts = templates.read(template.quickReplies);
+                for (int i = 0; i < texts.size(); i++) {
+                    String payload = i < t.quickReplyPayloads().size() && t.quickReplyPayloads().get(i) != null
+                            ? t.quickReplyPayloads().get(i) : texts.get(i);
+                    buttons.add(new QuickReply(texts.get(i), payload));
+                }
+                m.kind = "template";
+                m.templateName = t.name();
+                m.language = t.language();
+                m.renderedText = TemplateService.render(template.bodyText, t.bodyParameters());
+            }
+            m.quickReplies = write(buttons);
+            em.persist(m);
+            Instant now = clock.instant();
+            inbox.store(InboxEntry.SOURCE_SANDBOX, statuses(m.tenantId, m.providerMessageId, to,
+                    List.of("sent", "delivered", "read"), now));
+            return new SendResult.Accepted(m.providerMessageId);
+        });
+    }
+
+    List<QuickReply> quickReplies(SandboxMessage m) {
+        try {
+            return List.of(json.readValue(m.quickReplies, QuickReply[].class));
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A webhook envelope for a sandbox workspace, as Meta would send it for its number. */
+    ObjectNode envelope(String tenantId, String field, ObjectNode value) {
+        ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
+        ObjectNode entry = root.putArray("entry").addObject().put("id", "sandbox");
+        value.put("messaging_product", "whatsapp");
+        value.putObject("metadata").put("display_phone_number", DISPLAY_NUMBER.replaceAll("[^0-9]", ""))
+                .put("phone_number_id", WebhookProcessor.SANDBOX_PHONE_PREFIX + tenantId);
+        entry.putArray("changes").addObject().put("field", field).set("value", value);
+        return root;
+    }
+
+    String statuses(String tenantId, String messageId, String recipient, List<String> steps, Instant start) {
+        ObjectNode value = json.createObjectNode();
+        ArrayNode list = value.putArray("statuses");
+        long t = start.getEpochSecond();
+        for (String step : steps) {
+            list.addObject().put("id", messageId).put("status", step).put("timestamp", String.valueOf(t++))
+                    .put("recipient_id", recipient);
+        }
+        return envelope(tenantId, "messages", value).toString();
+    }
+
+    /** A user's message (text, or a quick-reply tap answering {@code contextId}) as Meta's webhook. */
+    String inbound(String tenantId, String from, String profileName, String messageId, String text,
+            QuickReply button, String contextId, Instant at) {
+        ObjectNode value = json.createObjectNode();
+        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", profileName);
+        ObjectNode msg = value.putArray("messages").addObject().put("from", from).put("id", messageId)
+                .put("timestamp", String.valueOf(at.getEpochSecond()));
+        if (button != null) {
+            msg.put("type", "button");
+            msg.putObject("button").put("payload", button.payload()).put("text", button.text());
+            msg.putObject("context").put("from", DISPLAY_NUMBER.replaceAll("[^0-9]", "")).put("id", contextId);
+        } else {
+            msg.put("type", "text");
+            msg.putObject("text").put("body", text);
+        }
+        return envelope(tenantId, "messages", value).toString();
+    }
+
+    /** Meta's user_preferences webhook for a marketing stop. */
+    String marketingStop(String tenantId, String waId, Instant at) {
+        ObjectNode value = json.createObjectNode();
+        value.putArray("contacts").addObject().put("wa_id", waId);
+        value.putArray("user_preferences").addObject().put("wa_id", waId)
+                .put("detail", "User requested to stop marketing messages").put("category", "marketing_messages")
+                .put("value", "stop").put("timestamp", at.getEpochSecond());
+        return envelope(tenantId, "user_preferences", value).toString();
+    }
+}

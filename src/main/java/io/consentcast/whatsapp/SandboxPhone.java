@@ -1,0 +1,136 @@
+package io.consentcast.whatsapp;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Validation;
+import io.consentcast.tenancy.CurrentTenant;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The sandbox phone: shows what the sandbox "sent", grouped by number, and lets a team member act
+ * as a subscriber. What they write or tap becomes a webhook payload that goes through the same
+ * inbox and processor as Meta's, and is processed right away.
+ */
+@ApplicationScoped
+public class SandboxPhone {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    SandboxChannel sandbox;
+
+    @Inject
+    WebhookInbox inbox;
+
+    @Inject
+    Clock clock;
+
+    public record Bubble(boolean outgoing, String text, Instant at, String status, String messageId,
+            List<SandboxChannel.QuickReply> quickReplies, String templateName) {
+    }
+
+    public record Conversation(String number, List<Bubble> bubbles) {
+    }
+
+    public List<Conversation> conversations() {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Map<String, List<Bubble>> byNumber = new LinkedHashMap<>();
+            Map<String, String> statuses = new java.util.HashMap<>();
+            for (WhatsAppMessage m : em.createQuery("from WhatsAppMessage", WhatsAppMessage.class).getResultList()) {
+                statuses.put(m.providerMessageId, m.status);
+            }
+            for (SandboxMessage m : em.createQuery("from SandboxMessage order by createdAt", SandboxMessage.class)
+                    .getResultList()) {
+                byNumber.computeIfAbsent(m.to, k -> new ArrayList<>()).add(new Bubble(true, m.renderedText,
+                        m.createdAt, statuses.getOrDefault(m.providerMessageId, "accepted"), m.providerMessageId,
+                        sandbox.quickReplies(m), m.templateName));
+            }
+            for (InboundMessageRecord r : em.createQuery("from InboundMessageRecord order by sentAt",
+                    InboundMessageRecord.class).getResultList()) {
+                byNumber.computeIfAbsent(r.fromWaId, k -> new ArrayList<>()).add(new Bubble(false,
+                        r.text == null ? "[" + r.type + "]" : r.text, r.receivedAt, null, r.providerMessageId,
+                        List.of(), null));
+            }
+            List<Conversation> out = new ArrayList<>();
+            byNumber.forEach((number, bubbles) -> {
+                bubbles.sort(Comparator.comparing(Bubble::at));
+                out.add(new Conversation(number, bubbles));
+            });
+            out.sort(Comparator.comparing((Conversation c) -> c.bubbles().get(c.bubbles().size() - 1).at()).reversed());
+            return out;
+        });
+    }
+
+    /** The subscriber {@code number} writes {@code text} to the workspace. Returns the normalised number. */
+    public String write(String number, String text) {
+        String from = normalise(number);
+        Validation v = new Validation();
+        v.check(from != null, "number", "whatsapp.sandbox-number-invalid");
+        v.check(text != null && !text.isBlank() && text.length() <= 4096, "text", "whatsapp.sandbox-text-invalid");
+        v.throwIfInvalid();
+        Instant now = clock.instant();
+        String payload = sandbox.inbound(currentTenant.id(), from, "Sandbox " + from.substring(from.length() - 4),
+                "wamid.SANDBOXIN." + UUID.randomUUID().toString().replace("-", ""), text.strip(), null, null, now);
+        deliver(payload);
+        return from;
+    }
+
+    /** The subscriber taps quick-reply button {@code index} of our message {@code messageId}. */
+    public String tap(String number, String messageId, int index) {
+        String from = normalise(number);
+        SandboxMessage m = QuarkusTransaction.joiningExisting().call(() -> em
+                .createQuery("from SandboxMessage where providerMessageId = :id", SandboxMessage.class)
+                .setParameter("id", messageId == null ? "" : messageId).getResultStream().findFirst().orElse(null));
+        if (from == null || m == null || !m.to.equals(from)) {
+            throw ApiException.notFound("whatsapp.sandbox-message-not-found");
+        }
+        List<SandboxChannel.QuickReply> buttons = sandbox.quickReplies(m);
+        if (index < 0 || index >= buttons.size()) {
+            throw ApiException.badRequest("whatsapp.sandbox-button-invalid");
+        }
+        SandboxChannel.QuickReply button = buttons.get(index);
+        Instant now = clock.instant();
+        deliver(sandbox.inbound(currentTenant.id(), from, "Sandbox " + from.substring(from.length() - 4),
+                "wamid.SANDBOXIN." + UUID.randomUUID().toString().replace("-", ""), null, button, messageId, now));
+        if (SandboxTemplates.STOP_PROMOTIONS.equals(button.text())) {
+            // WhatsApp's own "Stop promotions" button also reports a marketing preference change.
+            deliver(sandbox.marketingStop(currentTenant.id(), from, now));
+        }
+        return from;
+    }
+
+    /** Stores the payload in the inbox (committed) and processes it at once, as the inbox worker would. */
+    private void deliver(String payload) {
+        UUID id = QuarkusTransaction.requiringNew().call(() -> inbox.store(InboxEntry.SOURCE_SANDBOX, payload, false));
+        inbox.process(id);
+    }
+
+    static String normalise(String number) {
+        if (number == null) {
+            return null;
+        }
+        String digits = number.replaceAll("[\\s()./-]", "");
+        if (digits.startsWith("+")) {
+            digits = digits.substring(1);
+        } else if (digits.startsWith("00")) {
+            digits = digits.substring(2);
+        }
+        return digits.matches("[1-9][0-9]{6,14}") ? digits : null;
+    }
+}

@@ -1,0 +1,50 @@
+package io.consentcast.whatsapp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The sample templates of every sandbox "account", in Meta's list format, approved, in English and German. */
+final class SandboxTemplates {
+
+    private static final String SAMPLES = """
+            [
+             {"id":"sandbox-1","name":"optin_confirmation","language":"en","status":"APPROVED","category":"UTILITY",
+              "components":[{"type":"BODY","text":"You are now subscribed to {{1}}. Reply STOP at any time to unsubscribe."}]},
+             {"id":"sandbox-2","name":"optin_confirmation","language":"de","status":"APPROVED","category":"UTILITY",
+              "components":[{"type":"BODY","text":"Sie haben {{1}} abonniert. Antworten Sie jederzeit mit STOP, um sich abzumelden."}]},
+             {"id":"sandbox-3","name":"newsletter_issue","language":"en","status":"APPROVED","category":"MARKETING",
+              "components":[{"type":"BODY","text":"New issue: {{1}}"},
+               {"type":"FOOTER","text":"Not interested any more? Tap Stop promotions"},
+               {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Stop promotions"}]}]},
+             {"id":"sandbox-4","name":"newsletter_issue","language":"de","status":"APPROVED","category":"MARKETING",
+              "components":[{"type":"BODY","text":"Neue Ausgabe: {{1}}"},
+               {"type":"FOOTER","text":"Kein Interesse mehr? Tippen Sie auf Stop promotions"},
+               {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Stop promotions"}]}]},
+             {"id":"sandbox-5","name":"subscription_confirm","language":"en","status":"APPROVED","category":"UTILITY",
+              "components":[{"type":"BODY","text":"Please confirm that you want to receive {{1}} on WhatsApp."},
+               {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Yes, subscribe"},{"type":"QUICK_REPLY","text":"No"}]}]},
+             {"id":"sandbox-6","name":"subscription_confirm","language":"de","status":"APPROVED","category":"UTILITY",
+              "components":[{"type":"BODY","text":"Bitte bestätigen Sie, dass Sie {{1}} über WhatsApp erhalten möchten."},
+               {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Ja, abonnieren"},{"type":"QUICK_REPLY","text":"Nein"}]}]}
+            ]""";
+
+    /** The button text of Meta's native marketing opt-out quick reply. */
+    static final String STOP_PROMOTIONS = "Stop promotions";
+
+    private SandboxTemplates() {
+    }
+
+    static List<JsonNode> samples(ObjectMapper json) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            json.readTree(SAMPLES).forEach(out::add);
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

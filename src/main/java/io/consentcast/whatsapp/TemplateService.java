@@ -1,0 +1,243 @@
+package io.consentcast.whatsapp;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Ids;
+import io.consentcast.tenancy.CurrentTenant;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The workspace's message templates: synced from the WhatsApp Business Account (or the sandbox's
+ * samples), updated by status webhooks. Only APPROVED templates are usable for sending.
+ */
+@ApplicationScoped
+public class TemplateService {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*\\}\\}");
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    ChannelSettingsService settings;
+
+    @Inject
+    GraphClient graph;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    public record TemplateView(String name, String language, String category, String status, String bodyText,
+            int parameterCount, List<String> placeholders, List<String> quickReplies, boolean usable,
+            String statusReason, Instant syncedAt) {
+    }
+
+    public record SyncResult(int count, int removed) {
+    }
+
+    /** All templates of the workspace; a sandbox workspace gets its sample templates on first look. */
+    public List<WhatsAppTemplate> list() {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            List<WhatsAppTemplate> all = query();
+            if (all.isEmpty() && !settings.load().settings().cloudApi()) {
+                upsertAll(SandboxTemplates.samples(json));
+                all = query();
+            }
+            return all;
+        });
+    }
+
+    public List<TemplateView> views() {
+        return list().stream().map(this::view).toList();
+    }
+
+    /** Templates that may be chosen for sending: APPROVED only. */
+    public List<WhatsAppTemplate> usable() {
+        return list().stream().filter(WhatsAppTemplate::usable).toList();
+    }
+
+    public Optional<WhatsAppTemplate> find(String name, String language) {
+        return list().stream().filter(t -> t.name.equals(name) && t.language.equals(language)).findFirst();
+    }
+
+    /** Reads all templates from the account (Cloud API) or the sandbox samples and replaces the stored list. */
+    public SyncResult sync() {
+        ChannelSettingsService.Loaded loaded = settings.load();
+        List<JsonNode> remote;
+        if (loaded.settings().cloudApi()) {
+            GraphClient.GraphResult r = graph.listTemplates(loaded.settings().businessAccountId,
+                    loaded.accessToken());
+            if (!r.ok()) {
+                if (r.failure().errorClass() == ErrorClass.STOP_CHANNEL) {
+                    settings.markStopped(currentTenant.id(), r.failure().code(), r.failure().message());
+                }
+                throw new ApiException(502, "Bad Gateway", "whatsapp.sync-failed", java.util.Map.of());
+            }
+            remote = new ArrayList<>();
+            r.body().forEach(remote::add);
+        } else {
+            remote = SandboxTemplates.samples(json);
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Set<String> seen = upsertAll(remote);
+            int removed = 0;
+            for (WhatsAppTemplate t : query()) {
+                if (!seen.contains(t.name + "|" + t.language)) {
+                    em.remove(t);
+                    removed++;
+                }
+            }
+            return new SyncResult(seen.size(), removed);
+        });
+    }
+
+    /**
+     * Applies a template status webhook; returns false if the template is not known here (the
+     * caller then re-syncs).
+     */
+    boolean applyStatus(String providerTemplateId, String name, String language, String status, String reason) {
+        List<WhatsAppTemplate> matches = em.createQuery(
+                "from WhatsAppTemplate where providerTemplateId = :id or (name = :n and language = :l)",
+                WhatsAppTemplate.class).setParameter("id", providerTemplateId == null ? "" : providerTemplateId)
+                .setParameter("n", name == null ? "" : name).setParameter("l", language == null ? "" : language)
+                .getResultList();
+        for (WhatsAppTemplate t : matches) {
+            t.status = status;
+            t.statusReason = reason == null || "NONE".equals(reason) ? null : reason;
+            t.syncedAt = clock.instant();
+        }
+        return !matches.isEmpty();
+    }
+
+    private List<WhatsAppTemplate> query() {
+        return em.createQuery("from WhatsAppTemplate order by name, language", WhatsAppTemplate.class)
+                .getResultList();
+    }
+
+    private Set<String> upsertAll(List<JsonNode> remote) {
+        Set<String> seen = new HashSet<>();
+        Instant now = clock.instant();
+        for (JsonNode n : remote) {
+            String name = n.path("name").asText(null);
+            String language = n.path("language").asText(null);
+            if (name == null || language == null) {
+                continue;
+            }
+            seen.add(name + "|" + language);
+            WhatsAppTemplate t = em.createQuery("from WhatsAppTemplate where name = :n and language = :l",
+                    WhatsAppTemplate.class).setParameter("n", name).setParameter("l", language).getResultStream()
+                    .findFirst().orElse(null);
+            boolean fresh = t == null;
+            if (fresh) {
+                t = new WhatsAppTemplate();
+                t.id = Ids.uuid7(clock);
+                t.name = name;
+                t.language = language;
+            }
+            fill(t, n);
+            t.syncedAt = now;
+            if (fresh) {
+                em.persist(t);
+            }
+        }
+        em.flush();
+        return seen;
+    }
+
+    void fill(WhatsAppTemplate t, JsonNode n) {
+        t.providerTemplateId = n.path("id").asText(null);
+        t.category = n.path("category").asText(null);
+        t.status = n.path("status").asText("PENDING");
+        JsonNode components = n.path("components");
+        t.components = components.isArray() ? components.toString() : "[]";
+        String body = null;
+        List<String> quickReplies = new ArrayList<>();
+        for (JsonNode c : components) {
+            String type = c.path("type").asText("");
+            if ("BODY".equalsIgnoreCase(type)) {
+                body = c.path("text").asText(null);
+            } else if ("BUTTONS".equalsIgnoreCase(type)) {
+                for (JsonNode b : c.path("buttons")) {
+                    if ("QUICK_REPLY".equalsIgnoreCase(b.path("type").asText())) {
+                        quickReplies.add(b.path("text").asText(""));
+                    }
+                }
+            }
+        }
+        t.bodyText = body;
+        List<String> placeholders = placeholders(body);
+        t.parameterCount = placeholders.size();
+        t.placeholders = write(placeholders);
+        t.quickReplies = write(quickReplies);
+    }
+
+    static List<String> placeholders(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        if (text != null) {
+            Matcher m = PLACEHOLDER.matcher(text);
+            while (m.find()) {
+                out.add(m.group(1));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The body with {{1}}.. (or named placeholders in order) replaced by {@code parameters}. */
+    static String render(String body, List<String> parameters) {
+        if (body == null) {
+            return "";
+        }
+        List<String> names = placeholders(body);
+        String out = body;
+        for (int i = 0; i < names.size() && i < parameters.size(); i++) {
+            out = out.replaceAll("\\{\\{\\s*" + Pattern.quote(names.get(i)) + "\\s*\\}\\}",
+                    Matcher.quoteReplacement(parameters.get(i)));
+        }
+        return out;
+    }
+
+    TemplateView view(WhatsAppTemplate t) {
+        return new TemplateView(t.name, t.language, t.category, t.status, t.bodyText, t.parameterCount,
+                read(t.placeholders), read(t.quickReplies), t.usable(), t.statusReason, t.syncedAt);
+    }
+
+    List<String> read(String array) {
+        try {
+            return List.of(json.readValue(array, String[].class));
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+
+    private String write(List<String> values) {
+        try {
+            return json.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

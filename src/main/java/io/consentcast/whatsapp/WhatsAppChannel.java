@@ -1,0 +1,17 @@
+package io.consentcast.whatsapp;
+
+/**
+ * One way of talking to WhatsApp for a workspace: the Cloud API or the sandbox. Callers use
+ * {@link ChannelService}, which picks the workspace's configured implementation.
+ */
+public interface WhatsAppChannel {
+
+    String CLOUD_API = "cloud-api";
+    String SANDBOX = "sandbox";
+
+    /** {@link #CLOUD_API} or {@link #SANDBOX}. */
+    String type();
+
+    /** Sends one message for the workspace whose settings are given; never throws for provider errors. */
+    SendResult send(ChannelSettings settings, String accessToken, OutgoingMessage message);
+}

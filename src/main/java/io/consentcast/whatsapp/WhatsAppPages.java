@@ -1,0 +1,167 @@
+package io.consentcast.whatsapp;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Texts;
+import io.consentcast.tenancy.MinRole;
+import io.consentcast.tenancy.Role;
+import io.consentcast.web.PageContext;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** Pages: channel settings (ADMIN), templates, and the sandbox phone. */
+@Path("/t/{tenant}")
+@Produces(MediaType.TEXT_HTML)
+public class WhatsAppPages {
+
+    @Inject
+    ChannelSettingsService settings;
+
+    @Inject
+    TemplateService templates;
+
+    @Inject
+    SandboxPhone phone;
+
+    @Inject
+    PageContext page;
+
+    public record ChannelForm(String type, String phoneNumberId, String businessAccountId, String displayPhoneNumber) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance channel(ChannelSettingsService.ChannelView current, ChannelForm form,
+                Map<String, String> errors, boolean saved, ChannelSettingsService.TestResult test);
+
+        static native TemplateInstance templates(List<TemplateService.TemplateView> templates, Integer synced,
+                Map<String, String> errors);
+
+        static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, boolean active,
+                String number, String text, Map<String, String> errors);
+    }
+
+    @GET
+    @Path("channel")
+    @MinRole(Role.ADMIN)
+    public TemplateInstance channel(@PathParam("tenant") String tenant) {
+        ChannelSettingsService.ChannelView v = settings.view();
+        return Templates.channel(v, form(v), Map.of(), false, null);
+    }
+
+    @POST
+    @Path("channel")
+    @MinRole(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response saveChannel(@PathParam("tenant") String tenant, @FormParam("type") String type,
+            @FormParam("phoneNumberId") String phoneNumberId, @FormParam("businessAccountId") String businessAccountId,
+            @FormParam("displayPhoneNumber") String displayPhoneNumber, @FormParam("accessToken") String accessToken) {
+        ChannelForm form = new ChannelForm(type, phoneNumberId, businessAccountId, displayPhoneNumber);
+        try {
+            ChannelSettingsService.ChannelView v = settings.save(new ChannelSettingsService.ChannelRequest(type,
+                    phoneNumberId, businessAccountId, displayPhoneNumber, accessToken));
+            return Response.ok(Templates.channel(v, form(v), Map.of(), true, null)).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(Templates.channel(settings.view(), form, localized(e), false, null))
+                    .build();
+        }
+    }
+
+    @POST
+    @Path("channel/test")
+    @MinRole(Role.ADMIN)
+    public TemplateInstance testChannel(@PathParam("tenant") String tenant) {
+        ChannelSettingsService.ChannelView v = settings.view();
+        return Templates.channel(v, form(v), Map.of(), false, settings.test());
+    }
+
+    @GET
+    @Path("templates")
+    public TemplateInstance templatesPage(@PathParam("tenant") String tenant) {
+        return Templates.templates(templates.views(), null, Map.of());
+    }
+
+    @POST
+    @Path("templates/sync")
+    @MinRole(Role.ADMIN)
+    public Response syncTemplates(@PathParam("tenant") String tenant) {
+        try {
+            TemplateService.SyncResult r = templates.sync();
+            return Response.ok(Templates.templates(templates.views(), r.count(), Map.of())).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(Templates.templates(templates.views(), null, localized(e)))
+                    .build();
+        }
+    }
+
+    @GET
+    @Path("sandbox")
+    public TemplateInstance sandbox(@PathParam("tenant") String tenant, @QueryParam("number") String number) {
+        return Templates.sandbox(phone.conversations(), sandboxActive(), number == null ? "" : number, "", Map.of());
+    }
+
+    @POST
+    @Path("sandbox/messages")
+    @MinRole(Role.EDITOR)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response write(@PathParam("tenant") String tenant, @FormParam("number") String number,
+            @FormParam("text") String text) {
+        try {
+            String from = phone.write(number, text);
+            return backToPhone(tenant, from);
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(Templates.sandbox(phone.conversations(), sandboxActive(),
+                    number == null ? "" : number, text == null ? "" : text, localized(e))).build();
+        }
+    }
+
+    @POST
+    @Path("sandbox/tap")
+    @MinRole(Role.EDITOR)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response tap(@PathParam("tenant") String tenant, @FormParam("number") String number,
+            @FormParam("messageId") String messageId, @FormParam("index") int index) {
+        String from = phone.tap(number, messageId, index);
+        return backToPhone(tenant, from);
+    }
+
+    private boolean sandboxActive() {
+        return WhatsAppChannel.SANDBOX.equals(settings.view().type());
+    }
+
+    private static Response backToPhone(String tenant, String number) {
+        return Response.seeOther(URI.create("/t/" + tenant + "/sandbox?number="
+                + URLEncoder.encode(number, StandardCharsets.UTF_8) + "#chat-" + number)).build();
+    }
+
+    private static ChannelForm form(ChannelSettingsService.ChannelView v) {
+        return new ChannelForm(v.type(), v.phoneNumberId(), v.businessAccountId(), v.displayPhoneNumber());
+    }
+
+    private Map<String, String> localized(ApiException e) {
+        Map<String, String> out = new LinkedHashMap<>();
+        e.errors().forEach((field, code) -> out.put(field, Texts.resolve(code, page.locale())));
+        if (out.isEmpty()) {
+            out.put("_form", Texts.resolve(e.getMessage(), page.locale()));
+        }
+        return out;
+    }
+}
