@@ -7,7 +7,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
 /** Reads phone numbers as people write them and normalises them to E.164 (+4915123456789). */
-final class PhoneNumbers {
+public final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
 
@@ -15,7 +15,7 @@ final class PhoneNumbers {
     }
 
     /** The E.164 form of a valid number, empty when {@code input} is no valid number. */
-    static Optional<String> e164(String input, String defaultRegion) {
+    public static Optional<String> e164(String input, String defaultRegion) {
         if (input == null || input.isBlank() || input.length() > 40) {
             return Optional.empty();
         }

@@ -1,0 +1,286 @@
+package io.consentcast.optin;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.consentcast.consent.ConsentEventType;
+import io.consentcast.consent.ConsentService;
+import io.consentcast.consent.EventSource;
+import io.consentcast.consent.NewEvent;
+import io.consentcast.consent.SubscriberService;
+import io.consentcast.consent.Views.ConsentTextView;
+import io.consentcast.consent.Views.EventView;
+import io.consentcast.consent.Views.SubscriberView;
+import io.consentcast.lists.ListService;
+import io.consentcast.lists.ListService.ListView;
+import io.consentcast.shared.Ids;
+import io.consentcast.shared.Texts;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.TenancyService;
+import io.consentcast.tenancy.Tenant;
+import io.consentcast.whatsapp.ChannelService;
+import io.consentcast.whatsapp.InboundMessage;
+import io.consentcast.whatsapp.OutgoingMessage;
+import io.consentcast.whatsapp.SendResult;
+
+/**
+ * What subscribers can write to a workspace's WhatsApp number, in any letter case:
+ * <ul>
+ * <li>{@code KEYWORD CODE} (the landing page's pre-filled message): confirms that opt-in, if the code is open
+ * and was requested for the sender's number;</li>
+ * <li>{@code START KEYWORD}: asks for consent by WhatsApp alone; {@code JA}/{@code YES} confirms it;</li>
+ * <li>a stop word ({@code STOP}, {@code ABMELDEN}, ...): withdraws every list; {@code STOP KEYWORD} one list;</li>
+ * <li>anything else: a short help reply, at most once a day per number.</li>
+ * </ul>
+ * Every reply is neutral (no promotion) and says how to stop. Handling runs inside the webhook's workspace
+ * transaction, so a failure rolls back and the webhook is processed again.
+ */
+@ApplicationScoped
+public class InboundCommands {
+
+    private static final Logger LOG = Logger.getLogger(InboundCommands.class);
+    private static final Set<String> YES = Set.of("JA", "YES", "J", "Y");
+
+    @Inject
+    ConsentService consent;
+
+    @Inject
+    SubscriberService subscribers;
+
+    @Inject
+    ListService lists;
+
+    @Inject
+    OptInRequestRepository requests;
+
+    @Inject
+    OptInService optIn;
+
+    @Inject
+    ChannelService channel;
+
+    @Inject
+    TenancyService tenancy;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    OptInConfig config;
+
+    @Inject
+    HelpReplyRepository helpReplies;
+
+    @Inject
+    Clock clock;
+
+    void onInbound(@Observes InboundMessage message) {
+        String text = normalize(firstNonBlank(message.text(), message.buttonPayload(), message.replyId(),
+                message.buttonText()));
+        if (text.isEmpty() || message.from() == null) {
+            return;
+        }
+        String[] words = text.split(" ");
+        Set<String> stopWords = stopWords();
+        if (stopWords.contains(text)) {
+            withdraw(message, Optional.empty());
+        } else if (words.length == 2 && stopWords.contains(words[0])) {
+            withdraw(message, lists.byKeyword(words[1]));
+        } else if (words.length == 2 && words[0].equals("START")) {
+            start(message, words[1]);
+        } else if (YES.contains(text)) {
+            confirmWhatsApp(message);
+        } else if (words.length == 2 && lists.byKeyword(words[0]).isPresent()) {
+            confirmCode(message, lists.byKeyword(words[0]).get(), words[1]);
+        } else if (words.length == 1 && words[0].length() == 6 && requests.findByCode(words[0]).isPresent()) {
+            confirmCode(message, null, words[0]);
+        } else {
+            help(message);
+        }
+    }
+
+    private void confirmCode(InboundMessage message, ListView keywordList, String code) {
+        Optional<OptInRequest> found = requests.findByCode(code);
+        if (found.isEmpty() || (keywordList != null && !found.get().listId.equals(keywordList.id()))) {
+            reply(message, language(keywordList), "optin.reply.code-unknown");
+            return;
+        }
+        OptInRequest request = found.get();
+        ListView list = lists.byId(request.listId).orElseThrow();
+        SubscriberView requested = subscribers.byId(request.subscriberId).orElseThrow();
+        if (request.confirmedAt != null) {
+            reply(message, list.language(), "optin.reply.code-used");
+            return;
+        }
+        if (!clock.instant().isBefore(request.expiresAt)) {
+            reply(message, list.language(), "optin.reply.code-expired");
+            return;
+        }
+        if (requested.phone() == null || !requested.phone().equals("+" + message.from())) {
+            reply(message, list.language(), "optin.reply.code-other-number");
+            return;
+        }
+        EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
+                EventSource.WHATSAPP)
+                .forList(list.id())
+                .withConsentText(request.consentTextId)
+                .withSourceDetail("confirmation code " + code + " for request event " + request.requestedEventId)
+                .withWhatsApp(message.messageId(), message.timestamp()));
+        request.confirmedAt = clock.instant();
+        request.confirmedEventId = confirmed.id();
+        reply(message, list.language(), "optin.reply.confirmed", list.name(), publisher(), list.keyword());
+    }
+
+    private void start(InboundMessage message, String keyword) {
+        Optional<ListView> found = lists.byKeyword(keyword);
+        if (found.isEmpty()) {
+            reply(message, workspaceLanguage(), "optin.reply.start-unknown", keyword);
+            return;
+        }
+        ListView list = found.get();
+        if (!list.open()) {
+            reply(message, list.language(), "optin.reply.start-closed", list.name());
+            return;
+        }
+        Optional<ConsentTextView> text = consent.currentConsentText(list.id());
+        if (text.isEmpty()) {
+            reply(message, list.language(), "optin.reply.start-closed", list.name());
+            return;
+        }
+        SubscriberView subscriber = consent.subscriberFor("+" + message.from());
+        Instant now = clock.instant();
+        if (requests.findOpen(subscriber.id(), list.id(), OptInRequest.WHATSAPP, now).isEmpty()) {
+            EventView requested = consent.append(NewEvent.of(subscriber.id(), ConsentEventType.REQUESTED,
+                    EventSource.WHATSAPP)
+                    .forList(list.id())
+                    .withConsentText(text.get().id())
+                    .withSourceDetail("START " + list.keyword())
+                    .withWhatsApp(message.messageId(), message.timestamp()));
+            OptInRequest request = new OptInRequest();
+            request.id = Ids.uuid7(clock);
+            request.subscriberId = subscriber.id();
+            request.listId = list.id();
+            request.via = OptInRequest.WHATSAPP;
+            request.consentTextId = text.get().id();
+            request.requestedEventId = requested.id();
+            request.startMessageId = message.messageId();
+            request.createdAt = now;
+            request.expiresAt = now.plus(config.confirmationWindow());
+            requests.persist(request);
+        }
+        reply(message, list.language(), "optin.reply.start", text.get().text(), publisher(), list.name());
+    }
+
+    private void confirmWhatsApp(InboundMessage message) {
+        Optional<SubscriberView> subscriber = subscribers.findByPhone("+" + message.from());
+        Optional<OptInRequest> open = subscriber.flatMap(s -> requests.findNewestOpenWhatsApp(s.id(), clock.instant()));
+        if (open.isEmpty()) {
+            reply(message, workspaceLanguage(), "optin.reply.nothing-pending");
+            return;
+        }
+        OptInRequest request = open.get();
+        ListView list = lists.byId(request.listId).orElseThrow();
+        EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
+                EventSource.WHATSAPP)
+                .forList(list.id())
+                .withConsentText(request.consentTextId)
+                .withSourceDetail("reply to START " + list.keyword() + " (message " + request.startMessageId + ")")
+                .withWhatsApp(message.messageId(), message.timestamp()));
+        request.confirmedAt = clock.instant();
+        request.confirmedEventId = confirmed.id();
+        reply(message, list.language(), "optin.reply.confirmed", list.name(), publisher(), list.keyword());
+    }
+
+    private void withdraw(InboundMessage message, Optional<ListView> list) {
+        SubscriberView subscriber = consent.subscriberFor("+" + message.from());
+        NewEvent event = NewEvent.of(subscriber.id(), ConsentEventType.WITHDRAWN, EventSource.WHATSAPP)
+                .withSourceDetail(list.map(l -> "STOP " + l.keyword()).orElse("STOP"))
+                .withWhatsApp(message.messageId(), message.timestamp());
+        if (!subscriber.erased()) {
+            consent.append(list.map(l -> event.forList(l.id())).orElse(event));
+        }
+        if (list.isPresent()) {
+            reply(message, list.get().language(), "optin.reply.withdrawn-one", list.get().name(), publisher());
+        } else {
+            reply(message, workspaceLanguage(), "optin.reply.withdrawn-all", publisher());
+        }
+    }
+
+    private void help(InboundMessage message) {
+        Instant now = clock.instant();
+        HelpReply last = helpReplies.find("waId", message.from()).firstResult();
+        if (last != null && Duration.between(last.sentAt, now).compareTo(Duration.ofDays(1)) < 0) {
+            return;
+        }
+        if (last == null) {
+            last = new HelpReply();
+            last.id = Ids.uuid7(clock);
+            last.waId = message.from();
+            last.sentAt = now;
+            helpReplies.persist(last);
+        } else {
+            last.sentAt = now;
+        }
+        reply(message, workspaceLanguage(), "optin.reply.help", publisher());
+    }
+
+    /** Replies inside the 24-hour window the subscriber just opened. A failed reply never undoes the consent fact. */
+    private void reply(InboundMessage message, String language, String code, Object... args) {
+        String body = Texts.resolve(code, Locale.forLanguageTag(language), args);
+        try {
+            SendResult result = channel.send(new OutgoingMessage.Text(message.from(), body));
+            if (result instanceof SendResult.Failed failed) {
+                LOG.warnf("Reply %s to an inbound message was not accepted: %s %s", code, failed.errorClass(),
+                        failed.code());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Reply %s to an inbound message failed", code);
+        }
+    }
+
+    private Set<String> stopWords() {
+        return Set.copyOf(config.stopWords().stream().map(InboundCommands::normalize).toList());
+    }
+
+    private String publisher() {
+        return tenant().name;
+    }
+
+    private String workspaceLanguage() {
+        return tenant().locale;
+    }
+
+    private String language(ListView list) {
+        return list == null ? workspaceLanguage() : list.language();
+    }
+
+    private Tenant tenant() {
+        return tenancy.findById(currentTenant.id()).orElseThrow();
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    static String normalize(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.trim().replaceAll("[\\p{Punct}&&[^-]]+$", "").replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+    }
+}

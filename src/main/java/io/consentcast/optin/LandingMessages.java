@@ -1,0 +1,33 @@
+package io.consentcast.optin;
+
+import io.quarkus.qute.i18n.Message;
+import io.quarkus.qute.i18n.MessageBundle;
+
+/** Texts of the public landing pages ({@code optin:key}); messages/optin_*.properties. */
+@MessageBundle(value = "optin", locale = "en")
+public interface LandingMessages {
+    @Message String subscribe_title(String list);
+    @Message String by(String publisher);
+    @Message String consent_heading();
+    @Message String country();
+    @Message String phone();
+    @Message String phone_hint();
+    @Message String agree();
+    @Message String submit();
+    @Message String closed();
+    @Message String imprint();
+    @Message String privacy();
+    @Message String unsubscribe_link();
+    @Message String honeypot_label();
+    @Message String confirm_title();
+    @Message String confirm_text();
+    @Message String confirm_button();
+    @Message String confirm_qr();
+    @Message String confirm_manual(String message, String number);
+    @Message String confirm_expiry();
+    @Message String unsubscribe_title(String list);
+    @Message String unsubscribe_text();
+    @Message String unsubscribe_submit();
+    @Message String unsubscribe_done();
+    @Message String back();
+}

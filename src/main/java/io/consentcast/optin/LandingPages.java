@@ -1,0 +1,201 @@
+package io.consentcast.optin;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.ConsentcastConfig;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.PublicTenantRoute;
+import io.consentcast.tenancy.TenancyService;
+import io.consentcast.tenancy.Tenant;
+import io.consentcast.web.PageContext;
+import io.consentcast.web.QrCodes;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The public opt-in page of a list, {@code /p/{tenant}/{list}}, and its unsubscribe page. In the list's
+ * language, mobile-first, no external requests, no cookies but the CSRF one. A hidden honeypot field and
+ * rate limits per IP address and per number keep floods out. Pages are returned wrapped in a
+ * {@link Response} so that {@code LocaleInitializer} sets the list's language before rendering.
+ */
+@Path("/p/{tenant}/{list}")
+@Produces(MediaType.TEXT_HTML)
+@PublicTenantRoute
+public class LandingPages {
+
+    static final String HONEYPOT = "website";
+
+    @Inject
+    OptInService optIn;
+
+    @Inject
+    TenancyService tenancy;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    RateLimiter limiter;
+
+    @Inject
+    OptInConfig config;
+
+    @Inject
+    ConsentcastConfig appConfig;
+
+    @Inject
+    PageContext page;
+
+    @Inject
+    RoutingContext routing;
+
+    public record Country(String region, int callingCode, String name) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance landing(String publisher, OptInService.LandingList landing,
+                List<Country> countries, String region, String phone, Map<String, String> errors);
+
+        static native TemplateInstance confirm(String publisher, OptInService.PendingConfirmation pending,
+                String qrSvg);
+
+        static native TemplateInstance unsubscribe(String publisher, OptInService.LandingList landing,
+                List<Country> countries, String region, String phone, Map<String, String> errors, boolean done);
+
+        static native TemplateInstance notice(String publisher, String title, String text);
+    }
+
+    @GET
+    public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
+        OptInService.LandingList landing = landing(list);
+        return Response.ok(Templates.landing(publisher().name, landing, countries(), defaultRegion(), "", Map.of()))
+                .build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response submit(@PathParam("tenant") String tenant, @PathParam("list") String list,
+            @FormParam("phone") String phone, @FormParam("country") String country,
+            @FormParam("consent") String consentBox, @FormParam(HONEYPOT) String honeypot) {
+        OptInService.LandingList landing = landing(list);
+        Tenant publisher = publisher();
+        if (honeypot != null && !honeypot.isBlank()) {
+            // A bot filled the invisible field: answer like a success, store nothing.
+            return Response.ok(Templates.notice(publisher.name, landing.list().name(), text("optin.bot-thanks")))
+                    .build();
+        }
+        if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())
+                || (phone != null && !limiter.tryAcquire("number:" + tenant + ":" + phone.replaceAll("[^0-9]", ""),
+                        config.numberLimit(), config.numberWindow()))) {
+            return Response.status(429).header("Retry-After", "600")
+                    .entity(Templates.notice(publisher.name, landing.list().name(), text("optin.too-many"))).build();
+        }
+        String region = region(country);
+        try {
+            OptInService.PendingConfirmation pending = optIn.requestFromWeb(list, phone, region, "on".equals(consentBox),
+                    clientIp(), userAgent(), publicUrl(tenant, list));
+            return Response.ok(Templates.confirm(publisher.name, pending, QrCodes.svg(pending.waLink()))).build();
+        } catch (ApiException e) {
+            return Response.status(e.status())
+                    .entity(Templates.landing(publisher.name, landing, countries(), region, phone == null ? "" : phone,
+                            page.formErrors(e)))
+                    .build();
+        }
+    }
+
+    @GET
+    @Path("/unsubscribe")
+    public Response unsubscribeForm(@PathParam("tenant") String tenant, @PathParam("list") String list) {
+        OptInService.LandingList landing = landing(list);
+        return Response.ok(Templates.unsubscribe(publisher().name, landing, countries(), defaultRegion(), "",
+                Map.of(), false)).build();
+    }
+
+    @POST
+    @Path("/unsubscribe")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response unsubscribe(@PathParam("tenant") String tenant, @PathParam("list") String list,
+            @FormParam("phone") String phone, @FormParam("country") String country) {
+        OptInService.LandingList landing = landing(list);
+        String region = region(country);
+        if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())) {
+            return Response.status(429).header("Retry-After", "600")
+                    .entity(Templates.notice(publisher().name, landing.list().name(), text("optin.too-many")))
+                    .build();
+        }
+        try {
+            optIn.withdrawFromWeb(list, phone, region, clientIp(), userAgent(), publicUrl(tenant, list) + "/unsubscribe");
+            return Response.ok(Templates.unsubscribe(publisher().name, landing, countries(), region, "", Map.of(), true))
+                    .build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(Templates.unsubscribe(publisher().name, landing, countries(),
+                    region, phone == null ? "" : phone, page.formErrors(e), false)).build();
+        }
+    }
+
+    /** Loads the list and switches the page to its language before any template is created. */
+    private OptInService.LandingList landing(String list) {
+        OptInService.LandingList landing = optIn.landing(list);
+        page.forceLocale(Locale.forLanguageTag(landing.list().language()));
+        return landing;
+    }
+
+    private Tenant publisher() {
+        return tenancy.findById(currentTenant.id()).orElseThrow();
+    }
+
+    private String defaultRegion() {
+        return "de".equals(publisher().locale) ? "DE" : "GB";
+    }
+
+    private String region(String country) {
+        return country != null && PhoneNumberUtil.getInstance().getSupportedRegions().contains(country) ? country
+                : defaultRegion();
+    }
+
+    private List<Country> countries() {
+        Locale locale = page.locale();
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        return util.getSupportedRegions().stream()
+                .map(r -> new Country(r, util.getCountryCodeForRegion(r), new Locale("", r).getDisplayCountry(locale)))
+                .sorted(Comparator.comparing(Country::name))
+                .toList();
+    }
+
+    private String text(String code) {
+        return io.consentcast.shared.Texts.resolve(code, page.locale());
+    }
+
+    private String clientIp() {
+        return routing.request().remoteAddress() == null ? null : routing.request().remoteAddress().host();
+    }
+
+    private String userAgent() {
+        String ua = routing.request().getHeader(HttpHeaders.USER_AGENT);
+        return ua == null ? null : ua.substring(0, Math.min(ua.length(), 500));
+    }
+
+    private String publicUrl(String tenant, String list) {
+        return appConfig.baseUrl().replaceAll("/+$", "") + "/p/" + tenant + "/" + list;
+    }
+}

@@ -1,0 +1,38 @@
+package io.consentcast.optin;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Opt-in and opt-out settings ({@code consentcast.optin.*}). */
+@ConfigMapping(prefix = "consentcast.optin")
+public interface OptInConfig {
+
+    /** How long a landing-page code or a "START" request can be confirmed. */
+    @WithDefault("PT48H")
+    Duration confirmationWindow();
+
+    /** Words that withdraw consent ("STOP" alone: all lists; "STOP KEYWORD": one list), in any letter case. */
+    @WithDefault("STOP,ABMELDEN,UNSUBSCRIBE,ABBESTELLEN")
+    List<String> stopWords();
+
+    /** Landing-page submissions allowed per IP address within {@link #ipWindow()}. */
+    @WithDefault("30")
+    int ipLimit();
+
+    @WithDefault("PT10M")
+    Duration ipWindow();
+
+    /** Landing-page submissions allowed per phone number within {@link #numberWindow()}. */
+    @WithDefault("5")
+    int numberLimit();
+
+    @WithDefault("PT1H")
+    Duration numberWindow();
+
+    /** Store only the network part of the subscriber's IP address as evidence. */
+    @WithDefault("false")
+    boolean truncateIp();
+}
