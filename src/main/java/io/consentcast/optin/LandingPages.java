@@ -1,6 +1,5 @@
 package io.consentcast.optin;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
 
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.ConsentcastConfig;
@@ -57,6 +54,9 @@ public class LandingPages {
     RateLimiter limiter;
 
     @Inject
+    LandingRegions regions;
+
+    @Inject
     OptInConfig config;
 
     @Inject
@@ -68,19 +68,16 @@ public class LandingPages {
     @Inject
     RoutingContext routing;
 
-    public record Country(String region, int callingCode, String name) {
-    }
-
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance landing(String publisher, OptInService.LandingList landing,
-                List<Country> countries, String region, String phone, Map<String, String> errors);
+                List<LandingRegions.Country> countries, String region, String phone, Map<String, String> errors);
 
         static native TemplateInstance confirm(String publisher, OptInService.PendingConfirmation pending,
                 String qrSvg);
 
         static native TemplateInstance unsubscribe(String publisher, OptInService.LandingList landing,
-                List<Country> countries, String region, String phone, Map<String, String> errors, boolean done);
+                List<LandingRegions.Country> countries, String region, String phone, Map<String, String> errors, boolean done);
 
         static native TemplateInstance notice(String publisher, String title, String text);
     }
@@ -88,7 +85,7 @@ public class LandingPages {
     @GET
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.landing(publisher().name, landing, countries(), defaultRegion(), "", Map.of()))
+        return Response.ok(Templates.landing(publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "", Map.of()))
                 .build();
     }
 
@@ -110,14 +107,14 @@ public class LandingPages {
             return Response.status(429).header("Retry-After", "600")
                     .entity(Templates.notice(publisher.name, landing.list().name(), text("optin.too-many"))).build();
         }
-        String region = region(country);
+        String region = regions.regionOr(country);
         try {
             OptInService.PendingConfirmation pending = optIn.requestFromWeb(list, phone, region, "on".equals(consentBox),
                     clientIp(), userAgent(), publicUrl(tenant, list));
             return Response.ok(Templates.confirm(publisher.name, pending, QrCodes.svg(pending.waLink()))).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(Templates.landing(publisher.name, landing, countries(), region, phone == null ? "" : phone,
+                    .entity(Templates.landing(publisher.name, landing, regions.countries(page.locale()), region, phone == null ? "" : phone,
                             page.formErrors(e)))
                     .build();
         }
@@ -127,7 +124,7 @@ public class LandingPages {
     @Path("/unsubscribe")
     public Response unsubscribeForm(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.unsubscribe(publisher().name, landing, countries(), defaultRegion(), "",
+        return Response.ok(Templates.unsubscribe(publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "",
                 Map.of(), false)).build();
     }
 
@@ -137,7 +134,7 @@ public class LandingPages {
     public Response unsubscribe(@PathParam("tenant") String tenant, @PathParam("list") String list,
             @FormParam("phone") String phone, @FormParam("country") String country) {
         OptInService.LandingList landing = landing(list);
-        String region = region(country);
+        String region = regions.regionOr(country);
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())) {
             return Response.status(429).header("Retry-After", "600")
                     .entity(Templates.notice(publisher().name, landing.list().name(), text("optin.too-many")))
@@ -145,10 +142,10 @@ public class LandingPages {
         }
         try {
             optIn.withdrawFromWeb(list, phone, region, clientIp(), userAgent(), publicUrl(tenant, list) + "/unsubscribe");
-            return Response.ok(Templates.unsubscribe(publisher().name, landing, countries(), region, "", Map.of(), true))
+            return Response.ok(Templates.unsubscribe(publisher().name, landing, regions.countries(page.locale()), region, "", Map.of(), true))
                     .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.unsubscribe(publisher().name, landing, countries(),
+            return Response.status(e.status()).entity(Templates.unsubscribe(publisher().name, landing, regions.countries(page.locale()),
                     region, phone == null ? "" : phone, page.formErrors(e), false)).build();
         }
     }
@@ -162,24 +159,6 @@ public class LandingPages {
 
     private Tenant publisher() {
         return tenancy.findById(currentTenant.id()).orElseThrow();
-    }
-
-    private String defaultRegion() {
-        return "de".equals(publisher().locale) ? "DE" : "GB";
-    }
-
-    private String region(String country) {
-        return country != null && PhoneNumberUtil.getInstance().getSupportedRegions().contains(country) ? country
-                : defaultRegion();
-    }
-
-    private List<Country> countries() {
-        Locale locale = page.locale();
-        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-        return util.getSupportedRegions().stream()
-                .map(r -> new Country(r, util.getCountryCodeForRegion(r), new Locale("", r).getDisplayCountry(locale)))
-                .sorted(Comparator.comparing(Country::name))
-                .toList();
     }
 
     private String text(String code) {
