@@ -35,10 +35,27 @@ public class SubscribersApi {
     @Inject
     Caller caller;
 
+    @Inject
+    ConsentQueries queries;
+
     public record SubscriberDetail(SubscriberView subscriber, List<StateView> states) {
     }
 
     public record WithdrawRequest(UUID listId, String reason) {
+    }
+
+    /**
+     * The subscriber directory: {@code list} (a list id), {@code state} (PENDING, CONFIRMED, WITHDRAWN, EXPIRED,
+     * IMPORTED, SUPPRESSED), {@code from}/{@code to} (dates the state began, ISO yyyy-mm-dd), {@code q} (digits of
+     * the number or a subscriber id), {@code page} (from 1, 50 per page).
+     */
+    @GET
+    public ConsentQueries.DirectoryPage directory(@PathParam("tenant") String tenant,
+            @jakarta.ws.rs.QueryParam("list") String list, @jakarta.ws.rs.QueryParam("state") String state,
+            @jakarta.ws.rs.QueryParam("from") String from, @jakarta.ws.rs.QueryParam("to") String to,
+            @jakarta.ws.rs.QueryParam("q") String q, @jakarta.ws.rs.QueryParam("page") String page) {
+        DirectoryFilter filter = DirectoryFilter.parse(list, state, from, to, page);
+        return queries.directory(filter.list(), filter.state(), filter.from(), filter.to(), q, filter.page());
     }
 
     @GET
