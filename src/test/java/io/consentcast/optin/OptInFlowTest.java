@@ -148,7 +148,11 @@ class OptInFlowTest {
 
     /** The reader sends {@code text}; returns once the webhook carrying it has been processed. */
     private void whatsapp(String from, String text) {
-        String wamid = WhatsAppSimulator.send(phoneNumberId, from, text, appClock.instant());
+        awaitProcessed(WhatsAppSimulator.send(phoneNumberId, from, text, appClock.instant()));
+    }
+
+    private void awaitProcessed(String marker) {
+        String wamid = marker;
         Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             inbox.processPending();
             assertEquals(0L, (long) scope.platform(() -> em.createQuery(
@@ -306,6 +310,19 @@ class OptInFlowTest {
                 .post("/p/" + slug + "/morgen/unsubscribe").then().statusCode(200)
                 .body(containsString("Falls diese Nummer angemeldet war"));
         assertEquals(Optional.empty(), state("+4915123456799"));
+    }
+
+    @Test
+    void metasStopPromotionsSuppressesAndResumeLiftsIt() {
+        String code = code(submit("0151 23456710", true, null));
+        whatsapp("4915123456710", "MORGEN " + code);
+        awaitProcessed(WhatsAppSimulator.marketingPreference(phoneNumberId, "4915123456710", "stop", appClock.instant()));
+        assertEquals(Optional.of(ConsentStatus.SUPPRESSED), state("+4915123456710"));
+        assertTrue(events("+4915123456710").stream().anyMatch(e -> e.type() == ConsentEventType.SUPPRESSED));
+        clock.advance(Duration.ofMinutes(5));
+        awaitProcessed(WhatsAppSimulator.marketingPreference(phoneNumberId, "4915123456710", "resume", appClock.instant()));
+        assertTrue(events("+4915123456710").stream().anyMatch(e -> e.type() == ConsentEventType.UNSUPPRESSED));
+        assertEquals(Optional.of(ConsentStatus.CONFIRMED), state("+4915123456710"));
     }
 
     @Test

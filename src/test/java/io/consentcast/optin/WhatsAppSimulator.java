@@ -33,6 +33,21 @@ final class WhatsAppSimulator {
         return wamid;
     }
 
+    /** Posts Meta's user_preferences webhook: the user tapped "Stop promotions" (or resumed). */
+    static String marketingPreference(String phoneNumberId, String waId, String value, Instant at) {
+        String payload = """
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"user_preferences",
+                "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"49301234567",
+                "phone_number_id":"%s"},"contacts":[{"wa_id":"%s","profile":{"name":"Leserin"}}],
+                "user_preferences":[{"wa_id":"%s","detail":"User requested to stop marketing messages",
+                "category":"marketing_messages","value":"%s","timestamp":%d}]}}]}]}
+                """.formatted(phoneNumberId, waId, waId, value, at.getEpochSecond());
+        byte[] raw = payload.getBytes(StandardCharsets.UTF_8);
+        given().header("X-Hub-Signature-256", sign(raw)).contentType("application/json").body(raw)
+                .post("/webhooks/whatsapp").then().statusCode(200);
+        return waId + "\",\"detail";
+    }
+
     static String sign(byte[] raw) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -1,0 +1,39 @@
+package io.consentcast.optin;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.consentcast.consent.ConsentEventType;
+import io.consentcast.consent.ConsentService;
+import io.consentcast.consent.EventSource;
+import io.consentcast.consent.NewEvent;
+import io.consentcast.consent.Views.SubscriberView;
+import io.consentcast.whatsapp.MarketingPreferenceChanged;
+
+/**
+ * WhatsApp's own "Stop promotions" control (Meta's {@code user_preferences} webhook): a stop suppresses
+ * the number for every list of the workspace, a resume lifts that suppression. A resume does not restore
+ * consent by itself; the ledger keeps both facts.
+ */
+@ApplicationScoped
+public class MarketingPreferences {
+
+    @Inject
+    ConsentService consent;
+
+    void onChange(@Observes MarketingPreferenceChanged change) {
+        SubscriberView subscriber = consent.subscriberFor("+" + change.waId());
+        if (subscriber.erased()) {
+            return;
+        }
+        boolean stop = change.preference() == MarketingPreferenceChanged.Preference.STOP;
+        consent.append(NewEvent.of(subscriber.id(), stop ? ConsentEventType.SUPPRESSED : ConsentEventType.UNSUPPRESSED,
+                EventSource.WHATSAPP)
+                .withSourceDetail("user_preferences webhook")
+                .withReason(stop ? "marketing messages stopped in WhatsApp (Stop promotions)"
+                        : "marketing messages resumed in WhatsApp")
+                .withWhatsApp("user_preferences:" + change.waId() + ":" + change.timestamp().getEpochSecond(),
+                        change.timestamp()));
+    }
+}
