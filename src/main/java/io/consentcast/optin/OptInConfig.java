@@ -32,6 +32,10 @@ public interface OptInConfig {
     @WithDefault("PT1H")
     Duration numberWindow();
 
+    /** The approved UTILITY template that asks imported readers to confirm (one body variable: the list name). */
+    @WithDefault("subscription_confirm")
+    String repermissionTemplate();
+
     /** Store only the network part of the subscriber's IP address as evidence. */
     @WithDefault("false")
     boolean truncateIp();
