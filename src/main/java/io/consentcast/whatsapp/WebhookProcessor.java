@@ -111,7 +111,7 @@ public class WebhookProcessor {
                 return null;
             }
             String tenantId = phoneNumberId.substring(SANDBOX_PHONE_PREFIX.length());
-            return tenancy.findById(tenantId).isPresent() ? tenantId : null;
+            return tenantScope.platform(() -> tenancy.findById(tenantId).isPresent()) ? tenantId : null;
         }
         return tenantScope.platform(() -> {
             PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
