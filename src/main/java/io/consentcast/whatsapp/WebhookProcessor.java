@@ -84,7 +84,7 @@ public class WebhookProcessor {
                 switch (field) {
                     case "messages" -> routed(source, value, tenantId -> messages(tenantId, value));
                     case "user_preferences" -> routed(source, value, tenantId -> preferences(tenantId, value));
-                    case "message_template_status_update" -> templateStatus(wabaId, value);
+                    case "message_template_status_update" -> templateStatus(wabaId, entry.path("time").asText(""), value);
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
             }
@@ -256,7 +256,7 @@ public class WebhookProcessor {
         }
     }
 
-    private void templateStatus(String wabaId, JsonNode value) {
+    private void templateStatus(String wabaId, String entryTime, JsonNode value) {
         if (wabaId == null) {
             return;
         }
@@ -280,8 +280,11 @@ public class WebhookProcessor {
                         "from WhatsAppTemplate where providerTemplateId = :id or (name = :n and language = :l)",
                         WhatsAppTemplate.class).setParameter("id", templateId == null ? "" : templateId)
                         .setParameter("n", name == null ? "" : name).setParameter("l", language == null ? "" : language)
+                        .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                         .getResultStream().findFirst().orElse(null);
-                if (current != null && event.equals(current.status)) {
+                // Locked: of two workers handling the same update, the second sees the first one's status.
+                if (current != null ? event.equals(current.status)
+                        : !firstTime(tenantId, "template:" + templateId + ":" + event + ":" + entryTime)) {
                     return true; // duplicate
                 }
                 boolean found = templates.applyStatus(templateId, name, language, event, reason);
