@@ -64,7 +64,7 @@ public class ChannelService {
 
     /** The type of the workspace's channel: {@code sandbox} or {@code cloud-api}. */
     public String activeType() {
-        return settings.load().settings().type;
+        return settings.view().type();
     }
 
     public boolean stopped() {

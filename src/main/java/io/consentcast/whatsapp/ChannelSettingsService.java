@@ -98,7 +98,7 @@ public class ChannelSettingsService {
                 s = new ChannelSettings();
                 s.id = Ids.uuid7(clock);
             }
-            if (!fresh && !type.equals(s.type)) {
+            if (!type.equals(fresh ? WhatsAppChannel.SANDBOX : s.type)) {
                 // Templates belong to the account: the sandbox samples are not the Cloud API account's.
                 em.createQuery("delete from WhatsAppTemplate where tenantId = :t").setParameter("t", tenantId)
                         .executeUpdate();
