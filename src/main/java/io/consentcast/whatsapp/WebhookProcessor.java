@@ -51,6 +51,9 @@ public class WebhookProcessor {
     ObjectMapper json;
 
     @Inject
+    ChannelSettingsService channelSettings;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -234,7 +237,13 @@ public class WebhookProcessor {
             m.errorTitle = errors.get(0).title();
         }
         em.flush();
-        statusEvents.fire(new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors)));
+        MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors));
+        if (update.errorClass() == ErrorClass.STOP_CHANNEL) {
+            // Spam blocks (131048) and policy blocks often arrive only as a failed status.
+            MessageStatusUpdate.StatusError e = errors.get(0);
+            channelSettings.stopInCurrentTransaction(e.code(), MetaErrors.stopReason(e.code(), e.title()));
+        }
+        statusEvents.fire(update);
     }
 
     private void preferences(String tenantId, JsonNode value) {
