@@ -126,6 +126,20 @@ class SandboxPhoneTest {
     }
 
     @Test
+    void anAdminCanSendASampleTemplateToTheSandboxPhone() {
+        Api owner = Api.newUser("sb");
+        String slug = owner.createWorkspace("sb");
+        Page page = open(owner, "/t/" + slug + "/sandbox");
+        submit(owner, page, "/t/" + slug + "/sandbox/send", "number", "+4915100001111", "template",
+                "optin_confirmation|de", "variables", "Morgenpost").then().statusCode(303);
+        assertTrue(open(owner, "/t/" + slug + "/sandbox").html()
+                .contains("Sie haben Morgenpost abonniert. Antworten Sie jederzeit mit STOP"));
+        submit(owner, page, "/t/" + slug + "/sandbox/send", "number", "+4915100001111", "template",
+                "optin_confirmation|de", "variables", "").then().statusCode(400)
+                .body(containsString("does not match the expected number"));
+    }
+
+    @Test
     void viewersSeeThePhoneButCannotWriteAndBadInputIsExplained() {
         Api owner = Api.newUser("sb");
         String slug = owner.createWorkspace("sb");
