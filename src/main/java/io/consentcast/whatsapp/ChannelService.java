@@ -56,7 +56,7 @@ public class ChannelService {
             LOG.infof("WhatsApp send failed in workspace %s: %s (code %s)", tenantId, failed.errorClass(),
                     failed.code());
             if (failed.errorClass() == ErrorClass.STOP_CHANNEL) {
-                settings.markStopped(tenantId, failed.code(), reason(failed));
+                settings.markStopped(tenantId, failed.code(), MetaErrors.stopReason(failed.code(), failed.message()));
             }
         }
         return result;
@@ -64,7 +64,7 @@ public class ChannelService {
 
     /** The type of the workspace's channel: {@code sandbox} or {@code cloud-api}. */
     public String activeType() {
-        return settings.load().settings().type;
+        return settings.view().type();
     }
 
     public boolean stopped() {
@@ -90,15 +90,5 @@ public class ChannelService {
                     .setParameter(3, providerMessageId).setParameter(4, recipient).setParameter(5, now)
                     .setParameter(6, now).setParameter(7, now).executeUpdate();
         });
-    }
-
-    private static String reason(SendResult.Failed f) {
-        String text = switch (f.code() == null ? -1 : f.code()) {
-            case MetaErrors.TOKEN_INVALID -> "The access token is invalid or expired. Save a new token.";
-            case MetaErrors.POLICY_BLOCK -> "WhatsApp temporarily blocked this account for policy violations.";
-            case MetaErrors.SPAM_RATE -> "WhatsApp blocked messages as spam. Review your content and audience.";
-            default -> "WhatsApp refused to send for this account.";
-        };
-        return text + (f.message() == null ? "" : " (" + f.code() + ": " + f.message() + ")");
     }
 }

@@ -98,7 +98,7 @@ public class ChannelSettingsService {
                 s = new ChannelSettings();
                 s.id = Ids.uuid7(clock);
             }
-            if (!fresh && !type.equals(s.type)) {
+            if (!type.equals(fresh ? WhatsAppChannel.SANDBOX : s.type)) {
                 // Templates belong to the account: the sandbox samples are not the Cloud API account's.
                 em.createQuery("delete from WhatsAppTemplate where tenantId = :t").setParameter("t", tenantId)
                         .executeUpdate();
@@ -209,16 +209,19 @@ public class ChannelSettingsService {
 
     /** Stops the workspace's channel with a reason the admins see (in its own transaction, so it sticks). */
     public void markStopped(String tenantId, Integer code, String reason) {
-        tenantScope.run(tenantId, () -> {
-            ChannelSettings s = find().orElse(null);
-            if (s == null || s.stoppedAt != null) {
-                return;
-            }
-            s.stoppedAt = clock.instant();
-            s.stoppedCode = code;
-            s.stoppedReason = reason == null ? "Stopped by WhatsApp" : truncate(reason, 500);
-            LOG.warnf("WhatsApp channel of workspace %s stopped: code %s", tenantId, code);
-        });
+        tenantScope.run(tenantId, () -> stopInCurrentTransaction(code, reason));
+    }
+
+    /** Stops the current workspace's channel in the running transaction (webhook processing). */
+    void stopInCurrentTransaction(Integer code, String reason) {
+        ChannelSettings s = find().orElse(null);
+        if (s == null || s.stoppedAt != null) {
+            return;
+        }
+        s.stoppedAt = clock.instant();
+        s.stoppedCode = code;
+        s.stoppedReason = reason == null ? "Stopped by WhatsApp" : truncate(reason, 500);
+        LOG.warnf("WhatsApp channel of workspace %s stopped: code %s", s.tenantId, code);
     }
 
     /** Reads the phone number from the Graph API (Cloud API) or describes the sandbox. */

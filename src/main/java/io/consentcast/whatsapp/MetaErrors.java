@@ -61,4 +61,15 @@ public final class MetaErrors {
     public static SendResult.Failed timeout(String what) {
         return classify(0, null, what, null);
     }
+
+    /** The reason shown to the workspace's admins when Meta's error stops the channel. */
+    public static String stopReason(Integer code, String message) {
+        String text = switch (code == null ? -1 : code) {
+            case TOKEN_INVALID -> "The access token is invalid or expired. Save a new token.";
+            case POLICY_BLOCK -> "WhatsApp temporarily blocked this account for policy violations.";
+            case SPAM_RATE -> "WhatsApp blocked messages as spam. Review your content and audience.";
+            default -> "WhatsApp refused to send for this account.";
+        };
+        return text + (message == null ? "" : " (" + code + ": " + message + ")");
+    }
 }

@@ -115,6 +115,24 @@ public class SandboxPhone {
         return from;
     }
 
+    /**
+     * Sends an approved template to {@code number} through the sandbox channel (never through Meta,
+     * whatever the workspace's channel is), so the phone can be tried without the opt-in flows.
+     */
+    public SendResult sendSample(String number, String template, String variables) {
+        String to = normalise(number);
+        Validation v = new Validation();
+        v.check(to != null, "number", "whatsapp.sandbox-number-invalid");
+        v.check(template != null && template.contains("|"), "template", "whatsapp.sandbox-template-invalid");
+        v.throwIfInvalid();
+        String[] nameLang = template.split("\\|", 2);
+        List<String> params = variables == null || variables.isBlank() ? List.of()
+                : variables.strip().lines().map(String::strip).toList();
+        return QuarkusTransaction.joiningExisting().call(() -> sandbox.send(
+                ChannelSettings.sandboxDefault(currentTenant.id()), null,
+                new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of())));
+    }
+
     /** Stores the payload in the inbox (committed) and processes it at once, as the inbox worker would. */
     private void deliver(String payload) {
         UUID id = QuarkusTransaction.requiringNew().call(() -> inbox.store(InboxEntry.SOURCE_SANDBOX, payload, false));

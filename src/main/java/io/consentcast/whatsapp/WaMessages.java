@@ -58,4 +58,7 @@ public interface WaMessages {
     @Message String sandbox_empty();
     @Message String sandbox_you();
     @Message String sandbox_status(String status);
+    @Message String sandbox_send_sample();
+    @Message String sandbox_template();
+    @Message String sandbox_variables();
 }

@@ -124,6 +124,9 @@ public class WebhookInbox {
             identity = "whatsapp-inbox")
     void sweep() {
         processPending();
+        Instant cutoff = clock.instant().minus(config.inbox().retention());
+        tenantScope.platform(() -> em.createQuery("delete from InboxEntry e where e.status = 'DONE' and e.processedAt < :c")
+                .setParameter("c", cutoff).executeUpdate());
     }
 
     /** Processes due rows until none is left; returns how many were processed successfully. */

@@ -51,6 +51,9 @@ public class WebhookProcessor {
     ObjectMapper json;
 
     @Inject
+    ChannelSettingsService channelSettings;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -84,7 +87,7 @@ public class WebhookProcessor {
                 switch (field) {
                     case "messages" -> routed(source, value, tenantId -> messages(tenantId, value));
                     case "user_preferences" -> routed(source, value, tenantId -> preferences(tenantId, value));
-                    case "message_template_status_update" -> templateStatus(wabaId, value);
+                    case "message_template_status_update" -> templateStatus(wabaId, entry.path("time").asText(""), value);
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
             }
@@ -111,7 +114,7 @@ public class WebhookProcessor {
                 return null;
             }
             String tenantId = phoneNumberId.substring(SANDBOX_PHONE_PREFIX.length());
-            return tenancy.findById(tenantId).isPresent() ? tenantId : null;
+            return tenantScope.platform(() -> tenancy.findById(tenantId).isPresent()) ? tenantId : null;
         }
         return tenantScope.platform(() -> {
             PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
@@ -234,7 +237,13 @@ public class WebhookProcessor {
             m.errorTitle = errors.get(0).title();
         }
         em.flush();
-        statusEvents.fire(new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors)));
+        MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors));
+        if (update.errorClass() == ErrorClass.STOP_CHANNEL) {
+            // Spam blocks (131048) and policy blocks often arrive only as a failed status.
+            MessageStatusUpdate.StatusError e = errors.get(0);
+            channelSettings.stopInCurrentTransaction(e.code(), MetaErrors.stopReason(e.code(), e.title()));
+        }
+        statusEvents.fire(update);
     }
 
     private void preferences(String tenantId, JsonNode value) {
@@ -256,7 +265,7 @@ public class WebhookProcessor {
         }
     }
 
-    private void templateStatus(String wabaId, JsonNode value) {
+    private void templateStatus(String wabaId, String entryTime, JsonNode value) {
         if (wabaId == null) {
             return;
         }
@@ -280,8 +289,11 @@ public class WebhookProcessor {
                         "from WhatsAppTemplate where providerTemplateId = :id or (name = :n and language = :l)",
                         WhatsAppTemplate.class).setParameter("id", templateId == null ? "" : templateId)
                         .setParameter("n", name == null ? "" : name).setParameter("l", language == null ? "" : language)
+                        .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                         .getResultStream().findFirst().orElse(null);
-                if (current != null && event.equals(current.status)) {
+                // Locked: of two workers handling the same update, the second sees the first one's status.
+                if (current != null ? event.equals(current.status)
+                        : !firstTime(tenantId, "template:" + templateId + ":" + event + ":" + entryTime)) {
                     return true; // duplicate
                 }
                 boolean found = templates.applyStatus(templateId, name, language, event, reason);

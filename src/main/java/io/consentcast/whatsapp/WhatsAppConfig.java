@@ -56,6 +56,10 @@ public interface WhatsAppConfig {
         @WithDefault("10")
         int maxAttempts();
 
+        /** How long processed rows are kept (for inspection) before the sweep deletes them; FAILED rows are kept. */
+        @WithDefault("P30D")
+        Duration retention();
+
         /** How long a worker owns a claimed row; a crashed worker's rows are taken over after it. */
         @WithDefault("PT5M")
         Duration claimDuration();

@@ -56,7 +56,7 @@ public class WhatsAppPages {
                 Map<String, String> errors);
 
         static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, boolean active,
-                String number, String text, Map<String, String> errors);
+                String number, String text, Map<String, String> errors, List<TemplateService.TemplateView> templates);
     }
 
     @GET
@@ -115,7 +115,7 @@ public class WhatsAppPages {
     @GET
     @Path("sandbox")
     public TemplateInstance sandbox(@PathParam("tenant") String tenant, @QueryParam("number") String number) {
-        return Templates.sandbox(phone.conversations(), sandboxActive(), number == null ? "" : number, "", Map.of());
+        return sandboxView(number == null ? "" : number, "", Map.of());
     }
 
     @POST
@@ -128,8 +128,8 @@ public class WhatsAppPages {
             String from = phone.write(number, text);
             return backToPhone(tenant, from);
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.sandbox(phone.conversations(), sandboxActive(),
-                    number == null ? "" : number, text == null ? "" : text, localized(e))).build();
+            return Response.status(e.status())
+                    .entity(sandboxView(number == null ? "" : number, text == null ? "" : text, localized(e))).build();
         }
     }
 
@@ -141,6 +141,32 @@ public class WhatsAppPages {
             @FormParam("messageId") String messageId, @FormParam("index") int index) {
         String from = phone.tap(number, messageId, index);
         return backToPhone(tenant, from);
+    }
+
+    @POST
+    @Path("sandbox/send")
+    @MinRole(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response sendSample(@PathParam("tenant") String tenant, @FormParam("number") String number,
+            @FormParam("template") String template, @FormParam("variables") String variables) {
+        try {
+            SendResult r = phone.sendSample(number, template, variables);
+            if (r instanceof SendResult.Failed f) {
+                return Response.status(400).entity(sandboxView(number, "",
+                        Map.of("_form", f.message() + (f.details() == null ? "" : ": " + f.details())))).build();
+            }
+            return backToPhone(tenant, SandboxPhone.normalise(number));
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(sandboxView(number == null ? "" : number, "", localized(e)))
+                    .build();
+        }
+    }
+
+    private TemplateInstance sandboxView(String number, String text, Map<String, String> errors) {
+        List<TemplateService.TemplateView> usable = sandboxActive()
+                ? templates.views().stream().filter(TemplateService.TemplateView::usable).toList()
+                : List.of();
+        return Templates.sandbox(phone.conversations(), sandboxActive(), number, text, errors, usable);
     }
 
     private boolean sandboxActive() {

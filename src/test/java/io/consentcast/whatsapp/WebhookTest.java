@@ -195,6 +195,21 @@ class WebhookTest {
     }
 
     @Test
+    void aSpamBlockReportedByStatusWebhookStopsTheChannel() {
+        Workspace w = cloudWorkspace();
+        String wamid = "wamid.spam." + UUID.randomUUID();
+        post(envelope(w.wabaId(), w.phoneNumberId(), "messages", """
+                "statuses":[{"id":"%s","status":"failed","timestamp":"1764338420","recipient_id":"4915112345678",
+                 "errors":[{"code":131048,"title":"Spam rate limit hit","message":"Spam rate limit hit",
+                  "error_data":{"details":"Message failed to send because there are restrictions on how many messages can be sent from this phone number."}}]}]
+                """.formatted(wamid)), 200);
+        drain(w.phoneNumberId());
+        w.owner().req().get("/api/tenants/" + w.slug() + "/channel").then().statusCode(200)
+                .body("stopped", equalTo(true)).body("stoppedCode", equalTo(131048))
+                .body("stoppedReason", org.hamcrest.Matchers.containsString("spam"));
+    }
+
+    @Test
     void buttonsInteractiveRepliesPreferencesAndUnknownFieldsAreHandled() {
         Workspace w = cloudWorkspace();
         String button = "wamid.btn." + UUID.randomUUID();

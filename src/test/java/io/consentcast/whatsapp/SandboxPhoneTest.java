@@ -1,0 +1,178 @@
+package io.consentcast.whatsapp;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentcast.tenancy.TenancyService;
+import io.consentcast.tenancy.TenantScope;
+import io.consentcast.testsupport.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+@QuarkusTest
+class SandboxPhoneTest {
+
+    @Inject
+    ChannelService channel;
+
+    @Inject
+    TemplateService templates;
+
+    @Inject
+    WebhookInbox inbox;
+
+    @Inject
+    RecordedEvents events;
+
+    @Inject
+    TenantScope tenantScope;
+
+    @Inject
+    TenancyService tenancy;
+
+    /** A page session with a bearer token: the CSRF cookie and the form's hidden token from a GET. */
+    record Page(String cookie, String token, String html) {
+    }
+
+    private static Page open(Api user, String path) {
+        Response r = given().auth().oauth2(user.token()).accept("text/html").get(path);
+        r.then().statusCode(200);
+        String html = r.asString();
+        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(html);
+        assertTrue(m.find(), "the page has a CSRF field");
+        return new Page(r.getCookie("csrf-token"), m.group(1), html);
+    }
+
+    private static Response submit(Api user, Page page, String path, Object... fields) {
+        var req = given().auth().oauth2(user.token()).redirects().follow(false).cookie("csrf-token", page.cookie())
+                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", page.token());
+        for (int i = 0; i < fields.length; i += 2) {
+            req = req.formParam((String) fields[i], fields[i + 1]);
+        }
+        return req.post(path);
+    }
+
+    @Test
+    void aSubscriberConversationRunsThroughTheSandboxPhone() {
+        Api owner = Api.newUser("sb");
+        String slug = owner.createWorkspace("sb");
+        String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
+
+        // The subscriber writes START from the sandbox phone page.
+        Page page = open(owner, "/t/" + slug + "/sandbox");
+        submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "+49 151 2345 6789", "text", "START Grüße")
+                .then().statusCode(303);
+        InboundMessage in = events.inbound(tenantId).get(0);
+        assertEquals("4915123456789", in.from());
+        assertEquals("START Grüße", in.text());
+        assertEquals("text", in.type());
+
+        // Without the CSRF token the form is refused.
+        given().auth().oauth2(owner.token()).contentType("application/x-www-form-urlencoded")
+                .formParam("number", "4915123456789").formParam("text", "forged").post("/t/" + slug + "/sandbox/messages")
+                .then().statusCode(400);
+
+        // The newsletter goes out through the sandbox channel: the workspace never saved any settings.
+        SendResult sent = tenantScope.call(tenantId, () -> channel.send(new OutgoingMessage.Template("4915123456789",
+                "newsletter_issue", "en", List.of("Monday briefing"), List.of())));
+        String wamid = assertInstanceOf(SendResult.Accepted.class, sent).messageId();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            inbox.processPending();
+            assertEquals(List.of("sent", "delivered", "read"), events.statuses(tenantId).stream()
+                    .filter(s -> s.providerMessageId().equals(wamid)).map(MessageStatusUpdate::status).toList());
+        });
+
+        // The phone shows both sides, the template filled in, its quick reply and the read status.
+        page = open(owner, "/t/" + slug + "/sandbox");
+        assertTrue(page.html().contains("START Grüße"));
+        assertTrue(page.html().contains("New issue: Monday briefing"));
+        assertTrue(page.html().contains("Stop promotions"));
+        assertTrue(page.html().contains(">read<"));
+
+        // Tapping "Stop promotions" answers our message and stops marketing, as WhatsApp would report it.
+        submit(owner, page, "/t/" + slug + "/sandbox/tap", "number", "4915123456789", "messageId", wamid, "index", "0")
+                .then().statusCode(303);
+        InboundMessage tap = events.inbound(tenantId).stream().filter(e -> "button".equals(e.type())).findFirst()
+                .orElseThrow();
+        assertEquals("Stop promotions", tap.buttonPayload());
+        assertEquals(wamid, tap.contextMessageId());
+        assertEquals(List.of(MarketingPreferenceChanged.Preference.STOP), events.preferences(tenantId).stream()
+                .map(MarketingPreferenceChanged::preference).toList());
+
+        // Free text inside the 24-hour window works; a template with the wrong parameters fails like Meta.
+        assertTrue(tenantScope.call(tenantId, () -> channel.send(new OutgoingMessage.Text("4915123456789",
+                "You are unsubscribed from promotions."))).accepted());
+        SendResult.Failed wrong = (SendResult.Failed) tenantScope.call(tenantId, () -> channel.send(
+                new OutgoingMessage.Template("4915123456789", "newsletter_issue", "en", List.of(), List.of())));
+        assertEquals(132000, wrong.code());
+        assertEquals(ErrorClass.PERMANENT_ISSUE, wrong.errorClass());
+        SendResult.Failed outside = (SendResult.Failed) tenantScope.call(tenantId, () -> channel.send(
+                new OutgoingMessage.Text("4915199999999", "Hello stranger")));
+        assertEquals(131047, outside.code());
+        assertTrue(open(owner, "/t/" + slug + "/sandbox").html().contains("You are unsubscribed from promotions."));
+    }
+
+    @Test
+    void anAdminCanSendASampleTemplateToTheSandboxPhone() {
+        Api owner = Api.newUser("sb");
+        String slug = owner.createWorkspace("sb");
+        Page page = open(owner, "/t/" + slug + "/sandbox");
+        submit(owner, page, "/t/" + slug + "/sandbox/send", "number", "+4915100001111", "template",
+                "optin_confirmation|de", "variables", "Morgenpost").then().statusCode(303);
+        assertTrue(open(owner, "/t/" + slug + "/sandbox").html()
+                .contains("Sie haben Morgenpost abonniert. Antworten Sie jederzeit mit STOP"));
+        submit(owner, page, "/t/" + slug + "/sandbox/send", "number", "+4915100001111", "template",
+                "optin_confirmation|de", "variables", "").then().statusCode(400)
+                .body(containsString("does not match the expected number"));
+    }
+
+    @Test
+    void viewersSeeThePhoneButCannotWriteAndBadInputIsExplained() {
+        Api owner = Api.newUser("sb");
+        String slug = owner.createWorkspace("sb");
+        Api viewer = Api.newUser("viewer");
+        owner.addMember(slug, viewer, "VIEWER");
+        given().auth().oauth2(viewer.token()).accept("text/html").get("/t/" + slug + "/sandbox").then()
+                .statusCode(200).body(not(containsString("/sandbox/messages\"")));
+        Page page = open(owner, "/t/" + slug + "/sandbox");
+        submit(viewer, page, "/t/" + slug + "/sandbox/messages", "number", "4915123456789", "text", "hi")
+                .then().statusCode(403);
+
+        submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "12", "text", "hi").then().statusCode(400)
+                .body(containsString("international format"));
+        given().auth().oauth2(owner.token()).header("Accept-Language", "de").accept("text/html")
+                .get("/t/" + slug + "/sandbox").then().statusCode(200).body(containsString("Sandbox-Telefon"))
+                .body(not(containsString("Sandbox phone")));
+    }
+
+    @Test
+    void sandboxWorkspacesComeWithApprovedSampleTemplates() {
+        Api owner = Api.newUser("tpl");
+        String slug = owner.createWorkspace("tpl");
+        owner.req().get("/api/tenants/" + slug + "/templates").then().statusCode(200)
+                .body("find { it.name == 'newsletter_issue' && it.language == 'en' }.category",
+                        org.hamcrest.Matchers.equalTo("MARKETING"))
+                .body("find { it.name == 'newsletter_issue' && it.language == 'en' }.parameterCount",
+                        org.hamcrest.Matchers.equalTo(1))
+                .body("find { it.name == 'newsletter_issue' && it.language == 'en' }.quickReplies",
+                        org.hamcrest.Matchers.hasItem("Stop promotions"))
+                .body("find { it.name == 'optin_confirmation' && it.language == 'de' }.bodyText",
+                        containsString("STOP"))
+                .body("usable", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo(true)));
+        given().auth().oauth2(owner.token()).accept("text/html").get("/t/" + slug + "/templates").then()
+                .statusCode(200).body(containsString("newsletter_issue"));
+    }
+}
