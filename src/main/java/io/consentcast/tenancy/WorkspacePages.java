@@ -25,7 +25,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
 
-/** Pages for signing up, choosing a workspace, the dashboard, the team and joining. */
+/** Pages for signing up, choosing a workspace, the team and joining. */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class WorkspacePages {
@@ -58,8 +58,6 @@ public class WorkspacePages {
     static class Templates {
         static native TemplateInstance newWorkspace(WorkspaceForm form, Map<String, String> errors, List<String> zones,
                 String baseUrl);
-
-        static native TemplateInstance dashboard();
 
         static native TemplateInstance team(List<TeamService.MemberView> members,
                 List<TeamService.InvitationView> invitations, TeamService.CreatedInvitation created,
@@ -110,12 +108,6 @@ public class WorkspacePages {
             return Response.status(e.status())
                     .entity(Templates.newWorkspace(form, page.formErrors(e), ZONES, publicBase())).build();
         }
-    }
-
-    @GET
-    @Path("t/{tenant}")
-    public TemplateInstance dashboard(@PathParam("tenant") String tenant) {
-        return Templates.dashboard();
     }
 
     @GET

@@ -43,6 +43,28 @@ public interface AppMessages {
     @Message String dash_title();
     @Message String dash_role();
     @Message String dash_getting_started();
+    @Message String dash_readers();
+    @Message String dash_list();
+    @Message String dash_create_list();
+    @Message String dash_channel();
+    @Message String dash_channel_sandbox();
+    @Message String dash_channel_cloud(String number);
+    @Message String dash_channel_stopped();
+    @Message String dash_load_samples();
+
+    @Message String nav_lists();
+    @Message String nav_subscribers();
+    @Message String nav_channel();
+    @Message String nav_templates();
+    @Message String nav_sandbox();
+    @Message String nav_audit();
+
+    @Message String state_PENDING();
+    @Message String state_CONFIRMED();
+    @Message String state_WITHDRAWN();
+    @Message String state_EXPIRED();
+    @Message String state_IMPORTED();
+    @Message String state_SUPPRESSED();
 
     @Message String team_title();
     @Message String team_members();

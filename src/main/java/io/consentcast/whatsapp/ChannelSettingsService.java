@@ -243,8 +243,11 @@ public class ChannelSettingsService {
                 info.qualityRating(), info.throughputLevel(), info.messagingLimitTier(), null, null, null);
     }
 
+    /** The sandbox has a number of its own, so wa.me links and pages work before any Meta account exists. */
     private static ChannelView toView(ChannelSettings s) {
-        return new ChannelView(s.type, s.phoneNumberId, s.businessAccountId, s.displayPhoneNumber,
+        String display = s.cloudApi() || s.displayPhoneNumber != null ? s.displayPhoneNumber
+                : SandboxChannel.DISPLAY_NUMBER;
+        return new ChannelView(s.type, s.phoneNumberId, s.businessAccountId, display,
                 s.accessTokenEnc != null, s.stoppedAt != null, s.stoppedReason, s.stoppedCode, s.stoppedAt);
     }
 

@@ -1,0 +1,47 @@
+package io.consentcast.dashboard;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentcast.testsupport.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** A newcomer loads sample data into a sandbox workspace and sees a living dashboard. */
+@QuarkusTest
+class DashboardTest {
+
+    @Test
+    void sampleDataFillsTheDashboardWithReadersInEveryState() {
+        Api owner = Api.newUser("dash");
+        String slug = owner.createWorkspace("dash");
+        Response empty = owner.req().accept("text/html").header("Accept-Language", "en").get("/t/" + slug);
+        empty.then().statusCode(200).body(containsString("Create your first list"))
+                .body(containsString("Load sample data"));
+        Matcher token = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(empty.asString());
+        assertTrue(token.find());
+
+        owner.req().accept("text/html").redirects().follow(false).cookies(empty.getCookies()).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf-token", token.group(1)).post("/t/" + slug + "/sample-data")
+                .then().statusCode(303);
+
+        String html = owner.req().accept("text/html").header("Accept-Language", "de").get("/t/" + slug)
+                .then().statusCode(200).body(containsString("Beispiel-Newsletter")).extract().asString();
+        // 30 landing-page requests: 6 pending, 6 withdrawn, 3 suppressed, 15 confirmed; 6 imported.
+        String row = html.substring(html.indexOf("Beispiel-Newsletter"));
+        row = row.substring(0, row.indexOf("</tr>"));
+        assertTrue(row.replaceAll("\\s+", "").contains("<td>15</td><td>6</td><td>6</td><td>6</td><td>3</td><td>0</td>"),
+                row);
+
+        // A second load is refused with a reason, nothing doubles.
+        owner.req().accept("text/html").cookies(empty.getCookies()).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf-token", token.group(1)).header("Accept-Language", "en")
+                .post("/t/" + slug + "/sample-data").then().statusCode(409)
+                .body(containsString("already loaded"));
+    }
+}
