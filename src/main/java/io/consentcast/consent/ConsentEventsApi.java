@@ -32,6 +32,26 @@ public class ConsentEventsApi {
     @Inject
     Caller caller;
 
+    @Inject
+    LedgerCheckpoints checkpoints;
+
+    /** The workspace's checkpoints, newest first (at most 1000). */
+    @GET
+    @Path("/checkpoints")
+    @Produces(MediaType.APPLICATION_JSON)
+    public java.util.List<LedgerCheckpoints.CheckpointView> checkpoints(@PathParam("tenant") String tenant) {
+        return checkpoints.list();
+    }
+
+    /** Writes a checkpoint now: 201 with it, or 204 when nothing changed since the last one. */
+    @jakarta.ws.rs.POST
+    @Path("/checkpoints")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response checkpoint(@PathParam("tenant") String tenant) {
+        return checkpoints.checkpoint().map(c -> Response.status(201).entity(c).build())
+                .orElseGet(() -> Response.noContent().build());
+    }
+
     @GET
     @Path("/verify")
     @Produces(MediaType.APPLICATION_JSON)

@@ -147,6 +147,8 @@ public class ConsentService {
     /**
      * Throws the derived state away and replays the whole ledger of the workspace through
      * {@link ConsentProjection}; returns the number of events replayed. Streams the events.
+     * A maintenance operation: run it when no appends happen in the workspace (an append
+     * during the rebuild would collide with the rebuilt rows and one of them fails).
      */
     @Transactional
     public long rebuildStates() {

@@ -26,4 +26,8 @@ public interface LedgerConfig {
     /** Rows fetched per round trip when streaming the ledger. */
     @WithDefault("1000")
     int fetchSize();
+
+    /** How often workspace checkpoints are written ({@code off} disables the job); read by the scheduler. */
+    @WithDefault("1h")
+    String checkpointEvery();
 }

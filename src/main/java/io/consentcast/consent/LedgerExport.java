@@ -73,7 +73,8 @@ public class LedgerExport {
     }
 
     public record Manifest(String algorithm, String format, Map<String, String> filters, List<String> columns,
-            long rows, String sha256, LedgerVerifier.Result verification, List<ConsentTextView> consentTexts,
+            long rows, String sha256, LedgerVerifier.Result verification,
+            LedgerCheckpoints.CheckpointView latestCheckpoint, List<ConsentTextView> consentTexts,
             Instant generatedAt) {
     }
 
@@ -120,6 +121,9 @@ public class LedgerExport {
 
     @Inject
     LedgerVerifier verifier;
+
+    @Inject
+    LedgerCheckpoints checkpoints;
 
     @Inject
     LedgerConfig config;
@@ -234,7 +238,8 @@ public class LedgerExport {
                     filters.put("list", f.listId() == null ? null : f.listId().toString());
                     filters.put("subscriber", f.subscriberPublicId());
                     return new Manifest("consentcast-ledger-v1", request.format().extension, filters, columnNames(),
-                            rows, HexFormat.of().formatHex(digest.digest()), verification, texts, clock.instant());
+                            rows, HexFormat.of().formatHex(digest.digest()), verification,
+                            checkpoints.latest().orElse(null), texts, clock.instant());
                 }));
     }
 

@@ -27,6 +27,7 @@ public final class LedgerHash {
 
     static final String EVENT_HEADER = "consentcast-ledger-v1\n";
     static final String EVIDENCE_HEADER = "consentcast-evidence-v1\n";
+    static final String CHECKPOINT_HEADER = "consentcast-checkpoint-v1\n";
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -71,6 +72,27 @@ public final class LedgerHash {
 
     public static String hash(Content c) {
         return sha256Hex(canonical(c));
+    }
+
+    /**
+     * The hash of a workspace checkpoint: {@code headsDigest} is the SHA-256 of one line
+     * {@code "<subscriber_id> <seq> <hash>\n"} per recorded head, ordered by subscriber id.
+     */
+    public static String checkpointHash(String tenantId, long seq, Instant createdAt, long heads, String headsDigest,
+            String prevHash) {
+        StringBuilder sb = new StringBuilder(256).append(CHECKPOINT_HEADER);
+        field(sb, "tenant_id", tenantId);
+        field(sb, "seq", Long.toString(seq));
+        field(sb, "created_at", time(createdAt));
+        field(sb, "heads", Long.toString(heads));
+        field(sb, "heads_digest", headsDigest);
+        field(sb, "prev_hash", prevHash);
+        return sha256Hex(sb.toString());
+    }
+
+    /** One line of a checkpoint's heads digest. */
+    public static String headLine(UUID subscriberId, long seq, String hash) {
+        return subscriberId + " " + seq + " " + hash + "\n";
     }
 
     /** Commitment to an event's personal evidence; null when there is none. */

@@ -15,7 +15,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * Re-checks the whole ledger of the current workspace in one streaming pass: every event's hash
  * over its content, the link to its predecessor, gap-free sequence numbers, the chain head kept on
- * the subscriber, the evidence digests and the consent texts. Reports the first problem found.
+ * the subscriber, the evidence digests, the workspace checkpoints and the consent texts. Reports the first problem found.
  */
 @ApplicationScoped
 public class LedgerVerifier {
@@ -25,6 +25,9 @@ public class LedgerVerifier {
 
     @Inject
     LedgerConfig config;
+
+    @Inject
+    LedgerCheckpoints checkpoints;
 
     @Inject
     CurrentTenant currentTenant;
@@ -53,6 +56,9 @@ public class LedgerVerifier {
             if (!lost.isEmpty()) {
                 check.first = new Invalid(lost.get(0), "the subscriber's chain head records events, but none are left");
             }
+        }
+        if (check.first == null) {
+            check.first = checkpoints.verify(tenantId);
         }
         if (check.first == null) {
             List<UUID> altered = reader.alteredConsentTexts(tenantId);

@@ -63,26 +63,27 @@ class LedgerWriter {
         e.type = req.type();
         e.occurredAt = LedgerHash.truncate(clock.instant());
         e.source = req.source();
-        e.sourceDetail = req.sourceDetail();
+        e.sourceDetail = blankToNull(req.sourceDetail());
         if (text != null) {
             e.consentTextId = text.id;
             e.consentTextSha256 = text.sha256;
         }
-        e.waMessageId = req.waMessageId();
+        e.waMessageId = blankToNull(req.waMessageId());
         e.waTimestamp = LedgerHash.truncate(req.waTimestamp());
         e.actorUserId = req.actorUserId();
-        e.reason = req.reason();
+        e.reason = blankToNull(req.reason());
         e.prevHash = s.lastHash;
 
         ConsentEvidence evidence = null;
         String ip = req.ip() == null ? null : (req.truncateIp() ? truncateIp(req.ip()) : normaliseIp(req.ip()));
-        if (ip != null || req.userAgent() != null) {
+        String userAgent = blankToNull(req.userAgent());
+        if (ip != null || userAgent != null) {
             evidence = new ConsentEvidence();
             evidence.eventId = e.id;
             evidence.subscriberId = s.id;
             evidence.salt = salt();
             evidence.ip = ip;
-            evidence.userAgent = req.userAgent();
+            evidence.userAgent = userAgent;
             e.evidenceDigest = LedgerHash.evidenceDigest(evidence.salt, evidence.ip, evidence.userAgent);
         }
         e.hash = LedgerHash.hash(LedgerHash.Content.of(e));
@@ -133,6 +134,11 @@ class LedgerWriter {
         st.suppressed = row.suppressed();
         st.since = row.since();
         st.lastEventId = row.lastEventId();
+    }
+
+    /** Empty texts are stored as null: exports cannot tell an empty text from a missing one. */
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static String salt() {

@@ -8,14 +8,18 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.TenantId;
 
 /**
  * One WhatsApp number in a workspace. The number lives only here (never in ledger events), so
  * erasure clears it without touching the ledger; {@link #phoneHmac} remains. The row also holds
  * the head of the subscriber's event chain ({@link #lastSeq}, {@link #lastHash}); appends lock it.
+ * Updates write only the changed columns, so a change made without the lock (the WhatsApp id)
+ * can never write back a stale chain head.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "subscribers")
 public class Subscriber {
 

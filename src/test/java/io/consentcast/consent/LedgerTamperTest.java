@@ -122,6 +122,41 @@ class LedgerTamperTest {
     }
 
     @Test
+    void aConsistentlyRewrittenChainIsCaughtByACheckpoint() throws SQLException {
+        Ledger l = ledgerWithThreeEvents();
+        String base = "/api/tenants/" + l.slug() + "/consent-events";
+        String first = l.owner().req().post(base + "/checkpoints").then().statusCode(201)
+                .body("seq", equalTo(1)).body("heads", equalTo(1))
+                .body("prevHash", equalTo(LedgerHash.GENESIS)).extract().path("hash");
+        l.owner().req().post(base + "/checkpoints").then().statusCode(204);
+        fx.run(l.slug(), () -> consent.append(NewEvent.of(l.subscriber().id(), ConsentEventType.REQUESTED,
+                EventSource.API)));
+        l.owner().req().post(base + "/checkpoints").then().statusCode(201)
+                .body("seq", equalTo(2)).body("prevHash", equalTo(first));
+        l.owner().req().get(base + "/verify").then().body("valid", equalTo(true)).body("events", equalTo(4));
+
+        // Rewrite the last event and recompute its hash and the chain head: the chain itself is consistent.
+        EventView last = fx.in(l.slug(), () -> subscribers.events(l.subscriber().publicId())).get(3);
+        String tenantId = fx.tenantId(l.slug());
+        String forged = LedgerHash.hash(new LedgerHash.Content(last.id(), tenantId, l.subscriber().id(), last.seq(),
+                last.listId(), "WITHDRAWN", last.occurredAt(), last.source().name(), last.sourceDetail(),
+                last.consentTextId(), last.consentTextSha256(), last.evidenceDigest(), last.waMessageId(),
+                last.waTimestamp(), last.actorUserId(), last.reason(), last.prevHash()));
+        asSuperuser("UPDATE consent_events SET type = 'WITHDRAWN', hash = ? WHERE id = ?", forged, last.id());
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                PreparedStatement st = c.prepareStatement("UPDATE subscribers SET last_hash = ? WHERE id = ?")) {
+            st.setString(1, forged);
+            st.setObject(2, l.subscriber().id());
+            assertEquals(1, st.executeUpdate());
+        }
+        l.owner().req().get(base + "/verify").then()
+                .body("valid", equalTo(false))
+                .body("firstInvalid.id", equalTo(last.id().toString()))
+                .body("firstInvalid.reason", equalTo(
+                        "a checkpoint recorded another event at seq 4 of this subscriber: the chain was rewritten"));
+    }
+
+    @Test
     void aChangedIpAddressIsReported() throws SQLException {
         Ledger l = ledgerWithThreeEvents();
         try (Connection c = DriverManager.getConnection(url, "postgres", "");

@@ -1,0 +1,246 @@
+package io.consentcast.consent;
+
+import java.net.URI;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.consent.Views.ConsentTextView;
+import io.consentcast.consent.Views.EventView;
+import io.consentcast.consent.Views.StateView;
+import io.consentcast.consent.Views.SubscriberView;
+import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Texts;
+import io.consentcast.tenancy.AppUser;
+import io.consentcast.tenancy.Caller;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.MinRole;
+import io.consentcast.tenancy.Role;
+import io.consentcast.tenancy.TenancyService;
+import io.consentcast.web.PageContext;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** Pages: a subscriber's consent record (timeline and printable receipt) and "Audit & exports". */
+@Path("/t/{tenant}")
+@Produces(MediaType.TEXT_HTML)
+public class ConsentPages {
+
+    @Inject
+    SubscriberService subscribers;
+
+    @Inject
+    ConsentService consent;
+
+    @Inject
+    LedgerVerifier verifier;
+
+    @Inject
+    LedgerExport export;
+
+    @Inject
+    LedgerCheckpoints checkpoints;
+
+    @Inject
+    ActivityLog activity;
+
+    @Inject
+    TenancyService tenancy;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    PageContext page;
+
+    @Inject
+    EntityManager em;
+
+    /** One line of the timeline, formatted for the page's language and the workspace's time zone. */
+    public record Entry(long seq, String when, String typeKey, String list, String sourceKey, String sourceDetail,
+            Integer textVersion, String textLanguage, String ip, String userAgent, String waMessageId,
+            String waWhen, String actor, String reason, String hash) {
+    }
+
+    public record State(String list, String stateKey, String since) {
+    }
+
+    public record Checkpoint(long seq, String at, String hash) {
+    }
+
+    public record Activity(String when, String who, String action, String detail) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance timeline(SubscriberView subscriber, String since, String erasedAt,
+                boolean erasedNow, List<State> states, List<Entry> entries, List<ConsentTextView> texts);
+
+        static native TemplateInstance audit(LedgerVerifier.Result verification, Checkpoint checkpoint,
+                List<Activity> activity, String findError, String phone, java.util.Collection<String> exportErrors);
+    }
+
+    @GET
+    @Path("subscribers/{id}")
+    @Transactional
+    public TemplateInstance timeline(@PathParam("tenant") String tenant, @PathParam("id") String id,
+            @QueryParam("erased") String erased) {
+        SubscriberView s = subscribers.get(id);
+        DateTimeFormatter time = formatter();
+        List<EventView> events = subscribers.events(s.id());
+        List<ConsentTextView> texts = events.stream().map(EventView::consentTextId).filter(Objects::nonNull)
+                .distinct().map(consent::consentText).flatMap(Optional::stream).toList();
+        List<Entry> entries = events.stream().map(e -> new Entry(e.seq(), time.format(e.occurredAt()),
+                "type_" + e.type().name(), listLabel(e.listId()), "source_" + e.source().name(), e.sourceDetail(),
+                texts.stream().filter(t -> t.id().equals(e.consentTextId())).map(ConsentTextView::version)
+                        .findFirst().orElse(null),
+                texts.stream().filter(t -> t.id().equals(e.consentTextId())).map(ConsentTextView::language)
+                        .findFirst().orElse(null),
+                e.ip(), e.userAgent(), e.waMessageId(), e.waTimestamp() == null ? null : time.format(e.waTimestamp()),
+                actor(e.actorUserId()), e.reason(), e.hash())).toList();
+        List<State> states = consent.states(s.id()).stream()
+                .map(st -> new State(listLabel(st.listId()), "state_" + st.state().name(), time.format(st.since())))
+                .toList();
+        return Templates.timeline(s, time.format(s.createdAt()), s.erasedAt() == null ? null : time.format(s.erasedAt()),
+                erased != null, states, entries, texts);
+    }
+
+    @GET
+    @Path("subscribers/{id}/export")
+    @MinRole(Role.ADMIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response exportSubscriber(@PathParam("tenant") String tenant, @PathParam("id") String id) {
+        return Response.ok(subscribers.export(id, caller.user().id)).header("Content-Disposition",
+                "attachment; filename=\"subscriber-" + id + ".json\"").build();
+    }
+
+    @POST
+    @Path("subscribers/{id}/erase")
+    @MinRole(Role.ADMIN)
+    public Response erase(@PathParam("tenant") String tenant, @PathParam("id") String id) {
+        subscribers.erase(id, caller.user().id);
+        return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + id + "?erased=1")).build();
+    }
+
+    /** Finds a subscriber by number (as people write it) and shows their consent record. */
+    @GET
+    @Path("subscribers")
+    @MinRole(Role.ADMIN)
+    public Response find(@PathParam("tenant") String tenant, @QueryParam("phone") String phone) {
+        String error;
+        try {
+            Optional<SubscriberView> s = subscribers.findByPhone(phone);
+            if (s.isPresent()) {
+                return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + s.get().publicId())).build();
+            }
+            error = "audit_not_found";
+        } catch (ApiException e) {
+            error = e.errors().values().stream().findFirst().orElse(e.getMessage());
+        }
+        String text = error.startsWith("audit_") ? null : Texts.resolve(error, page.locale());
+        return Response.status(error.startsWith("audit_") ? 404 : 400)
+                .entity(auditPage(null, text == null ? error : text, phone, List.of())).build();
+    }
+
+    @GET
+    @Path("audit")
+    @MinRole(Role.ADMIN)
+    public TemplateInstance audit(@PathParam("tenant") String tenant) {
+        return auditPage(null, null, "", List.of());
+    }
+
+    @POST
+    @Path("audit/verify")
+    @MinRole(Role.ADMIN)
+    public TemplateInstance verify(@PathParam("tenant") String tenant) {
+        return auditPage(verifier.verify(), null, "", List.of());
+    }
+
+    @GET
+    @Path("audit/export")
+    @MinRole(Role.ADMIN)
+    public Response exportEvents(@PathParam("tenant") String tenant, @QueryParam("format") String format,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("list") String list,
+            @QueryParam("subscriber") String subscriber) {
+        LedgerExport.Request request;
+        try {
+            request = export.parse(format, from, to, list, subscriber);
+        } catch (ApiException e) {
+            return Response.status(e.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                    .entity(auditPage(null, null, "", localized(e))).build();
+        }
+        export.recordExport(request, caller.user().id);
+        String tenantId = currentTenant.id();
+        StreamingOutput body = out -> export.write(tenantId, request, out);
+        return Response.ok(body, request.format().mediaType).header("Content-Disposition",
+                "attachment; filename=\"consent-events-" + tenant + "." + request.format().extension + "\"").build();
+    }
+
+    @GET
+    @Path("audit/manifest")
+    @MinRole(Role.ADMIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response manifest(@PathParam("tenant") String tenant, @QueryParam("format") String format,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("list") String list,
+            @QueryParam("subscriber") String subscriber) {
+        LedgerExport.Request request = export.parse(format, from, to, list, subscriber);
+        return Response.ok(export.manifest(currentTenant.id(), request)).header("Content-Disposition",
+                "attachment; filename=\"consent-events-" + tenant + "-manifest.json\"").build();
+    }
+
+    private List<String> localized(ApiException e) {
+        if (e.errors().isEmpty()) {
+            return List.of(Texts.resolve(e.getMessage(), page.locale()));
+        }
+        return e.errors().values().stream().map(code -> Texts.resolve(code, page.locale())).toList();
+    }
+
+    private TemplateInstance auditPage(LedgerVerifier.Result verification, String findError, String phone,
+            List<String> exportErrors) {
+        DateTimeFormatter time = formatter();
+        Checkpoint checkpoint = checkpoints.latest()
+                .map(c -> new Checkpoint(c.seq(), time.format(c.createdAt()), c.hash())).orElse(null);
+        List<Activity> entries = activity.list(50, null).stream().map(a -> new Activity(time.format(a.occurredAt()),
+                a.actorEmail(), a.action(), a.detail())).toList();
+        return Templates.audit(verification, checkpoint, entries, findError, phone == null ? "" : phone,
+                exportErrors);
+    }
+
+    private DateTimeFormatter formatter() {
+        ZoneId zone = tenancy.findById(currentTenant.id()).map(t -> ZoneId.of(t.timezone)).orElse(ZoneId.of("UTC"));
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(page.locale()).withZone(zone);
+    }
+
+    private static String listLabel(UUID listId) {
+        return listId == null ? null : listId.toString();
+    }
+
+    private String actor(UUID userId) {
+        if (userId == null) {
+            return null;
+        }
+        AppUser u = em.find(AppUser.class, userId);
+        return u == null ? userId.toString() : Objects.requireNonNullElse(u.email, u.displayName());
+    }
+}

@@ -1,0 +1,142 @@
+package io.consentcast.consent;
+
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentcast.consent.Views.ConsentTextView;
+import io.consentcast.consent.Views.SubscriberView;
+import io.consentcast.testsupport.Api;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A subscriber's history, data export and erasure through the API. */
+@QuarkusTest
+class SubscriberApiTest {
+
+    @Inject
+    LedgerFixture fx;
+
+    @Inject
+    ConsentService consent;
+
+    private final UUID list = UUID.randomUUID();
+
+    record Setup(Api owner, String slug, SubscriberView subscriber, ConsentTextView text) {
+    }
+
+    private Setup subscribed() {
+        Api owner = Api.newUser("dsr");
+        String slug = owner.createWorkspace("dsr");
+        ConsentTextView text = fx.in(slug, () -> consent.publishConsentText(list, "en", "Yes, send me the news.", null));
+        SubscriberView s = fx.in(slug, () -> consent.subscriberFor("+4916098765432"));
+        fx.run(slug, () -> {
+            consent.append(NewEvent.of(s.id(), ConsentEventType.REQUESTED, EventSource.LANDING_PAGE).forList(list)
+                    .withConsentText(text.id()).withClient("192.0.2.44", false, "Firefox"));
+            consent.append(NewEvent.of(s.id(), ConsentEventType.CONFIRMED, EventSource.WHATSAPP).forList(list)
+                    .withConsentText(text.id()).withWhatsApp("wamid.yes", null));
+        });
+        return new Setup(owner, slug, s, text);
+    }
+
+    @Test
+    void eventsAreListedOldestFirstForEveryMember() {
+        Setup s = subscribed();
+        Api viewer = Api.newUser("viewer");
+        s.owner().addMember(s.slug(), viewer, "VIEWER");
+        String base = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        viewer.req().get(base + "/events").then().statusCode(200)
+                .body("type", contains("REQUESTED", "CONFIRMED"))
+                .body("seq", contains(1, 2))
+                .body("[0].ip", equalTo("192.0.2.44"))
+                .body("[1].waMessageId", equalTo("wamid.yes"));
+        viewer.req().get(base).then().statusCode(200)
+                .body("subscriber.phone", equalTo("+4916098765432"))
+                .body("states[0].state", equalTo("CONFIRMED"));
+        viewer.req().get(base + "/export").then().statusCode(403);
+        viewer.req().post(base + "/erase").then().statusCode(403);
+        viewer.req().get("/api/tenants/" + s.slug() + "/subscribers/unknown/events").then().statusCode(404)
+                .body("detail", equalTo("There is no such subscriber in this workspace."));
+    }
+
+    @Test
+    void theExportHoldsEverythingAboutTheSubscriber() {
+        Setup s = subscribed();
+        String base = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        s.owner().req().get(base + "/export").then().statusCode(200)
+                .body("subscriber.phone", equalTo("+4916098765432"))
+                .body("subscriber.publicId", equalTo(s.subscriber().publicId()))
+                .body("states", hasSize(1))
+                .body("events", hasSize(2))
+                .body("events[0].userAgent", equalTo("Firefox"))
+                .body("consentTexts[0].text", equalTo("Yes, send me the news."))
+                .body("consentTexts[0].sha256", equalTo(s.text().sha256()));
+    }
+
+    @Test
+    void erasureRemovesPersonalDataKeepsTheChainAndIsRepeatable() {
+        Setup s = subscribed();
+        String base = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        s.owner().req().post(base + "/erase").then().statusCode(200)
+                .body("phone", nullValue()).body("erasedAt", notNullValue());
+        s.owner().req().post(base + "/erase").then().statusCode(200).body("phone", nullValue());
+        s.owner().req().get(base + "/events").then().statusCode(200)
+                .body("type", contains("REQUESTED", "CONFIRMED", "ERASED"))
+                .body("[0].ip", nullValue())
+                .body("[0].userAgent", nullValue())
+                .body("[0].evidenceDigest", notNullValue());
+        s.owner().req().get(base).then().body("states[0].state", equalTo("SUPPRESSED"));
+        s.owner().req().get("/api/tenants/" + s.slug() + "/consent-events/verify").then()
+                .body("valid", equalTo(true)).body("events", equalTo(3));
+        String csv = s.owner().req().accept("*/*").get("/api/tenants/" + s.slug() + "/consent-events/export")
+                .then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertFalse(csv.contains("4916098765432"), "the number is gone from exports");
+        org.junit.jupiter.api.Assertions.assertFalse(csv.contains("192.0.2.44"), "the IP address is gone");
+        s.owner().req().get("/api/tenants/" + s.slug() + "/activity").then()
+                .body("findAll { it.action == 'subscriber.erased' }", hasSize(1));
+    }
+
+    @Test
+    void anAdminRecordsAWithdrawalWithAReason() {
+        Setup s = subscribed();
+        String base = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        s.owner().req().body(Map.of()).post(base + "/withdraw").then().statusCode(400)
+                .body("errors.reason", equalTo("Give a reason."));
+        s.owner().req().body(Map.of("listId", list.toString(), "reason", "Asked by letter of 2026-11-20"))
+                .post(base + "/withdraw").then().statusCode(200)
+                .body("type", equalTo("WITHDRAWN")).body("source", equalTo("ADMIN"))
+                .body("actorUserId", notNullValue()).body("seq", equalTo(3));
+        s.owner().req().get(base).then().body("states[0].state", equalTo("WITHDRAWN"));
+    }
+
+    @Test
+    void consentTextsArePublishedThroughTheApi() {
+        Api owner = Api.newUser("texts");
+        String slug = owner.createWorkspace("texts");
+        String base = "/api/tenants/" + slug + "/consent-texts";
+        owner.req().get(base + "/current").then().statusCode(404);
+        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, bitte."))
+                .post(base).then().statusCode(201).body("version", equalTo(1));
+        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, bitte."))
+                .post(base).then().statusCode(200).body("version", equalTo(1));
+        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, gerne."))
+                .post(base).then().statusCode(201).body("version", equalTo(2));
+        owner.req().queryParam("list", list.toString()).get(base + "/current").then().statusCode(200)
+                .body("text", equalTo("Ja, gerne."));
+        owner.req().body(Map.of("language", "xx", "text", "")).post(base).then().statusCode(400)
+                .body("errors.language", equalTo("Choose German (de) or English (en)."))
+                .body("errors.text", equalTo("Enter the consent text."));
+        owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
+                .body("findAll { it.action == 'consent-text.published' }", hasSize(2))
+                .body("actorEmail", hasItem(owner.email()));
+    }
+}
