@@ -95,4 +95,18 @@ public interface ConsentMessages {
     @Message String audit_action();
     @Message String audit_detail();
     @Message String audit_system();
+
+    @Message String directory_search();
+    @Message String directory_list();
+    @Message String directory_state();
+    @Message String directory_all();
+    @Message String directory_from();
+    @Message String directory_to();
+    @Message String directory_filter();
+    @Message String directory_total(long total);
+    @Message String directory_number();
+    @Message String directory_lists();
+    @Message String directory_erased();
+    @Message String directory_prev();
+    @Message String directory_next();
 }

@@ -7,6 +7,7 @@ import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -77,6 +78,12 @@ public class ConsentPages {
     @Inject
     EntityManager em;
 
+    @Inject
+    ConsentQueries queries;
+
+    @Inject
+    ListNames listNames;
+
     /** One line of the timeline, formatted for the page's language and the workspace's time zone. */
     public record Entry(long seq, String when, String typeKey, String list, String sourceKey, String sourceDetail,
             Integer textVersion, String textLanguage, String ip, String userAgent, String waMessageId,
@@ -96,6 +103,9 @@ public class ConsentPages {
     static class Templates {
         static native TemplateInstance timeline(SubscriberView subscriber, String since, String erasedAt,
                 boolean erasedNow, List<State> states, List<Entry> entries, List<ConsentTextView> texts);
+
+        static native TemplateInstance directory(ConsentQueries.DirectoryPage result, Map<UUID, String> lists,
+                String list, String state, String from, String to, String q, Map<String, String> errors);
 
         static native TemplateInstance audit(LedgerVerifier.Result verification, Checkpoint checkpoint,
                 List<Activity> activity, String findError, String phone, java.util.Collection<String> exportErrors);
@@ -143,11 +153,35 @@ public class ConsentPages {
         return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + id + "?erased=1")).build();
     }
 
-    /** Finds a subscriber by number (as people write it) and shows their consent record. */
+    /**
+     * The subscriber directory, filtered by list, state, date and number; from the audit page's lookup
+     * ({@code phone}) it goes straight to the subscriber's consent record.
+     */
     @GET
     @Path("subscribers")
-    @MinRole(Role.ADMIN)
-    public Response find(@PathParam("tenant") String tenant, @QueryParam("phone") String phone) {
+    public Response directory(@PathParam("tenant") String tenant, @QueryParam("phone") String phone,
+            @QueryParam("list") String list, @QueryParam("state") String state, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("q") String q, @QueryParam("page") String pageNumber) {
+        if (phone != null) {
+            return findByPhone(tenant, phone);
+        }
+        Map<UUID, String> names = listNames.names();
+        try {
+            DirectoryFilter filter = DirectoryFilter.parse(list, state, from, to, pageNumber);
+            ConsentQueries.DirectoryPage result = queries.directory(filter.list(), filter.state(), filter.from(),
+                    filter.to(), q, filter.page());
+            return Response.ok(Templates.directory(result, names, list, state, from, to, q, Map.of())).build();
+        } catch (ApiException e) {
+            return Response.status(400).entity(Templates.directory(new ConsentQueries.DirectoryPage(List.of(), 0, 1,
+                    ConsentQueries.PAGE_SIZE), names, list, state, from, to, q, page.formErrors(e))).build();
+        }
+    }
+
+    /** Finds a subscriber by number (as people write it) and shows their consent record. */
+    private Response findByPhone(String tenant, String phone) {
+        if (!currentTenant.role().atLeast(Role.ADMIN)) {
+            throw ApiException.forbidden("workspace.role-too-low");
+        }
         String error;
         try {
             Optional<SubscriberView> s = subscribers.findByPhone(phone);
@@ -232,8 +266,8 @@ public class ConsentPages {
         return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(page.locale()).withZone(zone);
     }
 
-    private static String listLabel(UUID listId) {
-        return listId == null ? null : listId.toString();
+    private String listLabel(UUID listId) {
+        return listId == null ? null : listNames.names().getOrDefault(listId, listId.toString());
     }
 
     private String actor(UUID userId) {

@@ -23,6 +23,9 @@ public class ConsentQueries {
     @Inject
     EntityManager em;
 
+    @Inject
+    LedgerConfig config;
+
     /** One list membership of a subscriber in the directory. */
     public record ListState(UUID list, ConsentStatus state, Instant since) {
     }
@@ -31,6 +34,18 @@ public class ConsentQueries {
     }
 
     public record DirectoryPage(List<DirectoryEntry> items, long total, int page, int pageSize) {
+
+        public boolean hasNext() {
+            return (long) page * pageSize < total;
+        }
+
+        public int next() {
+            return page + 1;
+        }
+
+        public int previous() {
+            return page - 1;
+        }
     }
 
     /**
@@ -60,7 +75,9 @@ public class ConsentQueries {
         }
         where.append(")");
         if (q != null && !q.isBlank()) {
-            String digits = q.replaceAll("[^0-9]", "");
+            // A number typed nationally (0151 ...) is matched in its international form.
+            String digits = PhoneNumbers.e164(q, config.defaultRegion()).map(e -> e.substring(1))
+                    .orElse(q.replaceAll("[^0-9]", ""));
             where.append(" and (s.publicId = :raw");
             params.put("raw", q.trim());
             if (!digits.isEmpty()) {
