@@ -17,6 +17,7 @@ import io.consentcast.consent.ConsentEventType;
 import io.consentcast.consent.ConsentService;
 import io.consentcast.consent.EventSource;
 import io.consentcast.consent.NewEvent;
+import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.consent.SubscriberService;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
@@ -88,6 +89,12 @@ public class InboundCommands {
         String text = normalize(firstNonBlank(message.text(), message.buttonPayload(), message.replyId(),
                 message.buttonText()));
         if (text.isEmpty() || message.from() == null) {
+            return;
+        }
+        if (PhoneNumbers.e164("+" + message.from(), null).isEmpty()) {
+            // Meta vouches for the sender, but the number is unknown to our numbering plan data: record
+            // nothing rather than fail the webhook forever.
+            LOG.warnf("Inbound message %s from a number libphonenumber does not know; not handled", message.messageId());
             return;
         }
         String[] words = text.split(" ");

@@ -8,6 +8,7 @@ import io.consentcast.consent.ConsentEventType;
 import io.consentcast.consent.ConsentService;
 import io.consentcast.consent.EventSource;
 import io.consentcast.consent.NewEvent;
+import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.whatsapp.MarketingPreferenceChanged;
 
@@ -23,6 +24,9 @@ public class MarketingPreferences {
     ConsentService consent;
 
     void onChange(@Observes MarketingPreferenceChanged change) {
+        if (PhoneNumbers.e164("+" + change.waId(), null).isEmpty()) {
+            return;
+        }
         SubscriberView subscriber = consent.subscriberFor("+" + change.waId());
         if (subscriber.erased()) {
             return;

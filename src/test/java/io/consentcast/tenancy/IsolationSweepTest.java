@@ -26,7 +26,8 @@ import io.restassured.response.Response;
 @QuarkusTest
 class IsolationSweepTest {
 
-    record Route(Method method, String path) {
+    /** A route and the media type its body is read as (null: no body). */
+    record Route(Method method, String path, String bodyType) {
     }
 
     @Test
@@ -60,8 +61,10 @@ class IsolationSweepTest {
         if (route.path().startsWith("/t/")) {
             req = req.accept("text/html");
         }
-        if (route.method() == Method.POST || route.method() == Method.PUT || route.method() == Method.PATCH) {
+        if (route.bodyType() != null && route.bodyType().contains("json")) {
             req = req.body(Map.of());
+        } else if (route.bodyType() != null) {
+            req = req.contentType(route.bodyType()).body("");
         }
         return req.request(route.method(), url);
     }
@@ -71,12 +74,22 @@ class IsolationSweepTest {
     }
 
     @SuppressWarnings("unchecked")
+    private static String bodyType(Object operation) {
+        if (!(operation instanceof Map<?, ?> op) || !(op.get("requestBody") instanceof Map<?, ?> body)
+                || !(body.get("content") instanceof Map<?, ?> content) || content.isEmpty()) {
+            return null;
+        }
+        return (String) content.keySet().iterator().next();
+    }
+
+    @SuppressWarnings("unchecked")
     private static List<Route> tenantRoutes() {
         JsonPath doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
                 .extract().jsonPath();
         Map<String, Map<String, Object>> paths = doc.getMap("paths");
         List<Route> routes = new ArrayList<>();
-        paths.forEach((path, operations) -> {
+        paths.forEach((path, ops) -> {
+            Map<String, Object> operations = ops;
             boolean api = path.startsWith("/api/tenants/{tenant}");
             boolean page = path.startsWith("/t/{tenant}");
             if (!api && !page) {
@@ -94,7 +107,7 @@ class IsolationSweepTest {
                 // Page forms are CSRF-protected, so only their GETs can be swept with a bearer token;
                 // their POST handlers run behind the same filter.
                 if (method != null && (api || method == Method.GET)) {
-                    routes.add(new Route(method, path));
+                    routes.add(new Route(method, path, bodyType(operations.get(m))));
                 }
             }
         });
