@@ -115,4 +115,24 @@ class LedgerSettingsTest {
                 .body("action", hasItem("evidence.purged"));
         assertTrue(fx.in(slug, () -> settings.purgeExpiredEvidence()) == 0, "nothing left to purge");
     }
+
+    @Inject
+    LedgerCheckpoints checkpoints;
+
+    @Test
+    void theDailyAndHourlyJobsRunForEveryWorkspace() {
+        Api owner = Api.newUser("jobs");
+        String slug = owner.createWorkspace("jobs");
+        SubscriberView s = fx.in(slug, () -> consent.subscriberFor("+4915166667777"));
+        request(slug, s, false);
+        fx.run(slug, () -> consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.WHATSAPP)
+                .withWhatsApp("wamid.stop", null)));
+        checkpoints.checkpointAll();
+        owner.req().get("/api/tenants/" + slug + "/consent-events/checkpoints").then().statusCode(200)
+                .body("[0].seq", equalTo(1)).body("[0].heads", equalTo(1));
+        clock.advance(Duration.ofDays(40 * 31));
+        settings.purgeAll();
+        assertNull(fx.in(slug, () -> subscribers.events(s.publicId())).get(0).ip());
+        owner.req().get("/api/tenants/" + slug + "/consent-events/verify").then().body("valid", equalTo(true));
+    }
 }
