@@ -1,6 +1,7 @@
 package io.consentcast.audit;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -11,8 +12,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import io.consentcast.shared.ApiException;
+import io.consentcast.tenancy.Caller;
+import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.MinRole;
 import io.consentcast.tenancy.Role;
 
@@ -24,19 +29,36 @@ public class ActivityApi {
     @Inject
     ActivityLog log;
 
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    Caller caller;
+
+    /** The whole log as CSV (oldest first); the download itself is logged. */
+    @GET
+    @Path("/export")
+    public Response export(@PathParam("tenant") String tenant) {
+        log.record(caller.user().id, "activity.exported", null);
+        String tenantId = currentTenant.id();
+        StreamingOutput body = out -> log.writeCsv(tenantId, out);
+        return Response.ok(body, "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"activity-" + tenant + ".csv\"").build();
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<ActivityLog.Entry> list(@PathParam("tenant") String tenant,
             @QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("before") String before) {
         if (limit < 1 || limit > ActivityLog.MAX_PAGE) {
-            throw ApiException.invalid(java.util.Map.of("limit", "consent.activity-limit-invalid"));
+            throw ApiException.invalid(Map.of("limit", "consent.activity-limit-invalid"));
         }
         UUID cursor = null;
         if (before != null && !before.isBlank()) {
             try {
                 cursor = UUID.fromString(before.strip());
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(java.util.Map.of("before", "consent.activity-cursor-invalid"));
+                throw ApiException.invalid(Map.of("before", "consent.activity-cursor-invalid"));
             }
         }
         return log.list(limit, cursor);

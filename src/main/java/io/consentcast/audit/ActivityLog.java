@@ -1,7 +1,14 @@
 package io.consentcast.audit;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,6 +17,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+
+import org.apache.commons.csv.CSVFormat;
 
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
@@ -46,7 +55,7 @@ public class ActivityLog {
     public void record(UUID actorUserId, String action, String detail) {
         ActivityEntry e = new ActivityEntry();
         e.id = Ids.uuid7(clock);
-        e.occurredAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        e.occurredAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         e.actorUserId = actorUserId;
         e.action = action;
         e.detail = detail;
@@ -60,6 +69,36 @@ public class ActivityLog {
         } else {
             tenantScope.run(change.tenantId(), () -> record(change.actorId(), change.action(), change.detail()));
         }
+    }
+
+    /**
+     * Writes the whole activity log of workspace {@code tenantId} as CSV (oldest first, header row),
+     * streamed in a transaction of its own; for a {@code StreamingOutput}.
+     */
+    public void writeCsv(String tenantId, OutputStream out) {
+        tenantScope.run(tenantId, () -> {
+            try {
+                var writer = new BufferedWriter(new OutputStreamWriter(out,
+                        StandardCharsets.UTF_8));
+                var csv = CSVFormat.RFC4180.builder()
+                        .setHeader("id", "occurred_at", "actor_user_id", "actor_email", "action", "detail").get()
+                        .print(writer);
+                try (var rows = em.createQuery("select a, u.email from ActivityEntry a"
+                        + " left join AppUser u on u.id = a.actorUserId order by a.id", Object[].class)
+                        .setHint("org.hibernate.fetchSize", 500).setHint("org.hibernate.readOnly", true)
+                        .getResultStream()) {
+                    for (Object[] r : (Iterable<Object[]>) rows::iterator) {
+                        ActivityEntry a = (ActivityEntry) r[0];
+                        csv.printRecord(a.id, a.occurredAt, a.actorUserId == null ? "" : a.actorUserId,
+                                r[1] == null ? "" : r[1], a.action, a.detail == null ? "" : a.detail);
+                        em.detach(a);
+                    }
+                }
+                csv.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** The newest entries first; {@code before} (an entry id) continues an earlier page. */

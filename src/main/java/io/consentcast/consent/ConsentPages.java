@@ -26,7 +26,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import io.consentcast.audit.ActivityLog;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
-import io.consentcast.consent.Views.StateView;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Texts;

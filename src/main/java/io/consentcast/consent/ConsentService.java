@@ -54,6 +54,9 @@ public class ConsentService {
     LedgerWriter writer;
 
     @Inject
+    LedgerSettingsService settings;
+
+    @Inject
     ActivityLog activity;
 
     @Inject
@@ -70,6 +73,8 @@ public class ConsentService {
      * Refused with 400 when evidence required for the source is missing (ADMIN: the acting user,
      * WHATSAPP: the message id, SYSTEM: the reason), 404 for an unknown subscriber or consent text,
      * 409 for an erased subscriber. ERASED is only appended by {@link SubscriberService#erase}.
+     * The workspace's {@link LedgerSettingsService settings} decide whether IP address and user
+     * agent are kept and whether the IP address is truncated (the request can only truncate more).
      */
     @Transactional
     public EventView append(NewEvent request) {
@@ -106,7 +111,11 @@ public class ConsentService {
         if (s.erased()) {
             throw ApiException.conflict("consent.subscriber-erased", null);
         }
-        ConsentEvent e = writer.append(s, request, text);
+        LedgerSettingsService.Settings settings = this.settings.current();
+        NewEvent effective = settings.recordClientData()
+                ? request.withClient(request.ip(), request.truncateIp() || settings.truncateIp(), request.userAgent())
+                : request.withClient(null, false, null);
+        ConsentEvent e = writer.append(s, effective, text);
         ConsentEvidence evidence = e.evidenceDigest == null ? null : em.find(ConsentEvidence.class, e.id);
         return EventView.of(e, evidence);
     }

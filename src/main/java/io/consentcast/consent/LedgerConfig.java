@@ -30,4 +30,8 @@ public interface LedgerConfig {
     /** How often workspace checkpoints are written ({@code off} disables the job); read by the scheduler. */
     @WithDefault("1h")
     String checkpointEvery();
+
+    /** How often the evidence retention of all workspaces is applied ({@code off} disables the job). */
+    @WithDefault("24h")
+    String retentionEvery();
 }

@@ -39,7 +39,16 @@ class ActivityLogTest {
         owner.req().queryParam("limit", 0).get("/api/tenants/" + slug + "/activity").then().statusCode(400)
                 .body("errors.limit", startsWith("Choose a limit"));
 
+        String csv = owner.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then().statusCode(200)
+                .contentType(startsWith("text/csv")).extract().asString();
+        String[] lines = csv.split("\r\n");
+        org.junit.jupiter.api.Assertions.assertEquals("id,occurred_at,actor_user_id,actor_email,action,detail", lines[0]);
+        org.junit.jupiter.api.Assertions.assertTrue(lines[1].contains(",member.invited,"), lines[1]);
+        org.junit.jupiter.api.Assertions.assertTrue(lines[lines.length - 1].contains(",activity.exported,"),
+                "the download itself is logged");
+
         editor.req().get("/api/tenants/" + slug + "/activity").then().statusCode(403);
+        editor.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then().statusCode(403);
         Api other = Api.newUser("other");
         String otherSlug = other.createWorkspace("activity");
         other.req().get("/api/tenants/" + otherSlug + "/activity").then().statusCode(200).body("", hasSize(0));
