@@ -35,8 +35,4 @@ public interface OptInConfig {
     /** The approved UTILITY template that asks imported readers to confirm (one body variable: the list name). */
     @WithDefault("subscription_confirm")
     String repermissionTemplate();
-
-    /** Store only the network part of the subscriber's IP address as evidence. */
-    @WithDefault("false")
-    boolean truncateIp();
 }

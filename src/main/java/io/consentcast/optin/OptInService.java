@@ -109,7 +109,7 @@ public class OptInService {
                     .forList(list.id())
                     .withSourceDetail(pageUrl)
                     .withConsentText(landing.consentText().id())
-                    .withClient(ip, config.truncateIp(), userAgent));
+                    .withClient(ip, false, userAgent));
             request = new OptInRequest();
             request.id = Ids.uuid7(clock);
             request.subscriberId = subscriber.id();
@@ -148,7 +148,7 @@ public class OptInService {
             consent.append(NewEvent.of(subscriber.id(), ConsentEventType.WITHDRAWN, EventSource.LANDING_PAGE)
                     .forList(list.id())
                     .withSourceDetail(pageUrl)
-                    .withClient(ip, config.truncateIp(), userAgent)
+                    .withClient(ip, false, userAgent)
                     .withReason("unverified web withdrawal"));
         });
     }
