@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>{@code e2e.app.jar}: {@code target/quarkus-app/quarkus-run.jar} (pom)</li>
  * <li>{@code e2e.db.url}: default {@code jdbc:postgresql://127.0.0.1:5432/consentcast_e2e}, created by
  * {@code .ci/db-setup.sh consentcast_e2e}</li>
+ * <li>{@code e2e.app.env.NAME}: an environment variable for the application</li>
+ * <li>{@code e2e.debug=true}: the OIDC flow in {@code target/journey/application.log}</li>
  * </ul>
  */
 final class JourneyEnvironment implements AutoCloseable {
@@ -84,14 +86,19 @@ final class JourneyEnvironment implements AutoCloseable {
                 Duration.ofMinutes(4));
     }
 
+    /** Lifetime of Keycloak's access and ID tokens in the journey (production: 5 minutes). */
+    static final int TOKEN_LIFESPAN_SECONDS = 15;
+
     /**
-     * The project's realm as it is, except e-mail verification: there is no mail server here. Production keeps it
-     * on (docs/deploy.md: configure SMTP).
+     * The project's realm as it is, except e-mail verification (there is no mail server here; production keeps
+     * it on, docs/deploy.md: configure SMTP) and short-lived tokens, so that the journey also meets an expired
+     * session.
      */
     private static String testRealm() throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode realm = (ObjectNode) json.readTree(REALM.toFile());
         realm.put("verifyEmail", false);
+        realm.put("accessTokenLifespan", TOKEN_LIFESPAN_SECONDS);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(realm);
     }
 
@@ -114,6 +121,9 @@ final class JourneyEnvironment implements AutoCloseable {
         env.put("CONSENTCAST_OIDC_CLIENT_SECRET", clientSecret);
         env.put("CONSENTCAST_SESSION_SECRET", secret(32));
         env.put("CONSENTCAST_CSRF_KEY", secret(32));
+        // -De2e.app.env.NAME=value adds or overrides a variable of the application (e.g. a fake's address).
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("e2e.app.env."))
+                .forEach(k -> env.put(k.substring("e2e.app.env.".length()), System.getProperty(k)));
         if (Boolean.getBoolean("e2e.debug")) { // -De2e.debug=true: the OIDC flow in application.log
             env.put("QUARKUS_LOG_CATEGORY__IO_QUARKUS_OIDC__LEVEL", "DEBUG");
         }
