@@ -1,0 +1,144 @@
+package io.consentcast.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) with a fresh profile, and the
+ * few things the journey does with it: open, type, click, wait, take a screenshot.
+ */
+final class Browser implements AutoCloseable {
+
+    static final String CHROMIUM = System.getProperty("e2e.chromium", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getProperty("e2e.chromedriver", "/usr/bin/chromedriver");
+
+    private final Path profile;
+    private final ChromeDriverService service;
+    final ChromeDriver driver;
+    private final WebDriverWait wait;
+
+    Browser(Path logDir) throws IOException {
+        profile = Files.createTempDirectory("consentcast-journey-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--disable-features=PasswordLeakDetection,Translate", "--lang=en-US",
+                "--user-data-dir=" + profile, "--window-size=1280,960", "--hide-scrollbars");
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US,en",
+                "credentials_enable_service", false, "profile.password_manager_enabled", false));
+        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort()
+                .withLogFile(logDir.resolve("chromedriver.log").toFile()).build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(new Dimension(1280, 960));
+        wait = new WebDriverWait(driver, Duration.ofSeconds(45));
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    WebElement find(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    void type(By by, String text) {
+        WebElement field = find(by);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    void choose(By by, String visibleText) {
+        new Select(find(by)).selectByVisibleText(visibleText);
+    }
+
+    void click(By by) {
+        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+    }
+
+    /** Waits until the address bar shows {@code path} on {@code origin} (redirect chains through Keycloak end). */
+    void awaitPage(String origin, String path) {
+        wait.withMessage(() -> "Expected " + origin + path + " but the browser shows " + driver.getCurrentUrl()
+                + "\n" + text()).until(d -> {
+                    URI now = URI.create(d.getCurrentUrl());
+                    return (now.getScheme() + "://" + now.getAuthority()).equals(origin) && now.getPath().equals(path);
+                });
+    }
+
+    void awaitText(String text) {
+        wait.withMessage(() -> "Expected the page to show \"" + text + "\"; it shows:\n" + text())
+                .until(d -> text().contains(text));
+    }
+
+    /** The visible text of the page; retried while a navigation replaces the document under our feet. */
+    String text() {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return driver.findElement(By.tagName("body")).getText();
+            } catch (StaleElementReferenceException | NoSuchElementException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                Processes.sleep(200);
+            }
+        }
+    }
+
+    String path() {
+        return URI.create(driver.getCurrentUrl()).getPath();
+    }
+
+    Path screenshot(Path dir, String name) {
+        try {
+            Path file = dir.resolve(name + ".png");
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } catch (RuntimeException e) {
+            System.out.println("[journey] closing the browser: " + e);
+        } finally {
+            service.stop();
+            // Whatever is left of chromedriver and chromium below this JVM.
+            ProcessHandle.current().descendants()
+                    .filter(h -> h.info().command().map(c -> c.contains("chrom")).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+}

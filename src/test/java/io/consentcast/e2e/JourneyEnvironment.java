@@ -1,0 +1,165 @@
+package io.consentcast.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The real parts a user meets: Keycloak (unpacked from Maven Central into {@code target/} by the pom) with the
+ * project's realm, and the packaged application in production mode against PostgreSQL and that Keycloak.
+ *
+ * <p>
+ * Settings (system properties, set by the pom where noted):
+ * <ul>
+ * <li>{@code e2e.keycloak.home}: the unpacked Keycloak (pom)</li>
+ * <li>{@code e2e.app.jar}: {@code target/quarkus-app/quarkus-run.jar} (pom)</li>
+ * <li>{@code e2e.db.url}: default {@code jdbc:postgresql://127.0.0.1:5432/consentcast_e2e}, created by
+ * {@code .ci/db-setup.sh consentcast_e2e}</li>
+ * <li>{@code e2e.app.env.NAME}: an environment variable for the application</li>
+ * <li>{@code e2e.debug=true}: the OIDC flow in {@code target/journey/application.log}</li>
+ * </ul>
+ */
+final class JourneyEnvironment implements AutoCloseable {
+
+    static final Path OUT = Path.of("target", "journey");
+    static final Path REALM = Path.of("deploy", "keycloak", "consentcast-realm.json");
+
+    private final Processes processes = new Processes();
+    final String keycloakUrl;
+    final String appUrl;
+    final String realmUrl;
+    private final int keycloakPort = Processes.freePort();
+    private final int appPort = Processes.freePort();
+
+    private final String clientSecret = secret(16);
+
+    JourneyEnvironment() {
+        // Two different host names, as in production: Keycloak's cookies and the application's stay apart.
+        keycloakUrl = "http://127.0.0.1:" + keycloakPort;
+        appUrl = "http://localhost:" + appPort;
+        realmUrl = keycloakUrl + "/realms/consentcast";
+    }
+
+    JourneyEnvironment start() throws IOException {
+        deleteRecursively(OUT); // no screenshot or log of an earlier run left to mislead
+        Files.createDirectories(OUT);
+        startKeycloak();
+        startApplication();
+        return this;
+    }
+
+    private void startKeycloak() throws IOException {
+        Path home = Path.of(System.getProperty("e2e.keycloak.home", "target/keycloak-26.5.6")).toAbsolutePath();
+        if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("Keycloak is not unpacked at " + home
+                    + " (the pom unpacks org.keycloak:keycloak-quarkus-dist in pre-integration-test)");
+        }
+        // A fresh Keycloak database every run, so the realm below is always the one imported.
+        deleteRecursively(home.resolve("data"));
+        Path imports = Files.createDirectories(home.resolve("data/import"));
+        Files.writeString(imports.resolve("consentcast-realm.json"), testRealm());
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", secret(12));
+        // The realm file reads these two placeholders from the environment, as in deploy/compose.yaml.
+        env.put("CONSENTCAST_OIDC_CLIENT_SECRET", clientSecret);
+        env.put("CONSENTCAST_BASE_URL", appUrl);
+        env.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m");
+        Path log = OUT.resolve("keycloak.log").toAbsolutePath();
+        Process kc = processes.start("Keycloak", home, log, env, List.of("bash", "bin/kc.sh", "start-dev",
+                "--http-port=" + keycloakPort, "--http-management-port=" + Processes.freePort(), "--import-realm"));
+        processes.awaitHttpOk("Keycloak", kc, log, URI.create(realmUrl + "/.well-known/openid-configuration"),
+                Duration.ofMinutes(4));
+    }
+
+    /** Lifetime of Keycloak's access and ID tokens in the journey (production: 5 minutes). */
+    static final int TOKEN_LIFESPAN_SECONDS = 15;
+
+    /**
+     * The project's realm as it is, except e-mail verification (there is no mail server here; production keeps
+     * it on, docs/deploy.md: configure SMTP) and short-lived tokens, so that the journey also meets an expired
+     * session.
+     */
+    private static String testRealm() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode realm = (ObjectNode) json.readTree(REALM.toFile());
+        realm.put("verifyEmail", false);
+        realm.put("accessTokenLifespan", TOKEN_LIFESPAN_SECONDS);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(realm);
+    }
+
+    private void startApplication() {
+        Path jar = Path.of(System.getProperty("e2e.app.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The packaged application is missing: " + jar + " (run ./mvnw verify)");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PORT", String.valueOf(appPort));
+        env.put("CONSENTCAST_BASE_URL", appUrl);
+        env.put("CONSENTCAST_DB_URL",
+                System.getProperty("e2e.db.url", "jdbc:postgresql://127.0.0.1:5432/consentcast_e2e"));
+        env.put("CONSENTCAST_DB_USER", "consentcast_app");
+        env.put("CONSENTCAST_DB_PASSWORD", "consentcast_app");
+        env.put("CONSENTCAST_DB_OWNER_USER", "consentcast_owner");
+        env.put("CONSENTCAST_DB_OWNER_PASSWORD", "consentcast_owner");
+        env.put("CONSENTCAST_OIDC_URL", realmUrl);
+        env.put("CONSENTCAST_OIDC_CLIENT_ID", "consentcast");
+        env.put("CONSENTCAST_OIDC_CLIENT_SECRET", clientSecret);
+        env.put("CONSENTCAST_SESSION_SECRET", secret(32));
+        env.put("CONSENTCAST_CSRF_KEY", secret(32));
+        // -De2e.app.env.NAME=value adds or overrides a variable of the application (e.g. a fake's address).
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("e2e.app.env."))
+                .forEach(k -> env.put(k.substring("e2e.app.env.".length()), System.getProperty(k)));
+        if (Boolean.getBoolean("e2e.debug")) { // -De2e.debug=true: the OIDC flow in application.log
+            env.put("QUARKUS_LOG_CATEGORY__IO_QUARKUS_OIDC__LEVEL", "DEBUG");
+        }
+        Path log = OUT.resolve("application.log").toAbsolutePath();
+        Process app = processes.start("Consentcast", jar.getParent(), log, env,
+                List.of(javaBinary(), "-Xmx512m", "-jar", jar.toString()));
+        processes.awaitHttpOk("Consentcast", app, log, URI.create(appUrl + "/q/health/ready"), Duration.ofMinutes(2));
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String secret(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.close();
+    }
+}
