@@ -40,7 +40,8 @@ import io.consentcast.whatsapp.SendResult;
  * <li>{@code KEYWORD CODE} (the landing page's pre-filled message): confirms that opt-in, if the code is open
  * and was requested for the sender's number;</li>
  * <li>{@code START KEYWORD}: asks for consent by WhatsApp alone; {@code JA}/{@code YES} confirms it;</li>
- * <li>a stop word ({@code STOP}, {@code ABMELDEN}, ...): withdraws every list; {@code STOP KEYWORD} one list;</li>
+ * <li>a stop word (the workspace's own, by default {@code STOP}, {@code ABMELDEN}, {@code UNSUBSCRIBE},
+ * {@code ABBESTELLEN}): withdraws every list; {@code STOP KEYWORD} one list;</li>
  * <li>anything else: a short help reply, at most once a day per number.</li>
  * </ul>
  * Every reply is neutral (no promotion) and says how to stop. Handling runs inside the webhook's workspace
@@ -78,6 +79,9 @@ public class InboundCommands {
 
     @Inject
     OptInConfig config;
+
+    @Inject
+    OptInSettingsService settings;
 
     @Inject
     HelpReplyRepository helpReplies;
@@ -256,7 +260,7 @@ public class InboundCommands {
     }
 
     private Set<String> stopWords() {
-        return Set.copyOf(config.stopWords().stream().map(InboundCommands::normalize).toList());
+        return settings.stopWords();
     }
 
     private String publisher() {

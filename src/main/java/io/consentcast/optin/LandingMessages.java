@@ -30,4 +30,11 @@ public interface LandingMessages {
     @Message String unsubscribe_submit();
     @Message String unsubscribe_done();
     @Message String back();
+    @Message String settings_title();
+    @Message String settings_stop_words();
+    @Message String settings_stop_words_hint();
+    @Message String settings_accent();
+    @Message String settings_logo();
+    @Message String settings_logo_file();
+    @Message String settings_logo_upload();
 }

@@ -57,6 +57,9 @@ public class LandingPages {
     LandingRegions regions;
 
     @Inject
+    OptInSettingsService settings;
+
+    @Inject
     OptInConfig config;
 
     @Inject
@@ -70,22 +73,22 @@ public class LandingPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance landing(String publisher, OptInService.LandingList landing,
+        static native TemplateInstance landing(OptInSettingsService.View brand, String publisher, OptInService.LandingList landing,
                 List<LandingRegions.Country> countries, String region, String phone, Map<String, String> errors);
 
-        static native TemplateInstance confirm(String publisher, OptInService.PendingConfirmation pending,
+        static native TemplateInstance confirm(OptInSettingsService.View brand, String publisher, OptInService.PendingConfirmation pending,
                 String qrSvg);
 
-        static native TemplateInstance unsubscribe(String publisher, OptInService.LandingList landing,
+        static native TemplateInstance unsubscribe(OptInSettingsService.View brand, String publisher, OptInService.LandingList landing,
                 List<LandingRegions.Country> countries, String region, String phone, Map<String, String> errors, boolean done);
 
-        static native TemplateInstance notice(String publisher, String title, String text);
+        static native TemplateInstance notice(OptInSettingsService.View brand, String publisher, String title, String text);
     }
 
     @GET
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.landing(publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "", Map.of()))
+        return Response.ok(Templates.landing(brand(), publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "", Map.of()))
                 .build();
     }
 
@@ -98,23 +101,23 @@ public class LandingPages {
         Tenant publisher = publisher();
         if (honeypot != null && !honeypot.isBlank()) {
             // A bot filled the invisible field: answer like a success, store nothing.
-            return Response.ok(Templates.notice(publisher.name, landing.list().name(), text("optin.bot-thanks")))
+            return Response.ok(Templates.notice(brand(), publisher.name, landing.list().name(), text("optin.bot-thanks")))
                     .build();
         }
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())
                 || (phone != null && !limiter.tryAcquire("number:" + tenant + ":" + phone.replaceAll("[^0-9]", ""),
                         config.numberLimit(), config.numberWindow()))) {
             return Response.status(429).header("Retry-After", "600")
-                    .entity(Templates.notice(publisher.name, landing.list().name(), text("optin.too-many"))).build();
+                    .entity(Templates.notice(brand(), publisher.name, landing.list().name(), text("optin.too-many"))).build();
         }
         String region = regions.regionOr(country);
         try {
             OptInService.PendingConfirmation pending = optIn.requestFromWeb(list, phone, region, "on".equals(consentBox),
                     clientIp(), userAgent(), publicUrl(tenant, list));
-            return Response.ok(Templates.confirm(publisher.name, pending, QrCodes.svg(pending.waLink()))).build();
+            return Response.ok(Templates.confirm(brand(), publisher.name, pending, QrCodes.svg(pending.waLink()))).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(Templates.landing(publisher.name, landing, regions.countries(page.locale()), region, phone == null ? "" : phone,
+                    .entity(Templates.landing(brand(), publisher.name, landing, regions.countries(page.locale()), region, phone == null ? "" : phone,
                             page.formErrors(e)))
                     .build();
         }
@@ -124,7 +127,7 @@ public class LandingPages {
     @Path("/unsubscribe")
     public Response unsubscribeForm(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.unsubscribe(publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "",
+        return Response.ok(Templates.unsubscribe(brand(), publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "",
                 Map.of(), false)).build();
     }
 
@@ -137,15 +140,15 @@ public class LandingPages {
         String region = regions.regionOr(country);
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())) {
             return Response.status(429).header("Retry-After", "600")
-                    .entity(Templates.notice(publisher().name, landing.list().name(), text("optin.too-many")))
+                    .entity(Templates.notice(brand(), publisher().name, landing.list().name(), text("optin.too-many")))
                     .build();
         }
         try {
             optIn.withdrawFromWeb(list, phone, region, clientIp(), userAgent(), publicUrl(tenant, list) + "/unsubscribe");
-            return Response.ok(Templates.unsubscribe(publisher().name, landing, regions.countries(page.locale()), region, "", Map.of(), true))
+            return Response.ok(Templates.unsubscribe(brand(), publisher().name, landing, regions.countries(page.locale()), region, "", Map.of(), true))
                     .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.unsubscribe(publisher().name, landing, regions.countries(page.locale()),
+            return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name, landing, regions.countries(page.locale()),
                     region, phone == null ? "" : phone, page.formErrors(e), false)).build();
         }
     }
@@ -155,6 +158,10 @@ public class LandingPages {
         OptInService.LandingList landing = optIn.landing(list);
         page.forceLocale(Locale.forLanguageTag(landing.list().language()));
         return landing;
+    }
+
+    private OptInSettingsService.View brand() {
+        return settings.view();
     }
 
     private Tenant publisher() {

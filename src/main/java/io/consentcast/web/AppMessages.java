@@ -58,6 +58,7 @@ public interface AppMessages {
     @Message String nav_templates();
     @Message String nav_sandbox();
     @Message String nav_audit();
+    @Message String nav_settings();
 
     @Message String state_PENDING();
     @Message String state_CONFIRMED();

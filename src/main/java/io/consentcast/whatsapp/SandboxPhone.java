@@ -136,7 +136,11 @@ public class SandboxPhone {
     /** Stores the payload in the inbox (committed) and processes it at once, as the inbox worker would. */
     private void deliver(String payload) {
         UUID id = QuarkusTransaction.requiringNew().call(() -> inbox.store(InboxEntry.SOURCE_SANDBOX, payload, false));
-        inbox.process(id);
+        if (inbox.process(id) == null) {
+            // The background worker claimed it first (its sweep takes every pending row): wait for it, so
+            // that what the user wrote has happened when the page shows the conversation again.
+            inbox.awaitHandled(id, java.time.Duration.ofSeconds(10));
+        }
     }
 
     static String normalise(String number) {

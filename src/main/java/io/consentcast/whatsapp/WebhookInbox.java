@@ -103,6 +103,27 @@ public class WebhookInbox {
     }
 
     /** Asks the background thread to process pending rows (coalesced: at most one run queued). */
+    /** Waits (bounded) until another worker has finished with row {@code id}: done, failed or rescheduled. */
+    public void awaitHandled(UUID id, java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            Boolean busy = tenantScope.platform(() -> {
+                InboxEntry e = em.find(InboxEntry.class, id);
+                return e != null && InboxEntry.PENDING.equals(e.status) && e.claimedUntil != null
+                        && e.claimedUntil.isAfter(clock.instant());
+            });
+            if (!busy) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     public void kick() {
         if (kickPending.compareAndSet(false, true)) {
             try {

@@ -1,0 +1,112 @@
+package io.consentcast.optin;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.consentcast.consent.ConsentService;
+import io.consentcast.consent.ConsentStatus;
+import io.consentcast.consent.SubscriberService;
+import io.consentcast.tenancy.TenancyService;
+import io.consentcast.tenancy.TenantScope;
+import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Fixtures;
+import io.consentcast.web.QrCodes;
+import io.consentcast.whatsapp.SandboxPhone;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** A workspace's own stop words, and its accent colour and logo on the public pages. */
+@QuarkusTest
+class OptInSettingsTest {
+
+    @Inject
+    TenantScope scope;
+
+    @Inject
+    TenancyService tenancy;
+
+    @Inject
+    ConsentService consent;
+
+    @Inject
+    SubscriberService subscribers;
+
+    @Inject
+    SandboxPhone phone;
+
+    @Test
+    void theWorkspacesOwnStopWordsWithdraw() {
+        Api owner = Api.newUser("stopwords");
+        String slug = owner.createWorkspace("stopwords");
+        String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
+        owner.req().get("/api/tenants/" + slug + "/optin-settings").then().statusCode(200)
+                .body("stopWords", equalTo(List.of("STOP", "ABMELDEN", "UNSUBSCRIBE", "ABBESTELLEN")));
+        owner.req().body(Map.of("stopWords", List.of("halt", "Ende"), "accentColor", "#AA3300"))
+                .put("/api/tenants/" + slug + "/optin-settings").then().statusCode(200)
+                .body("stopWords", equalTo(List.of("HALT", "ENDE"))).body("accentColor", equalTo("#aa3300"));
+        owner.req().body(Map.of("stopWords", List.of("START", "two words"), "accentColor", "red"))
+                .put("/api/tenants/" + slug + "/optin-settings").then().statusCode(400)
+                .body("errors", hasKey("stopWords")).body("errors", hasKey("accentColor"));
+
+        UUID listId = UUID.fromString(owner.req().body(Fixtures.germanList("morgen", "MORGEN"))
+                .post("/api/tenants/" + slug + "/lists").then().statusCode(201).extract().path("id"));
+        scope.run(tenantId, () -> phone.write("+4915100002001", "START MORGEN"));
+        scope.run(tenantId, () -> phone.write("+4915100002001", "ja"));
+        assertEquals(Optional.of(ConsentStatus.CONFIRMED), state(tenantId, listId));
+        scope.run(tenantId, () -> phone.write("+4915100002001", "Stop"));
+        assertEquals(Optional.of(ConsentStatus.CONFIRMED), state(tenantId, listId), "STOP is not a stop word here");
+        scope.run(tenantId, () -> phone.write("+4915100002001", "ende"));
+        assertEquals(Optional.of(ConsentStatus.WITHDRAWN), state(tenantId, listId));
+    }
+
+    @Test
+    void theLogoAndAccentColourAppearOnThePublicPages() {
+        Api owner = Api.newUser("brand");
+        String slug = owner.createWorkspace("brand");
+        owner.req().body(Fixtures.germanList("morgen", "MORGEN")).post("/api/tenants/" + slug + "/lists")
+                .then().statusCode(201);
+        owner.req().body(Map.of("accentColor", "#123456")).put("/api/tenants/" + slug + "/optin-settings")
+                .then().statusCode(200);
+        Response settingsPage = owner.req().accept("text/html").get("/t/" + slug + "/settings");
+        Matcher token = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(settingsPage.asString());
+        assertTrue(token.find());
+
+        byte[] png = QrCodes.png("https://example.org", 2);
+        owner.req().accept("text/html").redirects().follow(false).cookies(settingsPage.getCookies())
+                .contentType("multipart/form-data").multiPart("csrf-token", token.group(1))
+                .multiPart("logo", "logo.png", png, "image/png")
+                .post("/t/" + slug + "/settings/logo").then().statusCode(303);
+        // An SVG (it could carry script) named .png is refused.
+        owner.req().accept("text/html").cookies(settingsPage.getCookies())
+                .contentType("multipart/form-data").multiPart("csrf-token", token.group(1))
+                .multiPart("logo", "logo.png", "<svg onload=alert(1)></svg>".getBytes(), "image/png")
+                .post("/t/" + slug + "/settings/logo").then().statusCode(400);
+
+        byte[] served = io.restassured.RestAssured.given().get("/brand/" + slug + "/logo").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        assertArrayEquals(png, served);
+        io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
+                .body(containsString("--accent: #123456"))
+                .body(containsString("src=\"/brand/" + slug + "/logo\""));
+    }
+
+    private Optional<ConsentStatus> state(String tenantId, UUID listId) {
+        return scope.call(tenantId, () -> subscribers.findByPhone("+4915100002001")
+                .flatMap(s -> consent.stateOf(s.id(), listId)));
+    }
+}
