@@ -109,7 +109,7 @@ class HelmChartTest {
         JsonNode container = m.one("Deployment").at("/spec/template/spec/containers/0");
         Map<String, String> secretEnv = secretEnv(container);
         assertEquals(Set.of("CONSENTCAST_DB_PASSWORD", "CONSENTCAST_DB_OWNER_PASSWORD", "CONSENTCAST_OIDC_CLIENT_SECRET",
-                "CONSENTCAST_SESSION_SECRET", "CONSENTCAST_CSRF_KEY", "CONSENTCAST_WHATSAPP_VERIFY_TOKEN",
+                "CONSENTCAST_SESSION_SECRET", "CONSENTCAST_CSRF_KEY", "CONSENTCAST_LEDGER_HMAC_KEY", "CONSENTCAST_WHATSAPP_VERIFY_TOKEN",
                 "CONSENTCAST_WHATSAPP_APP_SECRET", "CONSENTCAST_SECRETS_KEY"), secretEnv.keySet());
         // With the migration Job, the serving pods' migration datasource uses the application role.
         assertFalse(secretEnv.containsValue("db-owner-password"), "serving pods never get the owner password");

@@ -121,6 +121,7 @@ final class JourneyEnvironment implements AutoCloseable {
         env.put("CONSENTCAST_OIDC_CLIENT_SECRET", clientSecret);
         env.put("CONSENTCAST_SESSION_SECRET", secret(32));
         env.put("CONSENTCAST_CSRF_KEY", secret(32));
+        env.put("CONSENTCAST_LEDGER_HMAC_KEY", secret(32));
         // -De2e.app.env.NAME=value adds or overrides a variable of the application (e.g. a fake's address).
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("e2e.app.env."))
                 .forEach(k -> env.put(k.substring("e2e.app.env.".length()), System.getProperty(k)));
