@@ -354,7 +354,9 @@ public class DispatchWork {
                             ? backoff(config.recipientDelay(), d.attempts, config.backoffMax())
                             : backoff(config.backoffBase(), d.attempts, config.backoffMax());
                     if (f.retryNotBefore() != null && f.retryNotBefore().compareTo(wait) > 0) {
-                        wait = f.retryNotBefore();
+                        // Meta's suggested pause, honoured up to the configured maximum backoff.
+                        wait = f.retryNotBefore().compareTo(config.backoffMax()) < 0 ? f.retryNotBefore()
+                                : config.backoffMax();
                     }
                     retryLater(d, now.plus(wait));
                     return ec == ErrorClass.DELAY_RECIPIENT ? Outcome.RECIPIENT_DELAYED : Outcome.RETRY;

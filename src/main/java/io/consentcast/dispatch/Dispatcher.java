@@ -1,6 +1,5 @@
 package io.consentcast.dispatch;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,11 +154,7 @@ public class Dispatcher implements AutoCloseable {
             AtomicInteger fails = failuresInARow.computeIfAbsent(ctx.issueId(), k -> new AtomicInteger());
             switch (outcome) {
                 case SENT -> fails.set(0);
-                case RETRY -> {
-                    SendResult.Failed f = (SendResult.Failed) result;
-                    bucket.coolDown(f.retryNotBefore() != null && f.retryNotBefore().compareTo(Duration.ofMinutes(1)) < 0
-                            ? f.retryNotBefore() : config.backoffBase());
-                }
+                case RETRY -> bucket.coolDown(config.backoffBase()); // the whole number slows down
                 case RECIPIENT_FAILED -> {
                     if (fails.incrementAndGet() >= config.errorBurst()) {
                         fails.set(0);
