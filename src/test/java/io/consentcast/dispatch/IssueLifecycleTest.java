@@ -33,6 +33,9 @@ class IssueLifecycleTest {
     @Inject
     DispatchFixture fx;
 
+    @Inject
+    io.consentcast.testsupport.TestClock clock;
+
     private static Map<String, Object> body(String list, String template, List<String> params, String at) {
         Map<String, Object> b = new HashMap<>();
         b.put("list", list);
@@ -172,6 +175,27 @@ class IssueLifecycleTest {
         }
         w.owner().req().get(w.issues() + "/" + id + "/deliveries?state=EXCLUDED").then().statusCode(200)
                 .body("items[0]", hasKey("reason")).body("total", equalTo(4));
+    }
+
+    @Test
+    void aReaderWhoseConsentIsOlderThanTheWorkspaceSettingIsExcludedAsExpired() {
+        Workspace w = fx.workspace("iss-expired");
+        fx.confirmed(w, DispatchFixture.number());
+        w.owner().req().body(Map.of("consentExpiryMonths", 1)).put("/api/tenants/" + w.slug() + "/dispatch-settings")
+                .then().statusCode(200);
+        String id = fx.draft(w, "Alt");
+        // Two months later nobody has written: the consent has expired for sending.
+        clock.advance(java.time.Duration.ofDays(62));
+        try {
+            w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
+            try (Dispatcher d = fx.dispatcher("expired", 2)) {
+                assertEquals("DONE", fx.drain(d, w, id));
+            }
+        } finally {
+            clock.reset();
+        }
+        w.owner().req().get(w.issues() + "/" + id).then().body("excludedByReason.expired", equalTo(1))
+                .body("counts.sent", equalTo(0));
     }
 
     @Test
