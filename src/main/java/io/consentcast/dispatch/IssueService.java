@@ -89,6 +89,11 @@ public class IssueService {
 
     public record Counts(long eligible, long excluded, long sent, long delivered, long read, long failed,
             long pending, long total) {
+
+        /** Rows with a final decision (for the progress bar). */
+        public long decided() {
+            return total - pending;
+        }
     }
 
     public record IssueView(UUID id, IssueStatus status, String list, String listName, String title,
@@ -104,6 +109,18 @@ public class IssueService {
     }
 
     public record DeliveryPage(List<DeliveryView> items, long total, int page, int pageSize) {
+
+        public boolean hasNext() {
+            return (long) page * pageSize < total;
+        }
+
+        public int next() {
+            return page + 1;
+        }
+
+        public int previous() {
+            return page - 1;
+        }
     }
 
     // ------------------------------------------------------------------ composing

@@ -155,6 +155,46 @@ class DispatchEngineTest {
         }
     }
 
+    @Inject
+    jakarta.enterprise.event.Event<io.consentcast.whatsapp.MessageStatusUpdate> statuses;
+
+    @Inject
+    io.consentcast.tenancy.TenantScope scope;
+
+    private void status(Workspace w, String wamid, String status, List<io.consentcast.whatsapp.MessageStatusUpdate.StatusError> errors) {
+        scope.run(w.tenantId(), () -> statuses.fire(new io.consentcast.whatsapp.MessageStatusUpdate(w.tenantId(),
+                wamid, status, java.time.Instant.now(), "4915100000000", errors)));
+    }
+
+    @Test
+    void statusWebhooksUpdateTheDeliveriesAndNeverGoBack() {
+        Cloud c = cloud("eng-status", "tok-status");
+        readers(c, 3);
+        acceptAll(c, 5);
+        String id = briefing(c, "Status");
+        c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
+        try (Dispatcher d = fx.dispatcher("status", 2)) {
+            assertEquals("DONE", fx.drain(d, c.w(), id));
+        }
+        List<String> wamids = c.w().owner().req().get(c.w().issues() + "/" + id + "/deliveries").then().extract()
+                .jsonPath().getList("items.providerMessageId");
+        assertEquals(3, wamids.size());
+        // Read arrives before delivered: it stays read, and counts as delivered too.
+        status(c.w(), wamids.get(0), "read", List.of());
+        status(c.w(), wamids.get(0), "delivered", List.of());
+        status(c.w(), wamids.get(1), "delivered", List.of());
+        status(c.w(), wamids.get(2), "failed",
+                List.of(new io.consentcast.whatsapp.MessageStatusUpdate.StatusError(131050, "Marketing stopped", null)));
+        c.w().owner().req().get(c.w().issues() + "/" + id).then()
+                .body("counts.delivered", org.hamcrest.Matchers.equalTo(2))
+                .body("counts.read", org.hamcrest.Matchers.equalTo(1))
+                .body("counts.sent", org.hamcrest.Matchers.equalTo(2))
+                .body("counts.failed", org.hamcrest.Matchers.equalTo(1))
+                .body("failedByReason.'meta-131050'", org.hamcrest.Matchers.equalTo(1));
+        c.w().owner().req().get(c.w().issues() + "/" + id + "/deliveries?state=SENT").then()
+                .body("items.providerStatus", org.hamcrest.Matchers.containsInAnyOrder("read", "delivered"));
+    }
+
     @Test
     void anUnapprovedTemplateIsRefused() {
         Cloud c = cloud("eng-rejected", "tok-rej");
