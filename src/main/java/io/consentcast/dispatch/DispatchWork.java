@@ -236,13 +236,15 @@ public class DispatchWork {
                 return new Batch(null, List.of());
             }
             Instant now = clock.instant();
+            RunContext ctx = context(i);
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT id, subscriber_id, attempts FROM issue_deliveries"
                     + " WHERE issue_id = ?1 AND state = 'PENDING' AND next_attempt_at <= ?2"
                     + " ORDER BY next_attempt_at, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, i.id).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
+                    .setParameter(1, i.id).setParameter(2, ts(now))
+                    .setParameter(3, Math.max(1, Math.min(limit, ctx.rate() * 10))).getResultList();
             if (rows.isEmpty()) {
-                return new Batch(context(i), List.of());
+                return new Batch(ctx, List.of());
             }
             List<Row> out = new ArrayList<>(rows.size());
             List<Long> ids = new ArrayList<>(rows.size());
@@ -255,7 +257,7 @@ public class DispatchWork {
                     + " d.updatedAt = :now where d.id in (:ids)").setParameter("claimed", DeliveryState.CLAIMED)
                     .setParameter("owner", owner).setParameter("until", now.plus(config.lease()))
                     .setParameter("now", now).setParameter("ids", ids).executeUpdate();
-            return new Batch(context(i), out);
+            return new Batch(ctx, out);
         });
     }
 

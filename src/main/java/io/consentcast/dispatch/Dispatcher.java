@@ -36,6 +36,8 @@ public class Dispatcher implements AutoCloseable {
     private final Semaphore inflight;
     private final int capacity;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final Map<java.util.UUID, TokenBucket> issueBuckets = new ConcurrentHashMap<>();
+    private final Map<java.util.UUID, AtomicInteger> inflightByIssue = new ConcurrentHashMap<>();
     private final Map<java.util.UUID, AtomicInteger> failuresInARow = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -106,6 +108,15 @@ public class Dispatcher implements AutoCloseable {
     /** Claims as many rows of one issue as there are free workers and hands them over; returns how many. */
     private int feed(JobRef job) {
         int room = Math.min(inflight.availablePermits(), config.batchSize());
+        AtomicInteger mine = inflightByIssue.computeIfAbsent(job.issueId(), k -> new AtomicInteger());
+        TokenBucket known = issueBuckets.get(job.issueId());
+        if (known != null) {
+            // Hold no more than about ten seconds of sending, so claimed rows never outlive their lease.
+            room = Math.min(room, known.rate() * 10 - mine.get());
+        }
+        if (room <= 0) {
+            return 0;
+        }
         if (room <= 0) {
             sleep(5);
             return 0;
@@ -123,17 +134,21 @@ public class Dispatcher implements AutoCloseable {
         TokenBucket bucket = buckets.computeIfAbsent(batch.context().phoneKey(),
                 k -> new TokenBucket(batch.context().rate()));
         bucket.rate(batch.context().rate());
+        issueBuckets.put(job.issueId(), bucket);
         for (Row row : batch.rows()) {
             inflight.acquireUninterruptibly();
+            mine.incrementAndGet();
             try {
                 pool.execute(() -> {
                     try {
                         process(batch.context(), row, bucket);
                     } finally {
+                        mine.decrementAndGet();
                         inflight.release();
                     }
                 });
             } catch (RuntimeException e) {
+                mine.decrementAndGet();
                 inflight.release();
                 throw e;
             }
