@@ -230,9 +230,10 @@ public class IssuePages {
     /** The JSON the issue page polls for live progress. */
     @GET
     @Path("/{id}/progress")
-    @Produces(MediaType.APPLICATION_JSON)
-    public IssueService.IssueView progress(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        return issues.view(IssueApi.id(id));
+    @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_HTML })
+    public Response progress(@PathParam("tenant") String tenant, @PathParam("id") String id) {
+        // Always JSON; declared for HTML too so that a browser-like Accept header gets the same answer.
+        return Response.ok(issues.view(IssueApi.id(id)), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @POST
