@@ -134,6 +134,13 @@ public class ConsentAudience {
         if (o == null) {
             return null;
         }
-        return o instanceof UUID u ? u : UUID.fromString(o.toString());
+        if (o instanceof UUID u) {
+            return u;
+        }
+        if (o instanceof byte[] b && b.length == 16) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+            return new UUID(buf.getLong(), buf.getLong());
+        }
+        return UUID.fromString(o.toString());
     }
 }

@@ -428,6 +428,13 @@ public class DispatchWork {
 
     /** UUIDs as the JDBC drivers return them. */
     static UUID uuid(Object o) {
-        return o instanceof UUID u ? u : UUID.fromString(o.toString());
+        if (o instanceof UUID u) {
+            return u;
+        }
+        if (o instanceof byte[] b && b.length == 16) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+            return new UUID(buf.getLong(), buf.getLong());
+        }
+        return UUID.fromString(o.toString());
     }
 }
