@@ -85,7 +85,7 @@ public class DispatchWork {
 
     /** What the dispatcher does after a result was recorded. */
     public enum Outcome {
-        SENT, RETRY, RECIPIENT_DELAYED, RECIPIENT_FAILED, ISSUE_PAUSED, LOST_LEASE
+        SENT, RETRY, RECIPIENT_DELAYED, RECIPIENT_FAILED, EXCLUDED, ISSUE_PAUSED, LOST_LEASE
     }
 
     // ------------------------------------------------------------------ jobs (platform table)
@@ -148,6 +148,10 @@ public class DispatchWork {
     public void recheck(JobRef job, String owner) {
         tenantScope.run(job.tenantId(), () -> {
             NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i != null && i.status == IssueStatus.CANCELLED) {
+                settleCancelled(i);
+                return;
+            }
             if (i == null || i.status != IssueStatus.SENDING) {
                 if (i == null || !(i.status == IssueStatus.PAUSED && i.pausedBySystem)) {
                     issues.deleteJob(job.issueId());
@@ -169,6 +173,21 @@ public class DispatchWork {
                 release(i.id, owner);
             }
         });
+    }
+
+    /** A cancelled issue whose rows were in flight: expired ones are settled, the job ends when none is open. */
+    private void settleCancelled(NewsletterIssue i) {
+        recoverExpired(i.id);
+        em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = :reason, d.claimedBy = null,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :pending")
+                .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("reason", CANCELLED)
+                .setParameter("now", clock.instant()).setParameter("id", i.id)
+                .setParameter("pending", DeliveryState.PENDING).executeUpdate();
+        if (openRows(i.id) == 0) {
+            issues.deleteJob(i.id);
+        } else {
+            issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+        }
     }
 
     /** Marks a sending issue DONE when no row is open any more; returns whether it did. */
@@ -360,6 +379,13 @@ public class DispatchWork {
                         wait = f.retryNotBefore().compareTo(config.backoffMax()) < 0 ? f.retryNotBefore()
                                 : config.backoffMax();
                     }
+                    if (cancelled(ctx.issueId())) {
+                        d.state = DeliveryState.EXCLUDED;
+                        d.reason = CANCELLED;
+                        d.claimedBy = null;
+                        d.leaseUntil = null;
+                        return Outcome.EXCLUDED;
+                    }
                     retryLater(d, now.plus(wait));
                     return ec == ErrorClass.DELAY_RECIPIENT ? Outcome.RECIPIENT_DELAYED : Outcome.RETRY;
                 }
@@ -381,6 +407,11 @@ public class DispatchWork {
                 }
             }
         });
+    }
+
+    private boolean cancelled(UUID issueId) {
+        return em.createQuery("select i.status from NewsletterIssue i where i.id = :id", IssueStatus.class)
+                .setParameter("id", issueId).getSingleResult() == IssueStatus.CANCELLED;
     }
 
     /** Pauses a sending issue from inside the engine (the row's transaction). */

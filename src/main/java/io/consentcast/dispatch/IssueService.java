@@ -346,6 +346,7 @@ public class IssueService {
             i.pausedReason = null;
             i.pausedBySystem = false;
             i.updatedAt = clock.instant();
+            i.status = i.startedAt != null ? IssueStatus.SENDING : IssueStatus.SCHEDULED;
             if (i.startedAt == null && i.scheduledAt != null && i.scheduledAt.isAfter(clock.instant())) {
                 schedule(i, i.scheduledAt);
             } else {
@@ -370,7 +371,15 @@ public class IssueService {
                     + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state in (:open)")
                     .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("now", now).setParameter("id", id)
                     .setParameter("open", List.of(DeliveryState.PENDING, DeliveryState.CLAIMED)).executeUpdate();
-            deleteJob(i.id);
+            long inFlight = em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id"
+                    + " and d.state = :sending", Long.class).setParameter("id", id)
+                    .setParameter("sending", DeliveryState.SENDING).getSingleResult();
+            if (inFlight > 0) {
+                // Keep the job so the re-check settles the rows in flight should their worker die.
+                job(i, DispatchJob.RUN, now.plus(config.lease()));
+            } else {
+                deleteJob(i.id);
+            }
             return new Created(i.id, i.status);
         });
     }

@@ -346,6 +346,30 @@ class DispatchEngineTest {
     }
 
     @Test
+    void anIssueCancelledWhileItsInstanceIsDeadLeavesNoRowOpen() {
+        Cloud c = cloud("eng-cancel", "tok-cancel");
+        readers(c, 6);
+        acceptAll(c, 5);
+        String id = briefing(c, "Abbruch");
+        c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
+        DispatchWork.JobRef job = new DispatchWork.JobRef(UUID.fromString(id), c.w().tenantId());
+        DispatchWork.Batch batch = work.claim(job, "dead", 3);
+        work.gate(batch.context(), batch.rows().get(0), "dead");
+        c.w().owner().req().post(c.w().issues() + "/" + id + "/cancel").then().statusCode(200);
+        clock.advance(Duration.ofMinutes(5));
+        fx.advanceJobs(c.w());
+        try (Dispatcher d = fx.dispatcher("cancel-dead", 2)) {
+            d.runOnce();
+        }
+        JsonPath issue = c.w().owner().req().get(c.w().issues() + "/" + id).then().extract().jsonPath();
+        assertEquals("CANCELLED", issue.getString("status"));
+        assertEquals(0, issue.getInt("counts.pending"));
+        assertEquals(Map.of("cancelled", 5), issue.getMap("excludedByReason"));
+        assertEquals(Map.of("outcome-unknown", 1), issue.getMap("failedByReason"));
+        assertTrue(requestsByRecipient(c).isEmpty(), "nothing was sent after the cancel");
+    }
+
+    @Test
     void someoneWhoOptsOutWhileTheIssueIsSendingReceivesNothingMore() {
         Cloud c = cloud("eng-optout", "tok-optout");
         List<UUID> subscribers = new ArrayList<>();
