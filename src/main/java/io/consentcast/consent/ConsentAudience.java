@@ -1,0 +1,146 @@
+package io.consentcast.consent;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import io.consentcast.tenancy.CurrentTenant;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Set-based reads of the consent projection for sending: materialising the audience of an issue
+ * (the subscribers CONFIRMED for a list) straight into the dispatch's delivery table with one
+ * {@code INSERT ... SELECT}, and the single-row read the consent gate makes immediately before
+ * each message. Both run in (or join) a transaction of the current workspace.
+ */
+@ApplicationScoped
+public class ConsentAudience {
+
+    /** Event sources that are the subscriber's own doing: they count as interaction for consent expiry. */
+    static final String INTERACTION_SOURCES = "('WHATSAPP', 'LANDING_PAGE')";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CurrentTenant currentTenant;
+
+    /**
+     * What the gate needs to know about one subscriber and one list. {@code listState} is the
+     * list's own row or, when the subscriber has none, the "all lists" row (as
+     * {@link ConsentService#stateOf}); null when never asked. {@code lastInteraction} is the latest
+     * of the state's {@code since} and the subscriber's last WhatsApp or landing-page event.
+     */
+    public record Recipient(UUID subscriberId, String phone, boolean erased, ConsentStatus state, boolean suppressed,
+            Instant since, UUID lastEventId, Instant lastInteraction) {
+    }
+
+    /**
+     * Inserts one PENDING delivery row per subscriber CONFIRMED for {@code listId} (by the list's
+     * own state, or by the "all lists" state when the subscriber has no row for the list) into
+     * {@code issue_deliveries}; rows that exist already are left alone. Returns the rows inserted.
+     */
+    public int materialise(UUID issueId, UUID listId, Instant now) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            OffsetDateTime ts = OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+            String tenant = currentTenant.id();
+            int own = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
+                    + " attempts, next_attempt_at, updated_at)"
+                    + " SELECT cs.tenant_id, ?1, cs.subscriber_id, 'PENDING', 0, ?2, ?2 FROM consent_states cs"
+                    + " WHERE cs.tenant_id = ?3 AND cs.list_id = ?4 AND cs.state = 'CONFIRMED'"
+                    + " ON CONFLICT DO NOTHING")
+                    .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
+                    .executeUpdate();
+            int all = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
+                    + " attempts, next_attempt_at, updated_at)"
+                    + " SELECT cs.tenant_id, ?1, cs.subscriber_id, 'PENDING', 0, ?2, ?2 FROM consent_states cs"
+                    + " WHERE cs.tenant_id = ?3 AND cs.list_id IS NULL AND cs.state = 'CONFIRMED'"
+                    + " AND NOT EXISTS (SELECT 1 FROM consent_states o WHERE o.tenant_id = cs.tenant_id"
+                    + " AND o.subscriber_id = cs.subscriber_id AND o.list_id = ?4)"
+                    + " ON CONFLICT DO NOTHING")
+                    .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
+                    .executeUpdate();
+            return own + all;
+        });
+    }
+
+    /** The current consent facts of one subscriber for one list, read in one statement; empty for an unknown subscriber. */
+    public Optional<Recipient> recipient(UUID subscriberId, UUID listId) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT s.phone, s.erased_at,"
+                    + " cl.state, cl.suppressed, cl.since, cl.last_event_id,"
+                    + " ca.state, ca.suppressed, ca.since, ca.last_event_id,"
+                    + " (SELECT MAX(e.occurred_at) FROM consent_events e WHERE e.tenant_id = s.tenant_id"
+                    + " AND e.subscriber_id = s.id AND e.source IN " + INTERACTION_SOURCES + ")"
+                    + " FROM subscribers s"
+                    + " LEFT JOIN consent_states cl ON cl.tenant_id = s.tenant_id AND cl.subscriber_id = s.id"
+                    + " AND cl.list_id = ?1"
+                    + " LEFT JOIN consent_states ca ON ca.tenant_id = s.tenant_id AND ca.subscriber_id = s.id"
+                    + " AND ca.list_id IS NULL"
+                    + " WHERE s.tenant_id = ?2 AND s.id = ?3")
+                    .setParameter(1, listId).setParameter(2, currentTenant.id()).setParameter(3, subscriberId)
+                    .getResultList();
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            Object[] r = rows.get(0);
+            boolean own = r[2] != null;
+            int o = own ? 2 : 6;
+            ConsentStatus state = r[o] == null ? null : ConsentStatus.valueOf(r[o].toString());
+            boolean suppressed = r[o + 1] != null && (Boolean) r[o + 1];
+            Instant since = instant(r[o + 2]);
+            UUID lastEvent = uuid(r[o + 3]);
+            Instant interaction = latest(since, instant(r[10]));
+            return Optional.of(new Recipient(subscriberId, (String) r[0], r[1] != null, state, suppressed, since,
+                    lastEvent, interaction));
+        });
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    static Instant instant(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Instant i) {
+            return i;
+        }
+        if (o instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (o instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (o instanceof java.time.ZonedDateTime z) {
+            return z.toInstant();
+        }
+        throw new IllegalStateException("Unexpected time value " + o.getClass());
+    }
+
+    static UUID uuid(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof UUID u) {
+            return u;
+        }
+        if (o instanceof byte[] b && b.length == 16) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+            return new UUID(buf.getLong(), buf.getLong());
+        }
+        return UUID.fromString(o.toString());
+    }
+}

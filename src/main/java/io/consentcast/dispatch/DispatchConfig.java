@@ -1,0 +1,70 @@
+package io.consentcast.dispatch;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Dispatch engine settings under {@code consentcast.dispatch.} (environment: {@code CONSENTCAST_DISPATCH_...}). */
+@ConfigMapping(prefix = "consentcast.dispatch")
+public interface DispatchConfig {
+
+    /** How often the engine looks for due and running issues ("off" disables it; tests drive it). */
+    @WithDefault("1s")
+    String every();
+
+    /** Name of this instance in leases; default: a random id per start. */
+    Optional<String> instanceId();
+
+    /** Default messages per second per phone number for workspaces without a setting (Meta's default is 80). */
+    @WithDefault("80")
+    int defaultRate();
+
+    /** Highest rate a workspace may set (Meta's highest throughput tier). */
+    @WithDefault("1000")
+    int maxRate();
+
+    /** Default sending hours in the workspace's time zone, HH:mm-HH:mm. */
+    @WithDefault("07:00-21:00")
+    String defaultSendingHours();
+
+    /** Default consent expiry: consent without interaction for this many months is not used. */
+    @WithDefault("24")
+    int defaultConsentExpiryMonths();
+
+    /** Worker threads (each makes one blocking channel call at a time): at least rate x latency. */
+    @WithDefault("320")
+    int workers();
+
+    /** Rows claimed per batch. */
+    @WithDefault("200")
+    int batchSize();
+
+    /** How long a claimed row belongs to its worker before another instance may take it over. */
+    @WithDefault("PT2M")
+    Duration lease();
+
+    /** How often blocked, system-paused and running issues are re-checked (preflight, crash recovery). */
+    @WithDefault("PT15S")
+    Duration recheck();
+
+    /** Attempts for retryable errors (429, 5xx, timeouts) before a row fails. */
+    @WithDefault("12")
+    int maxAttempts();
+
+    /** First backoff after a retryable error; doubles per attempt, with full jitter. */
+    @WithDefault("PT2S")
+    Duration backoffBase();
+
+    @WithDefault("PT5M")
+    Duration backoffMax();
+
+    /** Pause before a recipient is tried again after Meta's pair rate limit (131056). */
+    @WithDefault("PT6S")
+    Duration recipientDelay();
+
+    /** This many non-retryable failures in a row pause the issue ("error burst"). */
+    @WithDefault("50")
+    int errorBurst();
+}

@@ -1,0 +1,471 @@
+package io.consentcast.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import io.consentcast.consent.ConsentAudience;
+import io.consentcast.tenancy.TenantScope;
+import io.consentcast.whatsapp.ChannelService;
+import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.ErrorClass;
+import io.consentcast.whatsapp.OutgoingMessage;
+import io.consentcast.whatsapp.SendResult;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The engine's units of work, each in its own short transaction: claiming jobs (platform table)
+ * and delivery rows (inside the workspace), the consent gate, the send, recording the outcome,
+ * re-checks and crash recovery. {@link Dispatcher} strings them together; it holds no database
+ * connection while a message is on the wire.
+ */
+@ApplicationScoped
+public class DispatchWork {
+
+    public static final String OUTCOME_UNKNOWN = "outcome-unknown";
+    public static final String CANCELLED = "cancelled";
+    public static final String RETRIES_EXHAUSTED = "retries-exhausted";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    TenantScope tenantScope;
+
+    @Inject
+    IssueService issues;
+
+    @Inject
+    DispatchSettingsService settings;
+
+    @Inject
+    ChannelSettingsService channelSettings;
+
+    @Inject
+    ChannelService channel;
+
+    @Inject
+    ConsentAudience audience;
+
+    @Inject
+    DispatchConfig config;
+
+    @Inject
+    Clock clock;
+
+    /** A job row: which issue of which workspace. */
+    public record JobRef(UUID issueId, String tenantId) {
+    }
+
+    /** What the workers need to know about a sending issue, read when its batch is claimed. */
+    public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
+            List<String> parameters, String text, int rate, String phoneKey, int expiryMonths) {
+
+        OutgoingMessage message(String to) {
+            return text != null ? new OutgoingMessage.Text(to, text)
+                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of());
+        }
+    }
+
+    public record Row(long id, UUID subscriberId, int attempts) {
+    }
+
+    public record Batch(RunContext context, List<Row> rows) {
+    }
+
+    /** What the dispatcher does after a result was recorded. */
+    public enum Outcome {
+        SENT, RETRY, RECIPIENT_DELAYED, RECIPIENT_FAILED, EXCLUDED, ISSUE_PAUSED, LOST_LEASE
+    }
+
+    // ------------------------------------------------------------------ jobs (platform table)
+
+    /** Claims due jobs of a kind with FOR UPDATE SKIP LOCKED and a lease: exactly one instance gets each. */
+    public List<JobRef> claimJobs(String kind, String owner, int limit) {
+        return tenantScope.platform(() -> {
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT issue_id, tenant_id FROM dispatch_jobs WHERE kind = ?1"
+                    + " AND due_at <= ?2 AND (lease_until IS NULL OR lease_until < ?2) ORDER BY due_at LIMIT ?3"
+                    + " FOR UPDATE SKIP LOCKED")
+                    .setParameter(1, kind).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
+            List<JobRef> out = new ArrayList<>();
+            for (Object[] r : rows) {
+                UUID id = uuid(r[0]);
+                em.createQuery("update DispatchJob j set j.leaseUntil = :until, j.leaseOwner = :owner"
+                        + " where j.issueId = :id").setParameter("until", now.plus(config.lease()))
+                        .setParameter("owner", owner).setParameter("id", id).executeUpdate();
+                out.add(new JobRef(id, (String) r[1]));
+            }
+            return out;
+        });
+    }
+
+    /** Issues that are sending, in every workspace (read from the platform table only). */
+    public List<JobRef> runningJobs() {
+        return tenantScope.platform(() -> em
+                .createQuery("select j.issueId, j.tenantId from DispatchJob j where j.kind = 'RUN' order by j.dueAt",
+                        Object[].class)
+                .getResultStream().map(r -> new JobRef((UUID) r[0], (String) r[1])).toList());
+    }
+
+    /** Starts or re-checks a scheduled, blocked or system-paused issue whose job this instance holds. */
+    public void advance(JobRef job, String owner) {
+        tenantScope.run(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i == null) {
+                issues.deleteJob(job.issueId());
+                return;
+            }
+            i = issues.lock(i.id);
+            boolean waiting = i.status == IssueStatus.SCHEDULED || i.status == IssueStatus.BLOCKED
+                    || (i.status == IssueStatus.PAUSED && i.pausedBySystem);
+            if (!waiting) {
+                if (i.status != IssueStatus.SENDING) {
+                    issues.deleteJob(i.id);
+                }
+                return;
+            }
+            issues.advance(i);
+            release(job.issueId(), owner);
+        });
+    }
+
+    /**
+     * The periodic check of a sending issue (one instance at a time, by the job's lease): preflight
+     * again (BLOCKED when it fails), recover rows whose lease expired, finish when nothing is open.
+     */
+    public void recheck(JobRef job, String owner) {
+        tenantScope.run(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i != null && i.status == IssueStatus.CANCELLED) {
+                settleCancelled(i);
+                return;
+            }
+            if (i == null || i.status != IssueStatus.SENDING) {
+                if (i == null || !(i.status == IssueStatus.PAUSED && i.pausedBySystem)) {
+                    issues.deleteJob(job.issueId());
+                }
+                return;
+            }
+            i = issues.lock(i.id);
+            recoverExpired(i.id);
+            if (!finishIfDone(i)) {
+                String problem = issues.preflight(i, clock.instant());
+                if (problem != null) {
+                    i.status = IssueStatus.BLOCKED;
+                    i.blockedReason = problem;
+                    i.updatedAt = clock.instant();
+                    issues.job(i, DispatchJob.START, clock.instant().plus(config.recheck()));
+                } else {
+                    issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+                }
+                release(i.id, owner);
+            }
+        });
+    }
+
+    /** A cancelled issue whose rows were in flight: expired ones are settled, the job ends when none is open. */
+    private void settleCancelled(NewsletterIssue i) {
+        recoverExpired(i.id);
+        em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = :reason, d.claimedBy = null,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :pending")
+                .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("reason", CANCELLED)
+                .setParameter("now", clock.instant()).setParameter("id", i.id)
+                .setParameter("pending", DeliveryState.PENDING).executeUpdate();
+        if (openRows(i.id) == 0) {
+            issues.deleteJob(i.id);
+        } else {
+            issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+        }
+    }
+
+    /** Marks a sending issue DONE when no row is open any more; returns whether it did. */
+    public boolean finishIfDone(JobRef job) {
+        return tenantScope.call(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i == null || i.status != IssueStatus.SENDING || openRows(i.id) > 0) {
+                return false;
+            }
+            return finishIfDone(issues.lock(i.id));
+        });
+    }
+
+    private boolean finishIfDone(NewsletterIssue i) {
+        if (i.status != IssueStatus.SENDING || openRows(i.id) > 0) {
+            return false;
+        }
+        i.status = IssueStatus.DONE;
+        i.finishedAt = clock.instant();
+        i.updatedAt = i.finishedAt;
+        issues.deleteJob(i.id);
+        return true;
+    }
+
+    private long openRows(UUID issueId) {
+        return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state in (:open)",
+                Long.class).setParameter("id", issueId)
+                .setParameter("open", List.of(DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.SENDING))
+                .getSingleResult();
+    }
+
+    /**
+     * Crash recovery. A CLAIMED row was never handed to the channel: back to PENDING. A SENDING row
+     * was perhaps sent (Meta has no idempotency key): it is not sent again but FAILED with reason
+     * {@value #OUTCOME_UNKNOWN}; its worker, should it still be alive, may still record the real outcome.
+     */
+    int recoverExpired(UUID issueId) {
+        Instant now = clock.instant();
+        int released = em.createQuery("update IssueDelivery d set d.state = :pending, d.claimedBy = null,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :claimed"
+                + " and d.leaseUntil < :now").setParameter("pending", DeliveryState.PENDING)
+                .setParameter("claimed", DeliveryState.CLAIMED).setParameter("now", now).setParameter("id", issueId)
+                .executeUpdate();
+        int unknown = em.createQuery("update IssueDelivery d set d.state = :failed, d.reason = :reason,"
+                + " d.updatedAt = :now where d.issueId = :id and d.state = :sending and d.leaseUntil < :now")
+                .setParameter("failed", DeliveryState.FAILED).setParameter("reason", OUTCOME_UNKNOWN)
+                .setParameter("sending", DeliveryState.SENDING).setParameter("now", now).setParameter("id", issueId)
+                .executeUpdate();
+        return released + unknown;
+    }
+
+    private void release(UUID issueId, String owner) {
+        em.createQuery("update DispatchJob j set j.leaseUntil = null, j.leaseOwner = null where j.issueId = :id"
+                + " and j.leaseOwner = :owner").setParameter("id", issueId).setParameter("owner", owner)
+                .executeUpdate();
+    }
+
+    // ------------------------------------------------------------------ deliveries (inside the workspace)
+
+    /** Claims up to {@code limit} due PENDING rows of a sending issue (FOR UPDATE SKIP LOCKED, with a lease). */
+    public Batch claim(JobRef job, String owner, int limit) {
+        return tenantScope.call(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i == null || i.status != IssueStatus.SENDING) {
+                return new Batch(null, List.of());
+            }
+            Instant now = clock.instant();
+            RunContext ctx = context(i);
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT id, subscriber_id, attempts FROM issue_deliveries"
+                    + " WHERE issue_id = ?1 AND state = 'PENDING' AND next_attempt_at <= ?2"
+                    + " ORDER BY next_attempt_at, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
+                    .setParameter(1, i.id).setParameter(2, ts(now))
+                    .setParameter(3, Math.max(1, Math.min(limit, ctx.rate() * 10))).getResultList();
+            if (rows.isEmpty()) {
+                return new Batch(ctx, List.of());
+            }
+            List<Row> out = new ArrayList<>(rows.size());
+            List<Long> ids = new ArrayList<>(rows.size());
+            for (Object[] r : rows) {
+                long id = ((Number) r[0]).longValue();
+                ids.add(id);
+                out.add(new Row(id, uuid(r[1]), ((Number) r[2]).intValue()));
+            }
+            em.createQuery("update IssueDelivery d set d.state = :claimed, d.claimedBy = :owner, d.leaseUntil = :until,"
+                    + " d.updatedAt = :now where d.id in (:ids)").setParameter("claimed", DeliveryState.CLAIMED)
+                    .setParameter("owner", owner).setParameter("until", now.plus(config.lease()))
+                    .setParameter("now", now).setParameter("ids", ids).executeUpdate();
+            return new Batch(ctx, out);
+        });
+    }
+
+    private RunContext context(NewsletterIssue i) {
+        DispatchSettingsService.SettingsView s = settings.view();
+        ChannelSettingsService.ChannelView ch = channelSettings.view();
+        String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
+        return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, issues.parameters(i),
+                i.textBody, s.ratePerSecond(), phoneKey, s.consentExpiryMonths());
+    }
+
+    /**
+     * The consent gate, immediately before the send: re-reads the issue's status and the
+     * recipient's consent. Excluded rows are recorded with their reason; a row that may be sent is
+     * marked SENDING with the consent event that justifies it. Returns the number to send to, or
+     * null when nothing is to be sent (excluded, issue paused or cancelled, lease lost).
+     */
+    public String gate(RunContext ctx, Row row, String owner) {
+        return tenantScope.call(ctx.tenantId(), () -> {
+            Instant now = clock.instant();
+            IssueStatus status = em.createQuery("select i.status from NewsletterIssue i where i.id = :id",
+                    IssueStatus.class).setParameter("id", ctx.issueId()).getSingleResult();
+            if (status != IssueStatus.SENDING) {
+                boolean cancelled = status == IssueStatus.CANCELLED;
+                em.createQuery("update IssueDelivery d set d.state = :st, d.reason = :reason, d.claimedBy = null,"
+                        + " d.leaseUntil = null, d.updatedAt = :now where d.id = :id and d.state = :claimed"
+                        + " and d.claimedBy = :owner")
+                        .setParameter("st", cancelled ? DeliveryState.EXCLUDED : DeliveryState.PENDING)
+                        .setParameter("reason", cancelled ? CANCELLED : null).setParameter("now", now)
+                        .setParameter("id", row.id()).setParameter("claimed", DeliveryState.CLAIMED)
+                        .setParameter("owner", owner).executeUpdate();
+                return null;
+            }
+            ConsentGate.Decision d = ConsentGate.decide(
+                    audience.recipient(row.subscriberId(), ctx.listId()).orElse(null), now, ctx.expiryMonths());
+            if (!d.send()) {
+                em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = :reason, d.claimedBy = null,"
+                        + " d.leaseUntil = null, d.updatedAt = :now where d.id = :id and d.state = :claimed"
+                        + " and d.claimedBy = :owner").setParameter("excluded", DeliveryState.EXCLUDED)
+                        .setParameter("reason", d.reason()).setParameter("now", now).setParameter("id", row.id())
+                        .setParameter("claimed", DeliveryState.CLAIMED).setParameter("owner", owner).executeUpdate();
+                return null;
+            }
+            int n = em.createQuery("update IssueDelivery d set d.state = :sending, d.consentEventId = :event,"
+                    + " d.sendingAt = :now, d.leaseUntil = :until, d.attempts = d.attempts + 1, d.updatedAt = :now"
+                    + " where d.id = :id and d.state = :claimed and d.claimedBy = :owner")
+                    .setParameter("sending", DeliveryState.SENDING).setParameter("event", d.consentEventId())
+                    .setParameter("now", now).setParameter("until", now.plus(config.lease()))
+                    .setParameter("id", row.id()).setParameter("claimed", DeliveryState.CLAIMED)
+                    .setParameter("owner", owner).executeUpdate();
+            return n == 1 ? d.to() : null;
+        });
+    }
+
+    /** Hands one message to the channel without holding a database connection while it is on the wire. */
+    public SendResult send(RunContext ctx, String to) {
+        return tenantScope.call(ctx.tenantId(),
+                () -> QuarkusTransaction.suspendingExisting().call(() -> channel.send(ctx.message(to))));
+    }
+
+    /** Records the outcome of a send for a SENDING row held by {@code owner}. */
+    public Outcome record(RunContext ctx, Row row, SendResult result, String owner) {
+        return tenantScope.call(ctx.tenantId(), () -> {
+            Instant now = clock.instant();
+            IssueDelivery d = em.find(IssueDelivery.class, row.id());
+            boolean mine = d != null && owner.equals(d.claimedBy) && (d.state == DeliveryState.SENDING
+                    || (d.state == DeliveryState.FAILED && OUTCOME_UNKNOWN.equals(d.reason)));
+            if (!mine) {
+                return Outcome.LOST_LEASE;
+            }
+            d.updatedAt = now;
+            if (result instanceof SendResult.Accepted a) {
+                d.state = DeliveryState.SENT;
+                d.reason = null;
+                d.providerMessageId = a.messageId();
+                d.providerStatus = "accepted";
+                d.sentAt = now;
+                d.claimedBy = null;
+                d.leaseUntil = null;
+                return Outcome.SENT;
+            }
+            SendResult.Failed f = (SendResult.Failed) result;
+            d.errorCode = f.code();
+            d.detail = f.message() == null ? null : truncate(f.message(), 500);
+            ErrorClass ec = f.errorClass();
+            if (f.code() != null && f.code() == 131047) {
+                ec = ErrorClass.PERMANENT_RECIPIENT; // the 24-hour window is per recipient
+            }
+            switch (ec) {
+                case RETRY_LATER, DELAY_RECIPIENT -> {
+                    if (d.attempts >= config.maxAttempts()) {
+                        fail(d, RETRIES_EXHAUSTED);
+                        return Outcome.RECIPIENT_FAILED;
+                    }
+                    Duration wait = ec == ErrorClass.DELAY_RECIPIENT
+                            ? backoff(config.recipientDelay(), d.attempts, config.backoffMax())
+                            : backoff(config.backoffBase(), d.attempts, config.backoffMax());
+                    if (f.retryNotBefore() != null && f.retryNotBefore().compareTo(wait) > 0) {
+                        // Meta's suggested pause, honoured up to the configured maximum backoff.
+                        wait = f.retryNotBefore().compareTo(config.backoffMax()) < 0 ? f.retryNotBefore()
+                                : config.backoffMax();
+                    }
+                    if (cancelled(ctx.issueId())) {
+                        d.state = DeliveryState.EXCLUDED;
+                        d.reason = CANCELLED;
+                        d.claimedBy = null;
+                        d.leaseUntil = null;
+                        return Outcome.EXCLUDED;
+                    }
+                    retryLater(d, now.plus(wait));
+                    return ec == ErrorClass.DELAY_RECIPIENT ? Outcome.RECIPIENT_DELAYED : Outcome.RETRY;
+                }
+                case PERMANENT_RECIPIENT -> {
+                    fail(d, "meta-" + (f.code() == null ? "error" : f.code()));
+                    return Outcome.RECIPIENT_FAILED;
+                }
+                case PERMANENT_ISSUE -> {
+                    retryLater(d, now);
+                    d.attempts = Math.max(0, d.attempts - 1);
+                    pauseIssue(ctx.issueId(), "dispatch.paused-template-error", false);
+                    return Outcome.ISSUE_PAUSED;
+                }
+                default -> {
+                    retryLater(d, now);
+                    d.attempts = Math.max(0, d.attempts - 1);
+                    pauseIssue(ctx.issueId(), "dispatch.paused-channel-stopped", true);
+                    return Outcome.ISSUE_PAUSED;
+                }
+            }
+        });
+    }
+
+    private boolean cancelled(UUID issueId) {
+        return em.createQuery("select i.status from NewsletterIssue i where i.id = :id", IssueStatus.class)
+                .setParameter("id", issueId).getSingleResult() == IssueStatus.CANCELLED;
+    }
+
+    /** Pauses a sending issue from inside the engine (the row's transaction). */
+    void pauseIssue(UUID issueId, String reason, boolean bySystem) {
+        NewsletterIssue i = issues.lock(issueId);
+        if (i.status == IssueStatus.SENDING) {
+            issues.pauseIssue(i, reason, bySystem);
+        }
+    }
+
+    /** Pauses a sending issue after a burst of errors (an editor resumes it). */
+    public void pauseForErrors(RunContext ctx) {
+        tenantScope.run(ctx.tenantId(), () -> pauseIssue(ctx.issueId(), "dispatch.paused-error-burst", false));
+    }
+
+    private static void fail(IssueDelivery d, String reason) {
+        d.state = DeliveryState.FAILED;
+        d.reason = reason;
+        d.claimedBy = null;
+        d.leaseUntil = null;
+    }
+
+    private static void retryLater(IssueDelivery d, Instant at) {
+        d.state = DeliveryState.PENDING;
+        d.nextAttemptAt = at;
+        d.claimedBy = null;
+        d.leaseUntil = null;
+    }
+
+    /** Exponential backoff with full jitter: a random wait between base and base x 2^(attempt-1), capped. */
+    static Duration backoff(Duration base, int attempt, Duration max) {
+        long baseMs = Math.max(1, base.toMillis());
+        long cap = Math.min(max.toMillis(), baseMs << Math.min(Math.max(attempt - 1, 0), 20));
+        long ms = baseMs + (cap > baseMs ? ThreadLocalRandom.current().nextLong(cap - baseMs + 1) : 0);
+        return Duration.ofMillis(ms);
+    }
+
+    static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static OffsetDateTime ts(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    /** UUIDs as the JDBC drivers return them. */
+    static UUID uuid(Object o) {
+        if (o instanceof UUID u) {
+            return u;
+        }
+        if (o instanceof byte[] b && b.length == 16) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+            return new UUID(buf.getLong(), buf.getLong());
+        }
+        return UUID.fromString(o.toString());
+    }
+}

@@ -1,0 +1,84 @@
+package io.consentcast.dispatch;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.TenantId;
+
+/** One newsletter issue: a message to one list, as a template with parameters or (sandbox) free text. */
+@Entity
+@Table(name = "newsletter_issues")
+public class NewsletterIssue {
+
+    @Id
+    public UUID id;
+
+    @TenantId
+    @Column(name = "tenant_id", nullable = false, updatable = false)
+    public String tenantId;
+
+    @Column(name = "list_id", nullable = false)
+    public UUID listId;
+
+    @Column(nullable = false)
+    public String title;
+
+    @Column(name = "template_name")
+    public String templateName;
+
+    @Column(name = "template_language")
+    public String templateLanguage;
+
+    /** JSON array of the body parameters in order. */
+    @Column(name = "template_parameters", nullable = false)
+    public String templateParameters;
+
+    @Column(name = "text_body")
+    public String textBody;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public IssueStatus status;
+
+    @Column(name = "scheduled_at")
+    public Instant scheduledAt;
+
+    @Column(name = "blocked_reason")
+    public String blockedReason;
+
+    @Column(name = "paused_reason")
+    public String pausedReason;
+
+    /** Paused by the engine (channel stopped): resumes by itself once the cause is fixed. */
+    @Column(name = "paused_by_system", nullable = false)
+    public boolean pausedBySystem;
+
+    @Column(name = "audience_size")
+    public Integer audienceSize;
+
+    @Column(name = "created_by")
+    public UUID createdBy;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    public boolean freeText() {
+        return textBody != null;
+    }
+}
