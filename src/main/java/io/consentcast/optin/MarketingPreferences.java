@@ -11,10 +11,11 @@ import io.consentcast.consent.NewEvent;
 import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.whatsapp.MarketingPreferenceChanged;
+import io.consentcast.whatsapp.RecipientSuppressed;
 
 /**
- * WhatsApp's own "Stop promotions" control (Meta's {@code user_preferences} webhook): a stop suppresses
- * the number for every list of the workspace, a resume lifts that suppression. A resume does not restore
+ * WhatsApp's own "Stop promotions" control (Meta's {@code user_preferences} webhook, or a send refused
+ * with error 131050): a stop suppresses the number for every list of the workspace, a resume lifts it. A resume does not restore
  * consent by itself; the ledger keeps both facts.
  */
 @ApplicationScoped
@@ -39,5 +40,20 @@ public class MarketingPreferences {
                         : "marketing messages resumed in WhatsApp")
                 .withWhatsApp("user_preferences:" + change.waId() + ":" + change.timestamp().getEpochSecond(),
                         change.timestamp()));
+    }
+
+    /** A send was refused with Meta's 131050: the user stopped marketing messages in WhatsApp. */
+    void onRefusedSend(@Observes RecipientSuppressed refused) {
+        if (PhoneNumbers.e164("+" + refused.waId(), null).isEmpty()) {
+            return;
+        }
+        SubscriberView subscriber = consent.subscriberFor("+" + refused.waId());
+        if (subscriber.erased()) {
+            return;
+        }
+        consent.append(NewEvent.of(subscriber.id(), ConsentEventType.SUPPRESSED, EventSource.SYSTEM)
+                .withSourceDetail("send refused by Meta")
+                .withReason("Meta error " + refused.code() + ": the user stopped marketing messages ("
+                        + refused.reason() + ")"));
     }
 }

@@ -39,6 +39,9 @@ public class ChannelService {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.event.Event<RecipientSuppressed> suppressed;
+
     /** Sends one message in the current workspace; provider errors come back classified, never thrown. */
     public SendResult send(OutgoingMessage message) {
         String tenantId = currentTenant.id();
@@ -57,6 +60,15 @@ public class ChannelService {
                     failed.code());
             if (failed.errorClass() == ErrorClass.STOP_CHANNEL) {
                 settings.markStopped(tenantId, failed.code(), MetaErrors.stopReason(failed.code(), failed.message()));
+            }
+            if (failed.suppressRecipient()) {
+                try {
+                    suppressed.fire(new RecipientSuppressed(tenantId, message.to(), failed.code(), failed.message(),
+                            clock.instant()));
+                } catch (RuntimeException e) {
+                    // The send result stands; the suppression is recorded again at the next refused send.
+                    LOG.warnf(e, "Could not record the marketing stop of a recipient in workspace %s", tenantId);
+                }
             }
         }
         return result;
