@@ -52,6 +52,7 @@ public interface AppMessages {
     @Message String dash_channel_stopped();
     @Message String dash_load_samples();
 
+    @Message String nav_issues();
     @Message String nav_lists();
     @Message String nav_subscribers();
     @Message String nav_channel();
