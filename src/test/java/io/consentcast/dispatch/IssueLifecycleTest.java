@@ -73,6 +73,24 @@ class IssueLifecycleTest {
     }
 
     @Test
+    void theDispatchSettingsAreCheckedAndOnlyAdminsChangeThem() {
+        Workspace w = fx.workspace("iss-settings");
+        String url = "/api/tenants/" + w.slug() + "/dispatch-settings";
+        w.owner().req().body(Map.of("ratePerSecond", 1001, "sendingHoursStart", "25:00", "consentExpiryMonths", 0))
+                .put(url).then().statusCode(400)
+                .body("errors.ratePerSecond", equalTo("The rate must be between 1 and 1,000 messages per second."))
+                .body("errors.sendingHoursStart", equalTo("Enter a time as HH:mm."))
+                .body("errors.consentExpiryMonths", notNullValue());
+        w.owner().req().body(Map.of("ratePerSecond", 1000)).put(url).then().statusCode(200)
+                .body("ratePerSecond", equalTo(1000)).body("consentExpiryMonths", equalTo(24))
+                .body("timezone", equalTo("Europe/Berlin"));
+        Api editor = Api.newUser("set-editor");
+        w.owner().addMember(w.slug(), editor, "EDITOR");
+        editor.req().body(Map.of("ratePerSecond", 10)).put(url).then().statusCode(403);
+        editor.req().get(url).then().statusCode(200).body("ratePerSecond", equalTo(1000));
+    }
+
+    @Test
     void editorsComposeButOnlyAdminsSendAndSchedule() {
         Workspace w = fx.workspace("iss-roles");
         Api editor = Api.newUser("editor");
