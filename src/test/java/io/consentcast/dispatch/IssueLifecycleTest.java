@@ -217,6 +217,33 @@ class IssueLifecycleTest {
     }
 
     @Test
+    void aScheduledIssueStartsAtItsTimeOnExactlyOneOfTwoInstances() throws Exception {
+        Workspace w = fx.workspace("iss-due");
+        for (int i = 0; i < 8; i++) {
+            fx.confirmed(w, DispatchFixture.number());
+        }
+        String at = OffsetDateTime.now(ZoneOffset.ofHours(1)).plusMinutes(10).withNano(0).toString();
+        String id = w.owner().req().body(body("morgen", "newsletter_issue", List.of("Früh"), at)).post(w.issues())
+                .then().statusCode(201).body("status", equalTo("SCHEDULED")).extract().path("id");
+        try (Dispatcher a = fx.dispatcher("due-a", 4); Dispatcher b = fx.dispatcher("due-b", 4)) {
+            a.runOnce();
+            assertEquals("SCHEDULED", fx.status(w, id), "not before its time");
+            clock.advance(java.time.Duration.ofMinutes(11));
+            try {
+                var ra = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.drain(a, w, id));
+                var rb = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.drain(b, w, id));
+                assertEquals("DONE", ra.get());
+                assertEquals("DONE", rb.get());
+            } finally {
+                clock.reset();
+            }
+        }
+        w.owner().req().get(w.issues() + "/" + id).then().body("counts.sent", equalTo(8))
+                .body("counts.total", equalTo(8));
+        assertEquals(8, fx.sandboxMessages(w), "each reader once");
+    }
+
+    @Test
     void pauseStopsSendingAndResumeFinishesWithEveryReaderOnce() {
         Workspace w = fx.workspace("iss-pause");
         for (int i = 0; i < 12; i++) {
