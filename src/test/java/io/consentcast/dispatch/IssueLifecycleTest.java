@@ -244,6 +244,20 @@ class IssueLifecycleTest {
     }
 
     @Test
+    void freeTextGoesOnlyToReadersInsideTheirWindowAndTheRestFailWithWhatsAppsReason() {
+        Workspace w = fx.workspace("iss-text");
+        fx.confirmed(w, DispatchFixture.number());
+        String id = w.owner().req().body(Map.of("list", "morgen", "title", "Kurz", "text", "Guten Morgen!"))
+                .post(w.issues()).then().statusCode(201).body("status", equalTo("DRAFT")).extract().path("id");
+        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
+        try (Dispatcher d = fx.dispatcher("text", 2)) {
+            assertEquals("DONE", fx.drain(d, w, id), "a closed 24-hour window fails the reader, not the issue");
+        }
+        w.owner().req().get(w.issues() + "/" + id).then().body("failedByReason.'meta-131047'", equalTo(1))
+                .body("preview", equalTo("Guten Morgen!"));
+    }
+
+    @Test
     void pauseStopsSendingAndResumeFinishesWithEveryReaderOnce() {
         Workspace w = fx.workspace("iss-pause");
         for (int i = 0; i < 12; i++) {
