@@ -73,6 +73,24 @@ class IssueLifecycleTest {
     }
 
     @Test
+    void theDispatchSettingsAreCheckedAndOnlyAdminsChangeThem() {
+        Workspace w = fx.workspace("iss-settings");
+        String url = "/api/tenants/" + w.slug() + "/dispatch-settings";
+        w.owner().req().body(Map.of("ratePerSecond", 1001, "sendingHoursStart", "25:00", "consentExpiryMonths", 0))
+                .put(url).then().statusCode(400)
+                .body("errors.ratePerSecond", equalTo("The rate must be between 1 and 1,000 messages per second."))
+                .body("errors.sendingHoursStart", equalTo("Enter a time as HH:mm."))
+                .body("errors.consentExpiryMonths", notNullValue());
+        w.owner().req().body(Map.of("ratePerSecond", 1000)).put(url).then().statusCode(200)
+                .body("ratePerSecond", equalTo(1000)).body("consentExpiryMonths", equalTo(24))
+                .body("timezone", equalTo("Europe/Berlin"));
+        Api editor = Api.newUser("set-editor");
+        w.owner().addMember(w.slug(), editor, "EDITOR");
+        editor.req().body(Map.of("ratePerSecond", 10)).put(url).then().statusCode(403);
+        editor.req().get(url).then().statusCode(200).body("ratePerSecond", equalTo(1000));
+    }
+
+    @Test
     void editorsComposeButOnlyAdminsSendAndSchedule() {
         Workspace w = fx.workspace("iss-roles");
         Api editor = Api.newUser("editor");
@@ -196,6 +214,47 @@ class IssueLifecycleTest {
         }
         w.owner().req().get(w.issues() + "/" + id).then().body("excludedByReason.expired", equalTo(1))
                 .body("counts.sent", equalTo(0));
+    }
+
+    @Test
+    void aScheduledIssueStartsAtItsTimeOnExactlyOneOfTwoInstances() throws Exception {
+        Workspace w = fx.workspace("iss-due");
+        for (int i = 0; i < 8; i++) {
+            fx.confirmed(w, DispatchFixture.number());
+        }
+        String at = OffsetDateTime.now(ZoneOffset.ofHours(1)).plusMinutes(10).withNano(0).toString();
+        String id = w.owner().req().body(body("morgen", "newsletter_issue", List.of("Früh"), at)).post(w.issues())
+                .then().statusCode(201).body("status", equalTo("SCHEDULED")).extract().path("id");
+        try (Dispatcher a = fx.dispatcher("due-a", 4); Dispatcher b = fx.dispatcher("due-b", 4)) {
+            a.runOnce();
+            assertEquals("SCHEDULED", fx.status(w, id), "not before its time");
+            clock.advance(java.time.Duration.ofMinutes(11));
+            try {
+                var ra = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.drain(a, w, id));
+                var rb = java.util.concurrent.CompletableFuture.supplyAsync(() -> fx.drain(b, w, id));
+                assertEquals("DONE", ra.get());
+                assertEquals("DONE", rb.get());
+            } finally {
+                clock.reset();
+            }
+        }
+        w.owner().req().get(w.issues() + "/" + id).then().body("counts.sent", equalTo(8))
+                .body("counts.total", equalTo(8));
+        assertEquals(8, fx.sandboxMessages(w), "each reader once");
+    }
+
+    @Test
+    void freeTextGoesOnlyToReadersInsideTheirWindowAndTheRestFailWithWhatsAppsReason() {
+        Workspace w = fx.workspace("iss-text");
+        fx.confirmed(w, DispatchFixture.number());
+        String id = w.owner().req().body(Map.of("list", "morgen", "title", "Kurz", "text", "Guten Morgen!"))
+                .post(w.issues()).then().statusCode(201).body("status", equalTo("DRAFT")).extract().path("id");
+        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
+        try (Dispatcher d = fx.dispatcher("text", 2)) {
+            assertEquals("DONE", fx.drain(d, w, id), "a closed 24-hour window fails the reader, not the issue");
+        }
+        w.owner().req().get(w.issues() + "/" + id).then().body("failedByReason.'meta-131047'", equalTo(1))
+                .body("preview", equalTo("Guten Morgen!"));
     }
 
     @Test
