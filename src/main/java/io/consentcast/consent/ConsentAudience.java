@@ -43,9 +43,11 @@ public class ConsentAudience {
     }
 
     /**
-     * Inserts one PENDING delivery row per subscriber CONFIRMED for {@code listId} (by the list's
-     * own state, or by the "all lists" state when the subscriber has no row for the list) into
-     * {@code issue_deliveries}; rows that exist already are left alone. Returns the rows inserted.
+     * Inserts one PENDING delivery row per member of {@code listId} (every subscriber with a state for the
+     * list, whatever it is, so that each gets a recorded decision: withdrawn, suppressed, pending or imported
+     * readers end EXCLUDED with their reason at the gate), plus the subscribers CONFIRMED by an "all lists"
+     * state without a row for the list, into {@code issue_deliveries}; rows that exist already are left
+     * alone. Returns the rows inserted.
      */
     public int materialise(UUID issueId, UUID listId, Instant now) {
         return QuarkusTransaction.joiningExisting().call(() -> {
@@ -54,7 +56,7 @@ public class ConsentAudience {
             int own = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
                     + " attempts, next_attempt_at, updated_at)"
                     + " SELECT cs.tenant_id, ?1, cs.subscriber_id, 'PENDING', 0, ?2, ?2 FROM consent_states cs"
-                    + " WHERE cs.tenant_id = ?3 AND cs.list_id = ?4 AND cs.state = 'CONFIRMED'"
+                    + " WHERE cs.tenant_id = ?3 AND cs.list_id = ?4"
                     + " ON CONFLICT DO NOTHING")
                     .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
                     .executeUpdate();
