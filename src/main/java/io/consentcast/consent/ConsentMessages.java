@@ -96,6 +96,10 @@ public interface ConsentMessages {
     @Message String audit_detail();
     @Message String audit_system();
 
+    @Message String withdraw_list();
+    @Message String withdraw_reason();
+    @Message String withdraw_submit();
+
     @Message String directory_search();
     @Message String directory_list();
     @Message String directory_state();

@@ -83,13 +83,16 @@ public class ConsentPages {
     @Inject
     ListNames listNames;
 
+    @Inject
+    io.vertx.ext.web.RoutingContext routing;
+
     /** One line of the timeline, formatted for the page's language and the workspace's time zone. */
     public record Entry(long seq, String when, String typeKey, String list, String sourceKey, String sourceDetail,
             Integer textVersion, String textLanguage, String ip, String userAgent, String waMessageId,
             String waWhen, String actor, String reason, String hash) {
     }
 
-    public record State(String list, String stateKey, String since) {
+    public record State(UUID listId, String list, String stateKey, String since) {
     }
 
     public record Checkpoint(long seq, String at, String hash) {
@@ -129,7 +132,8 @@ public class ConsentPages {
                 e.ip(), e.userAgent(), e.waMessageId(), e.waTimestamp() == null ? null : time.format(e.waTimestamp()),
                 actor(e.actorUserId()), e.reason(), e.hash())).toList();
         List<State> states = consent.states(s.id()).stream()
-                .map(st -> new State(listLabel(st.listId()), "state_" + st.state().name(), time.format(st.since())))
+                .map(st -> new State(st.listId(), listLabel(st.listId()), "state_" + st.state().name(),
+                        time.format(st.since())))
                 .toList();
         return Templates.timeline(s, time.format(s.createdAt()), s.erasedAt() == null ? null : time.format(s.erasedAt()),
                 erased != null, states, entries, texts);
@@ -142,6 +146,26 @@ public class ConsentPages {
     public Response exportSubscriber(@PathParam("tenant") String tenant, @PathParam("id") String id) {
         return Response.ok(subscribers.export(id, caller.user().id)).header("Content-Disposition",
                 "attachment; filename=\"subscriber-" + id + ".json\"").build();
+    }
+
+    /** An admin withdraws a subscriber's consent (for example after a phone call): recorded with the admin. */
+    @POST
+    @Path("subscribers/{id}/withdraw")
+    @MinRole(Role.ADMIN)
+    public Response withdraw(@PathParam("tenant") String tenant, @PathParam("id") String id,
+            @jakarta.ws.rs.FormParam("list") String list, @jakarta.ws.rs.FormParam("reason") String reason) {
+        SubscriberView s = subscribers.get(id);
+        UUID listId = null;
+        try {
+            listId = list == null || list.isBlank() ? null : UUID.fromString(list);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("directory.filter-list");
+        }
+        String why = reason == null || reason.isBlank() ? "withdrawn by an admin" : reason.strip();
+        consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN).forList(listId)
+                .withActor(caller.user().id).withReason(why.length() > 500 ? why.substring(0, 500) : why));
+        io.consentcast.web.Flash.set(routing, "success", "directory.flash-withdrawn");
+        return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + id)).build();
     }
 
     @POST

@@ -41,4 +41,5 @@ public interface ListMessages {
     @Message String share_png();
     @Message String share_embed();
     @Message String open_page();
+    @Message String import_csv();
 }
