@@ -5,7 +5,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,7 +24,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
 
-/** Pages for signing up, choosing a workspace, the team and joining. */
+/** Pages for signing up, choosing a workspace and joining one; the team page is {@link TeamPages}. */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class WorkspacePages {
@@ -111,64 +110,6 @@ public class WorkspacePages {
     }
 
     @GET
-    @Path("t/{tenant}/team")
-    public TemplateInstance teamPage(@PathParam("tenant") String tenant) {
-        return teamView(null, Map.of(), "");
-    }
-
-    @POST
-    @Path("t/{tenant}/team/invitations")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @MinRole(Role.ADMIN)
-    public Response invite(@PathParam("tenant") String tenant, @FormParam("email") String email,
-            @FormParam("role") String role) {
-        try {
-            TeamService.CreatedInvitation created = team.invite(email, role, caller.user(), currentTenant.role());
-            return Response.ok(teamView(created, Map.of(), "")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status()).entity(teamView(null, page.formErrors(e), email)).build();
-        }
-    }
-
-    @POST
-    @Path("t/{tenant}/team/invitations/{id}/revoke")
-    @MinRole(Role.ADMIN)
-    public Response revoke(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
-        team.revokeInvitation(id, caller.user());
-        Flash.set(routing, "success", "flash.invitation-revoked");
-        return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
-    }
-
-    @POST
-    @Path("t/{tenant}/team/members/{id}/role")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @MinRole(Role.ADMIN)
-    public Response changeRole(@PathParam("tenant") String tenant, @PathParam("id") UUID id,
-            @FormParam("role") String role) {
-        try {
-            team.changeRole(id, role, caller.user(), currentTenant.role());
-            Flash.set(routing, "success", "flash.member-updated");
-            return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status()).entity(teamView(null, page.formErrors(e), "")).build();
-        }
-    }
-
-    @POST
-    @Path("t/{tenant}/team/members/{id}/remove")
-    @MinRole(Role.ADMIN)
-    public Response removeMember(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
-        try {
-            team.remove(id, caller.user(), currentTenant.role());
-            caller.refreshWorkspaces();
-            Flash.set(routing, "success", "flash.member-removed");
-            return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
-        } catch (ApiException e) {
-            return Response.status(e.status()).entity(teamView(null, page.formErrors(e), "")).build();
-        }
-    }
-
-    @GET
     @Path("join/{tenant}/{token}")
     @PublicTenantRoute
     public TemplateInstance joinPage(@PathParam("tenant") String tenant, @PathParam("token") String token) {
@@ -185,13 +126,6 @@ public class WorkspacePages {
         caller.refreshWorkspaces();
         Flash.set(routing, "success", "flash.joined");
         return Response.seeOther(URI.create("/t/" + tenant)).build();
-    }
-
-    private TemplateInstance teamView(TeamService.CreatedInvitation created, Map<String, String> errors,
-            String email) {
-        boolean admin = currentTenant.role().atLeast(Role.ADMIN);
-        return Templates.team(team.members(), admin ? team.openInvitations() : List.of(), created, errors,
-                email == null ? "" : email);
     }
 
     private String publicBase() {
