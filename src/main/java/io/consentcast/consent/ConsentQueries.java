@@ -84,6 +84,12 @@ public class ConsentQueries {
                 where.append(" or s.phone like :digits");
                 params.put("digits", "%" + digits + "%");
             }
+            // International digits without "+" (4915..., as WhatsApp shows wa_ids) are matched as typed too.
+            String typed = q.replaceAll("[^0-9]", "");
+            if (!typed.isEmpty() && !typed.equals(digits)) {
+                where.append(" or s.phone like :typed");
+                params.put("typed", "%" + typed + "%");
+            }
             where.append(")");
         }
         TypedQuery<Long> count = em.createQuery("select count(s)" + where, Long.class);

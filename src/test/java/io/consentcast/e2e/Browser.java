@@ -59,6 +59,7 @@ final class Browser implements AutoCloseable {
     }
 
     WebElement find(By by) {
+        wait.withMessage(() -> "Expected " + by + " on " + driver.getCurrentUrl() + "; the page shows:\n" + text());
         return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
@@ -73,6 +74,8 @@ final class Browser implements AutoCloseable {
     }
 
     void click(By by) {
+        wait.withMessage(() -> "Expected a clickable " + by + " on " + driver.getCurrentUrl() + "; the page shows:\n"
+                + text());
         wait.until(ExpectedConditions.elementToBeClickable(by)).click();
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,10 +17,13 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 /**
  * The real parts a user meets: Keycloak (unpacked from Maven Central into {@code target/} by the pom) with the
- * project's realm, and the packaged application in production mode against PostgreSQL and that Keycloak.
+ * project's realm, and the packaged application in production mode against PostgreSQL, that Keycloak and a
+ * WireMock playing Meta's Graph API ({@link #meta}; the journey stubs what it needs).
  *
  * <p>
  * Settings (system properties, set by the pom where noted):
@@ -45,6 +49,11 @@ final class JourneyEnvironment implements AutoCloseable {
     private final int appPort = Processes.freePort();
 
     private final String clientSecret = secret(16);
+    /** What Meta and the application share: the app secret signs webhooks, the verify token subscribes them. */
+    final String whatsappAppSecret = secret(16);
+    final String whatsappVerifyToken = secret(8);
+    /** Meta's Graph API, played by WireMock on a free port. */
+    final WireMockServer meta = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
     JourneyEnvironment() {
         // Two different host names, as in production: Keycloak's cookies and the application's stay apart.
@@ -56,6 +65,7 @@ final class JourneyEnvironment implements AutoCloseable {
     JourneyEnvironment start() throws IOException {
         deleteRecursively(OUT); // no screenshot or log of an earlier run left to mislead
         Files.createDirectories(OUT);
+        meta.start();
         startKeycloak();
         startApplication();
         return this;
@@ -122,6 +132,14 @@ final class JourneyEnvironment implements AutoCloseable {
         env.put("CONSENTCAST_SESSION_SECRET", secret(32));
         env.put("CONSENTCAST_CSRF_KEY", secret(32));
         env.put("CONSENTCAST_LEDGER_HMAC_KEY", secret(32));
+        env.put("CONSENTCAST_WHATSAPP_GRAPH_URL", meta.baseUrl());
+        env.put("CONSENTCAST_WHATSAPP_APP_SECRET", whatsappAppSecret);
+        env.put("CONSENTCAST_WHATSAPP_VERIFY_TOKEN", whatsappVerifyToken);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        env.put("CONSENTCAST_SECRETS_KEY", Base64.getEncoder().encodeToString(key));
+        // Issues go out at any hour: CI runs at night too (the workspace's settings page can narrow it).
+        env.put("CONSENTCAST_DISPATCH_DEFAULT_SENDING_HOURS", "00:00-00:00");
         // -De2e.app.env.NAME=value adds or overrides a variable of the application (e.g. a fake's address).
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("e2e.app.env."))
                 .forEach(k -> env.put(k.substring("e2e.app.env.".length()), System.getProperty(k)));
@@ -161,6 +179,12 @@ final class JourneyEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.close();
+        try {
+            processes.close();
+        } finally {
+            if (meta.isRunning()) {
+                meta.stop();
+            }
+        }
     }
 }

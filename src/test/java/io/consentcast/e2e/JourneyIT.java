@@ -1,17 +1,38 @@
 package io.consentcast.e2e;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,10 +46,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.support.ui.Select;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
  * The real end-to-end journey: Keycloak's own registration page, the packaged application in production mode on
- * PostgreSQL, and a real headless Chromium. Each step is one ordered test that ends with a screenshot in
+ * PostgreSQL, a WireMock playing Meta's Graph API (the journey also posts Meta's signed webhooks), and a real
+ * headless Chromium. Each step is one ordered test that ends with a screenshot in
  * {@code target/journey/}; once a step fails, the later ones are skipped (they would only fail for the same
  * reason), and every process is stopped at the end.
  *
@@ -53,6 +81,17 @@ class JourneyIT {
     final String teammateEmail = "grace." + run + "@example.com";
     final String slug = "morning-brief-" + run;
     String invitationLink;
+    // The WhatsApp side: Meta's ids for the workspace's number (phone-number ids are unique across workspaces),
+    // the reader's number and what the landing page and the subscriber record tell.
+    final String phoneNumberId = String.valueOf(System.currentTimeMillis());
+    final String wabaId = "1" + phoneNumberId;
+    final String readerDigits = "4915123456789";
+    final String secondReaderDigits = "4917612345678";
+    final String listSlug = "morgen";
+    final String keyword = "MORGEN";
+    String confirmationCode;
+    String subscriberPath;
+    String confirmationWamid;
 
     @RegisterExtension
     final TestWatcher onFailure = new TestWatcher() {
@@ -258,6 +297,329 @@ class JourneyIT {
         browser.awaitText("Grace Hopper");
         assertTrue(browser.text().contains("Ada Lovelace"), browser.text());
         assertEquals(0, browser.driver.findElements(By.id("email")).size(), "an editor cannot invite");
+    }
+
+    /** Meta's Graph API as the journey needs it: sending, the number's details, the account's templates. */
+    private void stubMeta() throws IOException {
+        Path fixtures = Path.of("src", "test", "resources", "whatsapp");
+        // Every answer a fresh wamid: whatsapp_messages keeps provider message ids unique per workspace.
+        String sendOk = Files.readString(fixtures.resolve("send-ok.json")).replaceFirst("\"wamid\\.[^\"]*\"",
+                "\"wamid.{{randomValue length=32 type='ALPHANUMERIC'}}\"");
+        env.meta.stubFor(post(urlPathEqualTo("/v23.0/" + phoneNumberId + "/messages")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody(sendOk)
+                .withTransformers("response-template")));
+        env.meta.stubFor(get(urlPathEqualTo("/v23.0/" + phoneNumberId)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(Files.readString(fixtures.resolve("phone-number.json")))));
+        env.meta.stubFor(get(urlPathEqualTo("/v23.0/" + wabaId + "/message_templates")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(Files.readString(fixtures.resolve("templates.json")))));
+    }
+
+    @Test
+    @Order(100)
+    void theOwnerSignsInAgainOnKeycloaksLoginPage() throws Exception {
+        stubMeta();
+        browser.click(By.linkText("Log out"));
+        browser.awaitPage(env.appUrl, "/");
+        browser.open(env.appUrl + "/t/" + slug + "/channel");
+        browser.find(By.id("kc-form-login"));
+        browser.type(By.id("username"), ownerEmail);
+        browser.type(By.id("password"), PASSWORD);
+        browser.click(By.id("kc-login"));
+        browser.awaitPage(env.appUrl, "/t/" + slug + "/channel");
+        browser.awaitText("WhatsApp channel");
+        shot("11-channel");
+    }
+
+    @Test
+    @Order(110)
+    void connectingTheCloudApiNumberAndTestingIt() {
+        browser.click(By.cssSelector("input[name=type][value=cloud-api]"));
+        browser.type(By.id("phoneNumberId"), phoneNumberId);
+        browser.type(By.id("businessAccountId"), wabaId);
+        browser.type(By.id("displayPhoneNumber"), "+1 631-555-5555");
+        browser.type(By.id("accessToken"), "EAAG" + JourneyEnvironment.secret(24));
+        browser.click(By.cssSelector("form[action='/t/" + slug + "/channel'] button[type=submit]"));
+        browser.awaitText("The channel settings have been saved.");
+        assertTrue(browser.text().contains("WhatsApp Cloud API"), browser.text());
+
+        browser.click(By.xpath("//button[normalize-space()='Test connection']"));
+        browser.awaitText("Connection works.");
+        String page = browser.text();
+        assertTrue(page.contains("Jasper's Market") && page.contains("GREEN") && page.contains("TIER_1K"), page);
+        shot("12-channel-connected");
+    }
+
+    @Test
+    @Order(120)
+    void syncingTheTemplatesFromWhatsApp() {
+        browser.open(env.appUrl + "/t/" + slug + "/templates");
+        browser.click(By.xpath("//button[normalize-space()='Sync with WhatsApp']"));
+        browser.awaitText("3 templates synced.");
+        String page = browser.text();
+        assertTrue(page.contains("morning_briefing") && page.contains("Guten Morgen! Heute: {{1}}"), page);
+        shot("13-templates");
+    }
+
+    @Test
+    @Order(130)
+    void creatingAGermanMarketingList() {
+        browser.open(env.appUrl + "/t/" + slug + "/lists/new");
+        browser.type(By.id("name"), "Morgenbriefing");
+        browser.type(By.id("slug"), listSlug);
+        browser.type(By.id("description"), "Jeden Morgen um sieben: die Nachrichten des Tages in drei Minuten.");
+        new Select(browser.find(By.id("language"))).selectByValue("de");
+        new Select(browser.find(By.id("purpose"))).selectByValue("MARKETING");
+        browser.type(By.id("keyword"), keyword);
+        browser.type(By.id("consentText"), "Ja, ich möchte das Morgenbriefing von Morning Brief per WhatsApp "
+                + "erhalten (höchstens eine Nachricht am Tag). Ich kann jederzeit mit STOP abbestellen.");
+        browser.type(By.id("imprintUrl"), "https://morning-brief.example/impressum");
+        browser.type(By.id("privacyUrl"), "https://morning-brief.example/datenschutz");
+        browser.click(By.cssSelector("form[action='/t/" + slug + "/lists/new'] button[type=submit]"));
+        browser.awaitPage(env.appUrl, "/t/" + slug + "/lists/" + listSlug);
+        browser.awaitText("Morgenbriefing");
+        assertTrue(browser.text().contains(keyword), browser.text());
+        shot("14-list");
+    }
+
+    /** Meta's dashboard subscribes the webhook with the verify token; an unsigned delivery is refused. */
+    @Test
+    @Order(135)
+    void metaSubscribesTheWebhook() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String challenge = JourneyEnvironment.secret(6);
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(env.appUrl
+                + "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=" + env.whatsappVerifyToken
+                + "&hub.challenge=" + challenge)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(challenge, ok.body());
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(env.appUrl
+                + "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guessed&hub.challenge=" + challenge))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, wrong.statusCode(), wrong.body());
+        HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(env.appUrl + "/webhooks/whatsapp"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, unsigned.statusCode(), unsigned.body());
+    }
+
+    @Test
+    @Order(140)
+    void aReaderSubscribesOnTheLandingPageAtPhoneSize() {
+        browser.driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            browser.open(env.appUrl + "/p/" + slug + "/" + listSlug);
+            browser.awaitText("Morgenbriefing auf WhatsApp abonnieren");
+            assertTrue(browser.text().contains("Ich kann jederzeit mit STOP abbestellen."), browser.text());
+            new Select(browser.find(By.id("country"))).selectByValue("DE");
+            browser.type(By.id("phone"), "0151 23456789");
+            shot("15-landing-phone");
+            browser.click(By.id("consent"));
+            browser.click(By.cssSelector("form[action='/p/" + slug + "/" + listSlug + "'] button[type=submit]"));
+            browser.awaitText("In WhatsApp bestätigen");
+            String href = browser.find(By.id("wa-link")).getAttribute("href");
+            assertTrue(href.startsWith("https://wa.me/16315555555?text=" + keyword + "%20"), href);
+            String text = URLDecoder.decode(href.substring(href.indexOf("?text=") + 6), StandardCharsets.UTF_8);
+            confirmationCode = text.substring(keyword.length() + 1);
+            assertFalse(confirmationCode.isBlank(), href);
+            assertTrue(browser.text().contains(confirmationCode), browser.text());
+            shot("16-confirm-in-whatsapp");
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1280, 960));
+        }
+    }
+
+    @Test
+    @Order(150)
+    void theConfirmationArrivesAsASignedWebhook() throws Exception {
+        confirmationWamid = deliverFromReader(keyword + " " + confirmationCode);
+
+        browser.open(env.appUrl + "/t/" + slug + "/subscribers?q=" + readerDigits);
+        browser.click(By.cssSelector("table a[href^='/t/" + slug + "/subscribers/']"));
+        subscriberPath = browser.path();
+        awaitAfterReload("the subscriber CONFIRMED with the WhatsApp message as proof",
+                () -> browser.text().contains("Confirmed") && browser.text().contains(confirmationWamid));
+        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                browser.find(By.xpath("//code[normalize-space()='" + confirmationWamid + "']")));
+        shot("17-subscriber-confirmed");
+
+        awaitTrue("the neutral confirmation reply to the reader", () -> !sentTo(readerDigits, "text").isEmpty());
+        assertEquals(1, sentTo(readerDigits, "text").size());
+    }
+
+    @Test
+    @Order(160)
+    void aScheduledIssueIsDeliveredToTheReader() {
+        String issuePath = composeIssue("Morgenbriefing Nr. 1", "Wahlen, Wetter und ein Rezept", true);
+        shot("18-issue-scheduled");
+        awaitAfterReload("the issue sent", () -> "DONE".equals(issueStatus()));
+        assertEquals("/t/" + slug + "/issues/", issuePath.substring(0, issuePath.lastIndexOf('/') + 1));
+        assertEquals("1", browser.find(By.cssSelector("dd[data-count=sent]")).getText().trim(), browser.text());
+        shot("19-issue-sent");
+
+        List<JsonNode> templates = sentTo(readerDigits, "template");
+        assertEquals(1, templates.size(), templates.toString());
+        JsonNode template = templates.get(0).path("template");
+        assertEquals("morning_briefing", template.path("name").asText(), template.toString());
+        assertTrue(template.toString().contains("Wahlen, Wetter und ein Rezept"), template.toString());
+    }
+
+    /** Another reader subscribes by WhatsApp alone: START MORGEN, the consent text comes back, JA confirms it. */
+    @Test
+    @Order(165)
+    void aSecondReaderSubscribesFromWhatsApp() throws Exception {
+        deliverFrom(secondReaderDigits, "START " + keyword);
+        awaitTrue("the consent text sent to the second reader", () -> sentTo(secondReaderDigits, "text").size() == 1);
+        assertTrue(sentTo(secondReaderDigits, "text").get(0).toString().contains("Ich kann jederzeit mit STOP"),
+                sentTo(secondReaderDigits, "text").toString());
+        deliverFrom(secondReaderDigits, "JA");
+        awaitTrue("the confirmation sent to the second reader", () -> sentTo(secondReaderDigits, "text").size() == 2);
+        browser.open(env.appUrl + "/t/" + slug + "/subscribers?q=" + secondReaderDigits);
+        browser.awaitText("Morgenbriefing: Confirmed");
+        assertEquals(1, browser.driver.findElements(By.cssSelector("table tbody tr")).size(), browser.text());
+        assertTrue(browser.text().contains("+" + secondReaderDigits), browser.text());
+    }
+
+    @Test
+    @Order(170)
+    void theReaderWritesStop() throws Exception {
+        deliverFromReader("STOP");
+        browser.open(env.appUrl + subscriberPath);
+        awaitAfterReload("the subscriber WITHDRAWN", () -> browser.text().contains("Withdrawn"));
+        shot("20-subscriber-withdrawn");
+    }
+
+    /**
+     * The audience of an issue is taken when it starts: one delivery per reader CONFIRMED for the list at that
+     * moment. The reader who wrote STOP is not among them, so the issue goes out to the second reader only (an
+     * EXCLUDED row with the reason is only written when a consent ends while an issue is already sending).
+     */
+    @Test
+    @Order(180)
+    void aSecondIssueSkipsTheReader() {
+        composeIssue("Morgenbriefing Nr. 2", "Sport und Kultur", false);
+        awaitAfterReload("the second issue sent", () -> "DONE".equals(issueStatus()));
+        String page = browser.text();
+        assertEquals("1", browser.find(By.cssSelector("dd[data-count=sent]")).getText().trim(), page);
+        assertEquals("0", browser.find(By.cssSelector("dd[data-count=pending]")).getText().trim(), page);
+        assertEquals(1, browser.driver.findElements(By.cssSelector("#live ~ section tbody tr")).size(), page);
+        shot("21-second-issue-skips-the-reader");
+        assertEquals(1, sentTo(readerDigits, "template").size(), "no second template message to the reader");
+        assertEquals(1, sentTo(secondReaderDigits, "template").size(), "the second reader got the issue");
+    }
+
+    @Test
+    @Order(190)
+    void theConsentAuditVerifiesAndExports() throws Exception {
+        browser.open(env.appUrl + "/t/" + slug + "/audit");
+        browser.click(By.xpath("//button[normalize-space()='Verify integrity']"));
+        browser.awaitText("The ledger is intact");
+        shot("22-audit-verified");
+
+        // The export form is a GET: the browser's session cookies fetch the same file it would download.
+        String cookies = browser.driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create(env.appUrl + "/t/" + slug + "/audit/export?format=csv")).header("Cookie", cookies)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode(), csv.body());
+        String subscriberId = subscriberPath.substring(subscriberPath.lastIndexOf('/') + 1);
+        List<String> rows = csv.body().lines().filter(l -> l.contains(subscriberId)).toList();
+        assertTrue(rows.stream().anyMatch(l -> l.contains("CONFIRMED") && l.contains(confirmationWamid)), csv.body());
+        assertTrue(rows.stream().anyMatch(l -> l.contains("WITHDRAWN")), csv.body());
+        Files.writeString(JourneyEnvironment.OUT.resolve("consent-export.csv"), csv.body());
+    }
+
+    /** Composes an issue for the list with {@code morning_briefing}; scheduled in 30 s or sent now. */
+    private String composeIssue(String title, String headline, boolean schedule) {
+        browser.open(env.appUrl + "/t/" + slug + "/issues/new");
+        new Select(browser.find(By.id("list"))).selectByValue(listSlug);
+        browser.type(By.id("title"), title);
+        new Select(browser.find(By.id("template"))).selectByValue("morning_briefing|de");
+        browser.type(By.id("p1"), headline);
+        browser.awaitText("Guten Morgen! Heute: " + headline); // the preview follows the typing
+        if (schedule) {
+            // In the workspace's time zone, as the form says; with seconds, so the journey waits 30 s, not minutes.
+            String at = LocalDateTime.now(ZoneId.of("Europe/Berlin")).plusSeconds(30).truncatedTo(ChronoUnit.SECONDS)
+                    .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            browser.driver.executeScript("arguments[0].value = arguments[1]", browser.find(By.id("scheduledAt")), at);
+            browser.click(By.cssSelector("button[name=action][value=schedule]"));
+        } else {
+            browser.click(By.cssSelector("button[name=action][value=send]"));
+        }
+        browser.awaitText(title);
+        String path = browser.path();
+        assertFalse(path.endsWith("/new"), browser.text());
+        return path;
+    }
+
+    private String issueStatus() {
+        return browser.find(By.id("status")).getAttribute("data-status");
+    }
+
+    /** Meta delivers a text message from the reader: the documented payload, signed with the app secret. */
+    private String deliverFromReader(String text) throws Exception {
+        return deliverFrom(readerDigits, text);
+    }
+
+    private String deliverFrom(String from, String text) throws Exception {
+        String wamid = "wamid." + UUID.randomUUID().toString().replace("-", "");
+        String payload = """
+                {"object":"whatsapp_business_account","entry":[{"id":"%s","changes":[{"field":"messages",
+                "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"16315555555",
+                "phone_number_id":"%s"},"contacts":[{"profile":{"name":"Leserin"},"wa_id":"%s"}],
+                "messages":[{"from":"%s","id":"%s","timestamp":"%d","type":"text","text":{"body":"%s"}}]}}]}]}
+                """.formatted(wabaId, phoneNumberId, from, from, wamid,
+                Instant.now().getEpochSecond(), text);
+        byte[] raw = payload.getBytes(StandardCharsets.UTF_8);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(env.whatsappAppSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create(env.appUrl + "/webhooks/whatsapp"))
+                .header("Content-Type", "application/json")
+                .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(raw)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return wamid;
+    }
+
+    /** The messages the application sent to {@code digits} through the fake Meta, of the given type. */
+    private List<JsonNode> sentTo(String digits, String type) {
+        ObjectMapper json = new ObjectMapper();
+        return env.meta.findAll(postRequestedFor(urlPathEqualTo("/v23.0/" + phoneNumberId + "/messages"))).stream()
+                .map(LoggedRequest::getBodyAsString).map(b -> {
+                    try {
+                        return json.readTree(b);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(b, e);
+                    }
+                }).filter(m -> m.path("to").asText().replaceAll("[^0-9]", "").equals(digits)
+                        && type.equals(m.path("type").asText()))
+                .toList();
+    }
+
+    /** Reloads the page every two seconds until {@code done} (background work: inbox, dispatch), 3 minutes at most. */
+    private void awaitAfterReload(String what, BooleanSupplier done) {
+        awaitTrue(what, () -> {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            Processes.sleep(2000);
+            browser.driver.navigate().refresh();
+            return done.getAsBoolean();
+        });
+    }
+
+    private void awaitTrue(String what, BooleanSupplier done) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (!done.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Waited 3 minutes for " + what + "; the browser shows "
+                        + browser.driver.getCurrentUrl() + "\n" + browser.text());
+            }
+            Processes.sleep(500);
+        }
     }
 
     private void fillRegistration(String email, String first, String last, String password) {

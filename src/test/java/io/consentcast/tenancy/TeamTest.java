@@ -1,5 +1,6 @@
 package io.consentcast.tenancy;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -52,6 +53,18 @@ class TeamTest {
 
         ed.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
                 .then().statusCode(410).body("detail", equalTo("This invitation has already been used."));
+    }
+
+    /** The team page answers under /t/{tenant}/team, next to the other pages under /t/{tenant}. */
+    @Test
+    void theTeamPageListsMembersAndOpenInvitations() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("page");
+        Api ed = Api.newUser("ed");
+        invite(owner, slug, ed.email(), "EDITOR");
+        owner.req().accept("text/html").header("Accept-Language", "en").get("/t/" + slug + "/team").then()
+                .statusCode(200).body(containsString("Members")).body(containsString(owner.email()))
+                .body(containsString(ed.email()));
     }
 
     @Test
