@@ -492,8 +492,8 @@ class JourneyIT {
 
     /**
      * The audience of an issue is taken when it starts: one delivery per reader CONFIRMED for the list at that
-     * moment. The reader who wrote STOP is not among them, so the issue goes out to the second reader only (an
-     * EXCLUDED row with the reason is only written when a consent ends while an issue is already sending).
+     * moment: every member of the list gets a decision. The reader who wrote STOP is EXCLUDED with the reason,
+     * the second reader gets the issue.
      */
     @Test
     @Order(180)
@@ -503,7 +503,9 @@ class JourneyIT {
         String page = browser.text();
         assertEquals("1", browser.find(By.cssSelector("dd[data-count=sent]")).getText().trim(), page);
         assertEquals("0", browser.find(By.cssSelector("dd[data-count=pending]")).getText().trim(), page);
-        assertEquals(1, browser.driver.findElements(By.cssSelector("#live ~ section tbody tr")).size(), page);
+        assertEquals("1", browser.find(By.cssSelector("dd[data-count=excluded]")).getText().trim(), page);
+        assertEquals(2, browser.driver.findElements(By.cssSelector("#live ~ section tbody tr")).size(), page);
+        assertTrue(page.contains("EXCLUDED Unsubscribed"), page);
         shot("21-second-issue-skips-the-reader");
         assertEquals(1, sentTo(readerDigits, "template").size(), "no second template message to the reader");
         assertEquals(1, sentTo(secondReaderDigits, "template").size(), "the second reader got the issue");
