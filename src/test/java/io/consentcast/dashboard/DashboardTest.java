@@ -4,11 +4,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Forms;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -23,11 +23,10 @@ class DashboardTest {
         Response empty = owner.req().accept("text/html").header("Accept-Language", "en").get("/t/" + slug);
         empty.then().statusCode(200).body(containsString("Create your first list"))
                 .body(containsString("Load sample data"));
-        Matcher token = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(empty.asString());
-        assertTrue(token.find());
+        String token = Forms.csrfToken(empty.asString());
 
         owner.req().accept("text/html").redirects().follow(false).cookies(empty.getCookies()).contentType("application/x-www-form-urlencoded")
-                .formParam("csrf-token", token.group(1)).post("/t/" + slug + "/sample-data")
+                .formParam("csrf-token", token).post("/t/" + slug + "/sample-data")
                 .then().statusCode(303);
 
         String html = owner.req().accept("text/html").header("Accept-Language", "de").get("/t/" + slug)
@@ -40,7 +39,7 @@ class DashboardTest {
 
         // A second load is refused with a reason, nothing doubles.
         owner.req().accept("text/html").cookies(empty.getCookies()).contentType("application/x-www-form-urlencoded")
-                .formParam("csrf-token", token.group(1)).header("Accept-Language", "en")
+                .formParam("csrf-token", token).header("Accept-Language", "en")
                 .post("/t/" + slug + "/sample-data").then().statusCode(409)
                 .body(containsString("already loaded"));
     }

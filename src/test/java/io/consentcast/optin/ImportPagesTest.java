@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Forms;
 import io.consentcast.testsupport.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -27,12 +27,11 @@ class ImportPagesTest {
         Response form = owner.req().accept("text/html").header("Accept-Language", "de")
                 .get("/t/" + slug + "/lists/morgen/import");
         form.then().statusCode(200).body(containsString("CSV-Datei hochladen"));
-        Matcher token = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(form.asString());
-        assertTrue(token.find());
+        String token = Forms.csrfToken(form.asString());
         byte[] csv = "phone\n0151 00004001\nnot a number\n".getBytes(StandardCharsets.UTF_8);
 
         owner.req().accept("text/html").header("Accept-Language", "de").cookies(form.getCookies())
-                .contentType("multipart/form-data").multiPart("csrf-token", token.group(1))
+                .contentType("multipart/form-data").multiPart("csrf-token", token)
                 .multiPart("dryRun", "on").multiPart("file", "alt.csv", csv, "text/csv")
                 .post("/t/" + slug + "/lists/morgen/import").then().statusCode(200)
                 .body(containsString("Vorschau (nichts gespeichert)"))
@@ -41,7 +40,7 @@ class ImportPagesTest {
         owner.req().get("/api/tenants/" + slug + "/subscribers").then().body("total", org.hamcrest.Matchers.equalTo(0));
 
         owner.req().accept("text/html").header("Accept-Language", "de").cookies(form.getCookies())
-                .contentType("multipart/form-data").multiPart("csrf-token", token.group(1))
+                .contentType("multipart/form-data").multiPart("csrf-token", token)
                 .multiPart("file", "alt.csv", csv, "text/csv")
                 .post("/t/" + slug + "/lists/morgen/import").then().statusCode(200)
                 .body(containsString("Importiert"));
@@ -60,10 +59,9 @@ class ImportPagesTest {
         String id = owner.req().get("/api/tenants/" + slug + "/subscribers").then().extract().path("items[0].id");
         Response record = owner.req().accept("text/html").get("/t/" + slug + "/subscribers/" + id);
         record.then().statusCode(200).body(containsString("name=\"reason\""));
-        Matcher token = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(record.asString());
-        assertTrue(token.find());
+        String token = Forms.csrfToken(record.asString());
         owner.req().accept("text/html").redirects().follow(false).cookies(record.getCookies())
-                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", token.group(1))
+                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", token)
                 .formParam("list", listId).formParam("reason", "asked us by phone")
                 .post("/t/" + slug + "/subscribers/" + id + "/withdraw").then().statusCode(303);
         owner.req().get("/api/tenants/" + slug + "/subscribers/" + id + "/events").then().statusCode(200)

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.consentcast.consent.ConsentEventType;
+import io.consentcast.testsupport.Forms;
 import io.consentcast.consent.ConsentService;
 import io.consentcast.consent.ConsentStatus;
 import io.consentcast.consent.SubscriberService;
@@ -120,7 +121,7 @@ class OptInFlowTest {
     private Response submit(String phone, boolean consentTicked, String honeypot) {
         Response form = given().header("Accept-Language", "en").get("/p/" + slug + "/morgen");
         form.then().statusCode(200);
-        String token = hidden(form.asString(), "csrf-token");
+        String token = Forms.csrfToken(form.asString());
         var req = given().cookies(form.getCookies()).contentType("application/x-www-form-urlencoded")
                 .formParam("csrf-token", token).formParam("phone", phone).formParam("country", "DE");
         if (consentTicked) {
@@ -130,12 +131,6 @@ class OptInFlowTest {
             req = req.formParam("website", honeypot);
         }
         return req.post("/p/" + slug + "/morgen");
-    }
-
-    private static String hidden(String html, String name) {
-        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), "no hidden field " + name);
-        return m.group(1);
     }
 
     private static String code(Response confirmPage) {
@@ -294,7 +289,7 @@ class OptInFlowTest {
         String code = code(submit("0151 23456708", true, null));
         whatsapp("4915123456708", "MORGEN " + code);
         Response form = given().get("/p/" + slug + "/morgen/unsubscribe");
-        String token = hidden(form.asString(), "csrf-token");
+        String token = Forms.csrfToken(form.asString());
         given().cookies(form.getCookies()).contentType("application/x-www-form-urlencoded")
                 .formParam("csrf-token", token).formParam("phone", "0151 23456708").formParam("country", "DE")
                 .post("/p/" + slug + "/morgen/unsubscribe").then().statusCode(200)

@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.consent.ConsentService;
+import io.consentcast.testsupport.Forms;
 import io.consentcast.consent.ConsentStatus;
 import io.consentcast.consent.SubscriberService;
 import io.consentcast.tenancy.TenancyService;
@@ -83,17 +83,16 @@ class OptInSettingsTest {
         owner.req().body(Map.of("accentColor", "#123456")).put("/api/tenants/" + slug + "/optin-settings")
                 .then().statusCode(200);
         Response settingsPage = owner.req().accept("text/html").get("/t/" + slug + "/settings");
-        Matcher token = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(settingsPage.asString());
-        assertTrue(token.find());
+        String token = Forms.csrfToken(settingsPage.asString());
 
         byte[] png = QrCodes.png("https://example.org", 2);
         owner.req().accept("text/html").redirects().follow(false).cookies(settingsPage.getCookies())
-                .contentType("multipart/form-data").multiPart("csrf-token", token.group(1))
+                .contentType("multipart/form-data").multiPart("csrf-token", token)
                 .multiPart("logo", "logo.png", png, "image/png")
                 .post("/t/" + slug + "/settings/logo").then().statusCode(303);
         // An SVG (it could carry script) named .png is refused.
         owner.req().accept("text/html").cookies(settingsPage.getCookies())
-                .contentType("multipart/form-data").multiPart("csrf-token", token.group(1))
+                .contentType("multipart/form-data").multiPart("csrf-token", token)
                 .multiPart("logo", "logo.png", "<svg onload=alert(1)></svg>".getBytes(), "image/png")
                 .post("/t/" + slug + "/settings/logo").then().statusCode(400);
 

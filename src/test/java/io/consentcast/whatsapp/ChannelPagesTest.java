@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Forms;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -31,12 +32,11 @@ class ChannelPagesTest {
         Response page = given().auth().oauth2(owner.token()).header("Accept-Language", "de").accept("text/html")
                 .get("/t/" + slug + "/channel");
         page.then().statusCode(200).body(containsString("WhatsApp-Kanal")).body(containsString("Sandbox"));
-        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page.asString());
-        assertTrue(m.find());
+        String m = Forms.csrfToken(page.asString());
         String cookie = page.getCookie("csrf-token");
 
         given().auth().oauth2(owner.token()).header("Accept-Language", "de").cookie("csrf-token", cookie)
-                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m.group(1))
+                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m)
                 .formParam("type", "cloud-api").formParam("phoneNumberId", phone).formParam("businessAccountId", waba)
                 .formParam("displayPhoneNumber", "+49 30 1234567").formParam("accessToken", "page-secret-token")
                 .post("/t/" + slug + "/channel").then().statusCode(200)
@@ -50,7 +50,7 @@ class ChannelPagesTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody(CloudApiChannelTest.fixture("phone-number.json"))));
         given().auth().oauth2(owner.token()).header("Accept-Language", "de").cookie("csrf-token", cookie)
-                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m.group(1))
+                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m)
                 .post("/t/" + slug + "/channel/test").then().statusCode(200)
                 .body(containsString("Die Verbindung funktioniert."))
                 .body(containsString("+1 631-555-5555")).body(containsString("GREEN"))
@@ -58,7 +58,7 @@ class ChannelPagesTest {
 
         // Invalid input is explained next to the field, in German.
         given().auth().oauth2(owner.token()).header("Accept-Language", "de").cookie("csrf-token", cookie)
-                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m.group(1))
+                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m)
                 .formParam("type", "cloud-api").formParam("phoneNumberId", "abc").formParam("businessAccountId", waba)
                 .post("/t/" + slug + "/channel").then().statusCode(400)
                 .body(containsString("Telefonnummern-ID"));

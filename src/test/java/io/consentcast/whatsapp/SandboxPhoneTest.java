@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.tenancy.TenancyService;
+import io.consentcast.testsupport.Forms;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,9 +52,8 @@ class SandboxPhoneTest {
         Response r = given().auth().oauth2(user.token()).accept("text/html").get(path);
         r.then().statusCode(200);
         String html = r.asString();
-        Matcher m = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), "the page has a CSRF field");
-        return new Page(r.getCookie("csrf-token"), m.group(1), html);
+        String m = Forms.csrfToken(html);
+        return new Page(r.getCookie("csrf-token"), m, html);
     }
 
     private static Response submit(Api user, Page page, String path, Object... fields) {
