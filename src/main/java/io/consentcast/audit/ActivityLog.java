@@ -35,6 +35,9 @@ public class ActivityLog {
     public static final int MAX_PAGE = 500;
 
     @Inject
+    io.consentcast.tenancy.TenancyService tenancy;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -83,14 +86,16 @@ public class ActivityLog {
                 var csv = CSVFormat.RFC4180.builder()
                         .setHeader("id", "occurred_at", "actor_user_id", "actor_email", "action", "detail").get()
                         .print(writer);
-                try (var rows = em.createQuery("select a, u.email from ActivityEntry a"
-                        + " left join AppUser u on u.id = a.actorUserId order by a.id", Object[].class)
+                // A workspace has few people: their labels are looked up once each while streaming.
+                java.util.Map<UUID, String> actors = new java.util.HashMap<>();
+                try (var rows = em.createQuery("from ActivityEntry a order by a.id", ActivityEntry.class)
                         .setHint("org.hibernate.fetchSize", 500).setHint("org.hibernate.readOnly", true)
                         .getResultStream()) {
-                    for (Object[] r : (Iterable<Object[]>) rows::iterator) {
-                        ActivityEntry a = (ActivityEntry) r[0];
-                        csv.printRecord(a.id, a.occurredAt, a.actorUserId == null ? "" : a.actorUserId,
-                                r[1] == null ? "" : r[1], a.action, a.detail == null ? "" : a.detail);
+                    for (ActivityEntry a : (Iterable<ActivityEntry>) rows::iterator) {
+                        String actor = a.actorUserId == null ? "" : actors.computeIfAbsent(a.actorUserId,
+                                id -> tenancy.userLabels(java.util.Set.of(id)).getOrDefault(id, ""));
+                        csv.printRecord(a.id, a.occurredAt, a.actorUserId == null ? "" : a.actorUserId, actor,
+                                a.action, a.detail == null ? "" : a.detail);
                         em.detach(a);
                     }
                 }
@@ -105,15 +110,15 @@ public class ActivityLog {
     @Transactional
     public List<Entry> list(int limit, UUID before) {
         String where = before == null ? "" : " where a.id < :before";
-        var q = em.createQuery("select a, u.email from ActivityEntry a left join AppUser u on u.id = a.actorUserId"
-                + where + " order by a.id desc", Object[].class)
+        var q = em.createQuery("from ActivityEntry a" + where + " order by a.id desc", ActivityEntry.class)
                 .setMaxResults(Math.max(1, Math.min(limit, MAX_PAGE)));
         if (before != null) {
             q.setParameter("before", before);
         }
-        return q.getResultList().stream().map(r -> {
-            ActivityEntry a = (ActivityEntry) r[0];
-            return new Entry(a.id, a.occurredAt, a.actorUserId, (String) r[1], a.action, a.detail);
-        }).toList();
+        List<ActivityEntry> page = q.getResultList();
+        java.util.Map<UUID, String> actors = tenancy.userLabels(page.stream().map(a -> a.actorUserId)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()));
+        return page.stream().map(a -> new Entry(a.id, a.occurredAt, a.actorUserId,
+                a.actorUserId == null ? null : actors.get(a.actorUserId), a.action, a.detail)).toList();
     }
 }

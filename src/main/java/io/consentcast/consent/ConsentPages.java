@@ -29,7 +29,6 @@ import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Texts;
-import io.consentcast.tenancy.AppUser;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.MinRole;
@@ -123,6 +122,8 @@ public class ConsentPages {
         List<EventView> events = subscribers.events(s.id());
         List<ConsentTextView> texts = events.stream().map(EventView::consentTextId).filter(Objects::nonNull)
                 .distinct().map(consent::consentText).flatMap(Optional::stream).toList();
+        Map<UUID, String> actors = tenancy.userLabels(events.stream().map(EventView::actorUserId)
+                .filter(Objects::nonNull).collect(java.util.stream.Collectors.toSet()));
         List<Entry> entries = events.stream().map(e -> new Entry(e.seq(), time.format(e.occurredAt()),
                 "type_" + e.type().name(), listLabel(e.listId()), "source_" + e.source().name(), e.sourceDetail(),
                 texts.stream().filter(t -> t.id().equals(e.consentTextId())).map(ConsentTextView::version)
@@ -130,7 +131,7 @@ public class ConsentPages {
                 texts.stream().filter(t -> t.id().equals(e.consentTextId())).map(ConsentTextView::language)
                         .findFirst().orElse(null),
                 e.ip(), e.userAgent(), e.waMessageId(), e.waTimestamp() == null ? null : time.format(e.waTimestamp()),
-                actor(e.actorUserId()), e.reason(), e.hash())).toList();
+                actor(actors, e.actorUserId()), e.reason(), e.hash())).toList();
         List<State> states = consent.states(s.id()).stream()
                 .map(st -> new State(st.listId(), listLabel(st.listId()), "state_" + st.state().name(),
                         time.format(st.since())))
@@ -267,10 +268,7 @@ public class ConsentPages {
     }
 
     private List<String> localized(ApiException e) {
-        if (e.errors().isEmpty()) {
-            return List.of(Texts.resolve(e.getMessage(), page.locale()));
-        }
-        return e.errors().values().stream().map(code -> Texts.resolve(code, page.locale())).toList();
+        return List.copyOf(page.formErrors(e).values());
     }
 
     private TemplateInstance auditPage(LedgerVerifier.Result verification, String findError, String phone,
@@ -293,11 +291,7 @@ public class ConsentPages {
         return listId == null ? null : listNames.names().getOrDefault(listId, listId.toString());
     }
 
-    private String actor(UUID userId) {
-        if (userId == null) {
-            return null;
-        }
-        AppUser u = em.find(AppUser.class, userId);
-        return u == null ? userId.toString() : Objects.requireNonNullElse(u.email, u.displayName());
+    private static String actor(Map<UUID, String> labels, UUID userId) {
+        return userId == null ? null : labels.getOrDefault(userId, userId.toString());
     }
 }

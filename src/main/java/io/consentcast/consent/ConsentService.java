@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import io.consentcast.audit.ActivityLog;
@@ -27,7 +26,6 @@ import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
-import io.consentcast.tenancy.Tenant;
 
 /**
  * The consent ledger of the current workspace: what other features call to record consent facts
@@ -40,6 +38,9 @@ public class ConsentService {
     static final int MAX_TEXT = 20_000;
     static final int MAX_FIELD = 2_000;
     private static final Set<String> LANGUAGES = Set.of("de", "en");
+
+    @Inject
+    io.consentcast.tenancy.TenancyService tenancy;
 
     @Inject
     EntityManager em;
@@ -215,7 +216,7 @@ public class ConsentService {
         v.check(body == null || body.length() <= MAX_TEXT, "text", "consent.text-too-long");
         v.throwIfInvalid();
         // Versions of one workspace are numbered one after the other: serialise publishing.
-        em.find(Tenant.class, currentTenant.id(), LockModeType.PESSIMISTIC_WRITE);
+        tenancy.lockCurrentWorkspace();
         Optional<ConsentText> current = latest(listId);
         if (current.isPresent() && current.get().text.equals(body) && current.get().language.equals(lang)) {
             return ConsentTextView.of(current.get());

@@ -16,7 +16,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
@@ -24,7 +23,6 @@ import org.jboss.logging.Logger;
 
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
-import io.consentcast.tenancy.Tenant;
 import io.consentcast.tenancy.TenantScope;
 import io.quarkus.scheduler.Scheduled;
 
@@ -39,6 +37,9 @@ import io.quarkus.scheduler.Scheduled;
 public class LedgerCheckpoints {
 
     private static final Logger LOG = Logger.getLogger(LedgerCheckpoints.class);
+
+    @Inject
+    io.consentcast.tenancy.TenancyService tenancy;
 
     @Inject
     EntityManager em;
@@ -65,7 +66,7 @@ public class LedgerCheckpoints {
     public Optional<CheckpointView> checkpoint() {
         String tenantId = currentTenant.id();
         // One checkpoint at a time per workspace (appends do not take this lock).
-        em.find(Tenant.class, tenantId, LockModeType.PESSIMISTIC_WRITE);
+        tenancy.lockCurrentWorkspace();
         Optional<LedgerCheckpoint> previous = latestEntity();
         UUID id = Ids.uuid7(clock);
         int heads = em.createNativeQuery("""
@@ -105,8 +106,7 @@ public class LedgerCheckpoints {
     @Scheduled(every = "${consentcast.ledger.checkpoint-every:1h}", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkpointAll() {
-        List<String> tenants = tenantScope.platform(() -> em
-                .createQuery("select t.id from Tenant t order by t.id", String.class).getResultList());
+        List<String> tenants = tenantScope.platform(tenancy::allTenantIds);
         for (String tenantId : tenants) {
             try {
                 tenantScope.call(tenantId, this::checkpoint);

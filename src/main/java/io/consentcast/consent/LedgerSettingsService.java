@@ -33,6 +33,9 @@ public class LedgerSettingsService {
     public static final int DEFAULT_RETENTION_MONTHS = 36;
 
     @Inject
+    io.consentcast.tenancy.TenancyService tenancy;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -120,8 +123,7 @@ public class LedgerSettingsService {
     @Scheduled(every = "${consentcast.ledger.retention-every:24h}", delayed = "5m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purgeAll() {
-        List<String> tenants = tenantScope.platform(() -> em
-                .createQuery("select t.id from Tenant t order by t.id", String.class).getResultList());
+        List<String> tenants = tenantScope.platform(tenancy::allTenantIds);
         for (String tenantId : tenants) {
             try {
                 tenantScope.call(tenantId, this::purgeExpiredEvidence);

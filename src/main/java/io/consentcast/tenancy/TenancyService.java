@@ -1,12 +1,17 @@
 package io.consentcast.tenancy;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 
 import io.consentcast.shared.ApiException;
@@ -26,6 +31,12 @@ public class TenancyService {
 
     @Inject
     TenantScope tenantScope;
+
+    @Inject
+    AppUserRepository users;
+
+    @Inject
+    CurrentTenant currentTenant;
 
     @Inject
     Clock clock;
@@ -97,6 +108,30 @@ public class TenancyService {
     /** The user's role in the workspace, looked up inside that workspace; empty for non-members. */
     public Optional<Role> roleOf(String tenantId, UUID userId) {
         return tenantScope.call(tenantId, () -> memberships.findByUser(userId).map(m -> m.role));
+    }
+
+    /** Every workspace's id, for platform jobs that then work in each workspace through {@link TenantScope}. */
+    public List<String> allTenantIds() {
+        return QuarkusTransaction.joiningExisting().call(
+                () -> tenants.getEntityManager().createQuery("select t.id from Tenant t order by t.id", String.class)
+                        .getResultList());
+    }
+
+    /**
+     * Serialises workspace-wide operations of the current transaction (numbering consent-text versions,
+     * writing a ledger checkpoint) by locking the workspace's row until commit.
+     */
+    public void lockCurrentWorkspace() {
+        tenants.getEntityManager().find(Tenant.class, currentTenant.id(), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** How people appear in records and logs: their e-mail address, else their name; unknown ids are left out. */
+    public Map<UUID, String> userLabels(Collection<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> users.list("id in ?1", Set.copyOf(userIds)).stream()
+                .collect(Collectors.toMap(u -> u.id, u -> u.email != null ? u.email : u.displayName())));
     }
 
     private static ApiException slugTaken() {

@@ -13,7 +13,7 @@ import io.quarkus.qute.TemplateInstance;
  * language on its landing page, else the user's choice, else the browser's). Runs before Quarkus REST
  * renders the template; an explicit locale wins over the variant Quarkus derives from Accept-Language.
  */
-public class LocaleInitializer {
+public class PageLocaleFilter {
 
     @Inject
     PageContext page;
