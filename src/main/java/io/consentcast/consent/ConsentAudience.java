@@ -3,7 +3,10 @@ package io.consentcast.consent;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -75,34 +78,46 @@ public class ConsentAudience {
 
     /** The current consent facts of one subscriber for one list, read in one statement; empty for an unknown subscriber. */
     public Optional<Recipient> recipient(UUID subscriberId, UUID listId) {
+        return Optional.ofNullable(recipients(List.of(subscriberId), listId).get(subscriberId));
+    }
+
+    /**
+     * The current consent facts of several subscribers for one list, read in one statement (the gate
+     * of a batch of deliveries); unknown subscribers are missing from the map.
+     */
+    public Map<UUID, Recipient> recipients(Collection<UUID> subscriberIds, UUID listId) {
+        if (subscriberIds.isEmpty()) {
+            return Map.of();
+        }
         return QuarkusTransaction.joiningExisting().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("SELECT s.phone, s.erased_at,"
+            List<Object[]> rows = em.createNativeQuery("SELECT s.id, s.phone, s.erased_at,"
                     + " cl.state, cl.suppressed, cl.since, cl.last_event_id,"
                     + " ca.state, ca.suppressed, ca.since, ca.last_event_id,"
                     + " (SELECT MAX(e.occurred_at) FROM consent_events e WHERE e.tenant_id = s.tenant_id"
                     + " AND e.subscriber_id = s.id AND e.source IN " + INTERACTION_SOURCES + ")"
                     + " FROM subscribers s"
                     + " LEFT JOIN consent_states cl ON cl.tenant_id = s.tenant_id AND cl.subscriber_id = s.id"
-                    + " AND cl.list_id = ?1"
+                    + " AND cl.list_id = :list"
                     + " LEFT JOIN consent_states ca ON ca.tenant_id = s.tenant_id AND ca.subscriber_id = s.id"
                     + " AND ca.list_id IS NULL"
-                    + " WHERE s.tenant_id = ?2 AND s.id = ?3")
-                    .setParameter(1, listId).setParameter(2, currentTenant.id()).setParameter(3, subscriberId)
-                    .getResultList();
-            if (rows.isEmpty()) {
-                return Optional.empty();
+                    + " WHERE s.tenant_id = :tenant AND s.id IN (:ids)")
+                    .setParameter("list", listId).setParameter("tenant", currentTenant.id())
+                    .setParameter("ids", subscriberIds).getResultList();
+            Map<UUID, Recipient> out = new HashMap<>(rows.size() * 2);
+            for (Object[] r : rows) {
+                UUID id = uuid(r[0]);
+                boolean own = r[3] != null;
+                int o = own ? 3 : 7;
+                ConsentStatus state = r[o] == null ? null : ConsentStatus.valueOf(r[o].toString());
+                boolean suppressed = r[o + 1] != null && (Boolean) r[o + 1];
+                Instant since = instant(r[o + 2]);
+                UUID lastEvent = uuid(r[o + 3]);
+                Instant interaction = latest(since, instant(r[11]));
+                out.put(id, new Recipient(id, (String) r[1], r[2] != null, state, suppressed, since, lastEvent,
+                        interaction));
             }
-            Object[] r = rows.get(0);
-            boolean own = r[2] != null;
-            int o = own ? 2 : 6;
-            ConsentStatus state = r[o] == null ? null : ConsentStatus.valueOf(r[o].toString());
-            boolean suppressed = r[o + 1] != null && (Boolean) r[o + 1];
-            Instant since = instant(r[o + 2]);
-            UUID lastEvent = uuid(r[o + 3]);
-            Instant interaction = latest(since, instant(r[10]));
-            return Optional.of(new Recipient(subscriberId, (String) r[0], r[1] != null, state, suppressed, since,
-                    lastEvent, interaction));
+            return out;
         });
     }
 

@@ -1,5 +1,6 @@
 package io.consentcast.dispatch;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,12 +8,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
 
 import io.consentcast.consent.ConsentAudience;
 import io.consentcast.tenancy.TenantScope;
@@ -288,13 +292,36 @@ public class DispatchWork {
                 i.textBody, s.ratePerSecond(), phoneKey, s.consentExpiryMonths());
     }
 
-    /**
-     * The consent gate, immediately before the send: re-reads the issue's status and the
-     * recipient's consent. Excluded rows are recorded with their reason; a row that may be sent is
-     * marked SENDING with the consent event that justifies it. Returns the number to send to, or
-     * null when nothing is to be sent (excluded, issue paused or cancelled, lease lost).
-     */
+    /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */
+    public record Gated(Row row, String to) {
+    }
+
+    /** The channel's answer for a row that was sent. */
+    public record Sent(Row row, String to, SendResult result) {
+    }
+
+    /** What the gate let through; {@code sending} false when the issue is paused or cancelled. */
+    public record GateResult(boolean sending, List<Gated> passed) {
+    }
+
+    /** The consent gate for one row; see {@link #gate(RunContext, List, String)}. */
     public String gate(RunContext ctx, Row row, String owner) {
+        List<Gated> passed = gate(ctx, List.of(row), owner).passed();
+        return passed.isEmpty() ? null : passed.get(0).to();
+    }
+
+    /**
+     * The consent gate, immediately before the sends of a few rows (the dispatcher gates as many as it
+     * may send in the next twentieth of a second): re-reads the issue's status and the recipients'
+     * consent in one transaction. Excluded rows are recorded with their reason; rows that may be sent
+     * are marked SENDING with the consent event that justifies each. Returns the rows to send (not
+     * those whose lease this owner lost); none when the issue is paused (rows back to PENDING) or
+     * cancelled (rows EXCLUDED).
+     */
+    public GateResult gate(RunContext ctx, List<Row> rows, String owner) {
+        if (rows.isEmpty()) {
+            return new GateResult(true, List.of());
+        }
         return tenantScope.call(ctx.tenantId(), () -> {
             Instant now = clock.instant();
             IssueStatus status = em.createQuery("select i.status from NewsletterIssue i where i.id = :id",
@@ -302,111 +329,210 @@ public class DispatchWork {
             if (status != IssueStatus.SENDING) {
                 boolean cancelled = status == IssueStatus.CANCELLED;
                 em.createQuery("update IssueDelivery d set d.state = :st, d.reason = :reason, d.claimedBy = null,"
-                        + " d.leaseUntil = null, d.updatedAt = :now where d.id = :id and d.state = :claimed"
+                        + " d.leaseUntil = null, d.updatedAt = :now where d.id in (:ids) and d.state = :claimed"
                         + " and d.claimedBy = :owner")
                         .setParameter("st", cancelled ? DeliveryState.EXCLUDED : DeliveryState.PENDING)
                         .setParameter("reason", cancelled ? CANCELLED : null).setParameter("now", now)
-                        .setParameter("id", row.id()).setParameter("claimed", DeliveryState.CLAIMED)
-                        .setParameter("owner", owner).executeUpdate();
-                return null;
-            }
-            ConsentGate.Decision d = ConsentGate.decide(
-                    audience.recipient(row.subscriberId(), ctx.listId()).orElse(null), now, ctx.expiryMonths());
-            if (!d.send()) {
-                em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = :reason, d.claimedBy = null,"
-                        + " d.leaseUntil = null, d.updatedAt = :now where d.id = :id and d.state = :claimed"
-                        + " and d.claimedBy = :owner").setParameter("excluded", DeliveryState.EXCLUDED)
-                        .setParameter("reason", d.reason()).setParameter("now", now).setParameter("id", row.id())
+                        .setParameter("ids", rows.stream().map(Row::id).toList())
                         .setParameter("claimed", DeliveryState.CLAIMED).setParameter("owner", owner).executeUpdate();
-                return null;
+                return new GateResult(false, List.of());
             }
-            int n = em.createQuery("update IssueDelivery d set d.state = :sending, d.consentEventId = :event,"
-                    + " d.sendingAt = :now, d.leaseUntil = :until, d.attempts = d.attempts + 1, d.updatedAt = :now"
-                    + " where d.id = :id and d.state = :claimed and d.claimedBy = :owner")
-                    .setParameter("sending", DeliveryState.SENDING).setParameter("event", d.consentEventId())
-                    .setParameter("now", now).setParameter("until", now.plus(config.lease()))
-                    .setParameter("id", row.id()).setParameter("claimed", DeliveryState.CLAIMED)
-                    .setParameter("owner", owner).executeUpdate();
-            return n == 1 ? d.to() : null;
+            Map<UUID, ConsentAudience.Recipient> recipients = audience.recipients(
+                    rows.stream().map(Row::subscriberId).toList(), ctx.listId());
+            List<Row> excluded = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            List<Row> passing = new ArrayList<>();
+            List<ConsentGate.Decision> decisions = new ArrayList<>();
+            for (Row row : rows) {
+                ConsentGate.Decision d = ConsentGate.decide(recipients.get(row.subscriberId()), now,
+                        ctx.expiryMonths());
+                if (d.send()) {
+                    passing.add(row);
+                    decisions.add(d);
+                } else {
+                    excluded.add(row);
+                    reasons.add(d.reason());
+                }
+            }
+            OffsetDateTime at = ts(now);
+            OffsetDateTime until = ts(now.plus(config.lease()));
+            List<Gated> out = new ArrayList<>(passing.size());
+            em.unwrap(Session.class).doWork(c -> {
+                if (!excluded.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'EXCLUDED',"
+                            + " reason = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
+                            + " AND state = 'CLAIMED' AND claimed_by = ?")) {
+                        for (int k = 0; k < excluded.size(); k++) {
+                            ps.setString(1, reasons.get(k));
+                            ps.setObject(2, at);
+                            ps.setLong(3, excluded.get(k).id());
+                            ps.setString(4, owner);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                if (!passing.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'SENDING',"
+                            + " consent_event_id = ?, sending_at = ?, lease_until = ?, attempts = attempts + 1,"
+                            + " updated_at = ? WHERE id = ? AND state = 'CLAIMED' AND claimed_by = ?")) {
+                        for (int k = 0; k < passing.size(); k++) {
+                            ps.setObject(1, decisions.get(k).consentEventId());
+                            ps.setObject(2, at);
+                            ps.setObject(3, until);
+                            ps.setObject(4, at);
+                            ps.setLong(5, passing.get(k).id());
+                            ps.setString(6, owner);
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        for (int k = 0; k < passing.size(); k++) {
+                            // A row whose lease this owner lost belongs to another instance now: not sent here.
+                            if (counts[k] == 1 || counts[k] == java.sql.Statement.SUCCESS_NO_INFO) {
+                                out.add(new Gated(passing.get(k), decisions.get(k).to()));
+                            }
+                        }
+                    }
+                }
+            });
+            return new GateResult(true, out);
         });
     }
 
-    /** Hands one message to the channel without holding a database connection while it is on the wire. */
+    /** The workspace's channel, ready for a batch of sends (settings read and token decrypted once). */
+    public ChannelService.Sender sender(RunContext ctx) {
+        return tenantScope.call(ctx.tenantId(), channel::sender);
+    }
+
+    /**
+     * Hands one message to the channel without holding a database connection while it is on the wire,
+     * and records it for status tracking at once (single rows; batches use a {@link #sender}).
+     */
     public SendResult send(RunContext ctx, String to) {
         return tenantScope.call(ctx.tenantId(),
                 () -> QuarkusTransaction.suspendingExisting().call(() -> channel.send(ctx.message(to))));
     }
 
-    /** Records the outcome of a send for a SENDING row held by {@code owner}. */
+    /**
+     * Hands one message to the channel through {@code sender}, outside any transaction; the caller
+     * records it with {@link #record(RunContext, List, String)}.
+     */
+    public SendResult send(RunContext ctx, ChannelService.Sender sender, String to) {
+        return tenantScope.call(ctx.tenantId(),
+                () -> QuarkusTransaction.suspendingExisting().call(() -> sender.send(ctx.message(to))));
+    }
+
+    /** Records the outcome of a send made by {@link #send(RunContext, String)} for a SENDING row held by {@code owner}. */
     public Outcome record(RunContext ctx, Row row, SendResult result, String owner) {
+        return record(ctx, List.of(new Sent(row, null, result)), owner).get(0);
+    }
+
+    /**
+     * Records the outcomes of several sends of one issue in one transaction (accepted messages in one
+     * batched statement, with the channel's own record of them for status tracking); returns each
+     * row's outcome, in order.
+     */
+    public List<Outcome> record(RunContext ctx, List<Sent> sent, String owner) {
         return tenantScope.call(ctx.tenantId(), () -> {
             Instant now = clock.instant();
-            IssueDelivery d = em.find(IssueDelivery.class, row.id());
-            boolean mine = d != null && owner.equals(d.claimedBy) && (d.state == DeliveryState.SENDING
-                    || (d.state == DeliveryState.FAILED && OUTCOME_UNKNOWN.equals(d.reason)));
-            if (!mine) {
-                return Outcome.LOST_LEASE;
-            }
-            d.updatedAt = now;
-            if (result instanceof SendResult.Accepted a) {
-                d.state = DeliveryState.SENT;
-                d.reason = null;
-                d.providerMessageId = a.messageId();
-                d.providerStatus = "accepted";
-                d.sentAt = now;
-                d.claimedBy = null;
-                d.leaseUntil = null;
-                return Outcome.SENT;
-            }
-            SendResult.Failed f = (SendResult.Failed) result;
-            d.errorCode = f.code();
-            d.detail = f.message() == null ? null : truncate(f.message(), 500);
-            ErrorClass ec = f.errorClass();
-            if (f.code() != null && f.code() == 131047) {
-                ec = ErrorClass.PERMANENT_RECIPIENT; // the 24-hour window is per recipient
-            }
-            switch (ec) {
-                case RETRY_LATER, DELAY_RECIPIENT -> {
-                    if (d.attempts >= config.maxAttempts()) {
-                        fail(d, RETRIES_EXHAUSTED);
-                        return Outcome.RECIPIENT_FAILED;
-                    }
-                    Duration wait = ec == ErrorClass.DELAY_RECIPIENT
-                            ? backoff(config.recipientDelay(), d.attempts, config.backoffMax())
-                            : backoff(config.backoffBase(), d.attempts, config.backoffMax());
-                    if (f.retryNotBefore() != null && f.retryNotBefore().compareTo(wait) > 0) {
-                        // Meta's suggested pause, honoured up to the configured maximum backoff.
-                        wait = f.retryNotBefore().compareTo(config.backoffMax()) < 0 ? f.retryNotBefore()
-                                : config.backoffMax();
-                    }
-                    if (cancelled(ctx.issueId())) {
-                        d.state = DeliveryState.EXCLUDED;
-                        d.reason = CANCELLED;
-                        d.claimedBy = null;
-                        d.leaseUntil = null;
-                        return Outcome.EXCLUDED;
-                    }
-                    retryLater(d, now.plus(wait));
-                    return ec == ErrorClass.DELAY_RECIPIENT ? Outcome.RECIPIENT_DELAYED : Outcome.RETRY;
+            Outcome[] outcomes = new Outcome[sent.size()];
+            List<Integer> accepted = new ArrayList<>();
+            for (int k = 0; k < sent.size(); k++) {
+                if (sent.get(k).result() instanceof SendResult.Accepted) {
+                    accepted.add(k);
                 }
-                case PERMANENT_RECIPIENT -> {
-                    fail(d, "meta-" + (f.code() == null ? "error" : f.code()));
+            }
+            if (!accepted.isEmpty()) {
+                OffsetDateTime at = ts(now);
+                em.unwrap(Session.class).doWork(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'SENT',"
+                            + " reason = NULL, provider_message_id = ?, provider_status = 'accepted', sent_at = ?,"
+                            + " claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ?"
+                            + " AND (state = 'SENDING' OR (state = 'FAILED' AND reason = '" + OUTCOME_UNKNOWN + "'))")) {
+                        for (int k : accepted) {
+                            Sent s = sent.get(k);
+                            ps.setString(1, ((SendResult.Accepted) s.result()).messageId());
+                            ps.setObject(2, at);
+                            ps.setObject(3, at);
+                            ps.setLong(4, s.row().id());
+                            ps.setString(5, owner);
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        for (int j = 0; j < accepted.size(); j++) {
+                            outcomes[accepted.get(j)] = counts[j] == 0 ? Outcome.LOST_LEASE : Outcome.SENT;
+                        }
+                    }
+                });
+                channel.record(accepted.stream().map(sent::get).filter(s -> s.to() != null).map(
+                        s -> new ChannelService.Sent(((SendResult.Accepted) s.result()).messageId(), s.to()))
+                        .toList());
+            }
+            for (int k = 0; k < sent.size(); k++) {
+                if (outcomes[k] == null) {
+                    outcomes[k] = recordFailure(ctx, sent.get(k).row(), (SendResult.Failed) sent.get(k).result(),
+                            owner, now);
+                }
+            }
+            return List.of(outcomes);
+        });
+    }
+
+    private Outcome recordFailure(RunContext ctx, Row row, SendResult.Failed f, String owner, Instant now) {
+        IssueDelivery d = em.find(IssueDelivery.class, row.id());
+        boolean mine = d != null && owner.equals(d.claimedBy) && (d.state == DeliveryState.SENDING
+                || (d.state == DeliveryState.FAILED && OUTCOME_UNKNOWN.equals(d.reason)));
+        if (!mine) {
+            return Outcome.LOST_LEASE;
+        }
+        d.updatedAt = now;
+        d.errorCode = f.code();
+        d.detail = f.message() == null ? null : truncate(f.message(), 500);
+        ErrorClass ec = f.errorClass();
+        if (f.code() != null && f.code() == 131047) {
+            ec = ErrorClass.PERMANENT_RECIPIENT; // the 24-hour window is per recipient
+        }
+        switch (ec) {
+            case RETRY_LATER, DELAY_RECIPIENT -> {
+                if (d.attempts >= config.maxAttempts()) {
+                    fail(d, RETRIES_EXHAUSTED);
                     return Outcome.RECIPIENT_FAILED;
                 }
-                case PERMANENT_ISSUE -> {
-                    retryLater(d, now);
-                    d.attempts = Math.max(0, d.attempts - 1);
-                    pauseIssue(ctx.issueId(), "dispatch.paused-template-error", false);
-                    return Outcome.ISSUE_PAUSED;
+                Duration wait = ec == ErrorClass.DELAY_RECIPIENT
+                        ? backoff(config.recipientDelay(), d.attempts, config.backoffMax())
+                        : backoff(config.backoffBase(), d.attempts, config.backoffMax());
+                if (f.retryNotBefore() != null && f.retryNotBefore().compareTo(wait) > 0) {
+                    // Meta's suggested pause, honoured up to the configured maximum backoff.
+                    wait = f.retryNotBefore().compareTo(config.backoffMax()) < 0 ? f.retryNotBefore()
+                            : config.backoffMax();
                 }
-                default -> {
-                    retryLater(d, now);
-                    d.attempts = Math.max(0, d.attempts - 1);
-                    pauseIssue(ctx.issueId(), "dispatch.paused-channel-stopped", true);
-                    return Outcome.ISSUE_PAUSED;
+                if (cancelled(ctx.issueId())) {
+                    d.state = DeliveryState.EXCLUDED;
+                    d.reason = CANCELLED;
+                    d.claimedBy = null;
+                    d.leaseUntil = null;
+                    return Outcome.EXCLUDED;
                 }
+                retryLater(d, now.plus(wait));
+                return ec == ErrorClass.DELAY_RECIPIENT ? Outcome.RECIPIENT_DELAYED : Outcome.RETRY;
             }
-        });
+            case PERMANENT_RECIPIENT -> {
+                fail(d, "meta-" + (f.code() == null ? "error" : f.code()));
+                return Outcome.RECIPIENT_FAILED;
+            }
+            case PERMANENT_ISSUE -> {
+                retryLater(d, now);
+                d.attempts = Math.max(0, d.attempts - 1);
+                pauseIssue(ctx.issueId(), "dispatch.paused-template-error", false);
+                return Outcome.ISSUE_PAUSED;
+            }
+            default -> {
+                retryLater(d, now);
+                d.attempts = Math.max(0, d.attempts - 1);
+                pauseIssue(ctx.issueId(), "dispatch.paused-channel-stopped", true);
+                return Outcome.ISSUE_PAUSED;
+            }
+        }
     }
 
     private boolean cancelled(UUID issueId) {

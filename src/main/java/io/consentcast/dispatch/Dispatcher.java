@@ -1,10 +1,18 @@
 package io.consentcast.dispatch;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,34 +20,61 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 import io.consentcast.dispatch.DispatchWork.Batch;
+import io.consentcast.dispatch.DispatchWork.Gated;
 import io.consentcast.dispatch.DispatchWork.JobRef;
 import io.consentcast.dispatch.DispatchWork.Outcome;
 import io.consentcast.dispatch.DispatchWork.Row;
 import io.consentcast.dispatch.DispatchWork.RunContext;
+import io.consentcast.dispatch.DispatchWork.Sent;
+import io.consentcast.whatsapp.ChannelService;
+import io.consentcast.whatsapp.ErrorClass;
 import io.consentcast.whatsapp.SendResult;
 
 /**
- * One instance's dispatch loop: starts due issues, re-checks running ones, and feeds delivery rows
- * to a fixed pool of worker threads (each makes one blocking channel call at a time), paced per
- * phone number by a {@link TokenBucket}. Several dispatchers (in one JVM or on several instances)
- * share the work through the database: jobs and rows are claimed with FOR UPDATE SKIP LOCKED and
- * leases, so each row is handed to exactly one worker.
+ * One instance's dispatch loop: starts due issues, re-checks running ones and sends their rows.
+ * Several dispatchers (in one JVM or on several instances) share the work through the database:
+ * jobs and rows are claimed with FOR UPDATE SKIP LOCKED and leases, so each row is handed to
+ * exactly one worker.
+ *
+ * <p>
+ * The hot path is a pipeline that keeps database work per message small and batched:
+ * <ol>
+ * <li>a <b>feeder</b> per sending issue claims a batch of rows (one transaction), opens the
+ * channel's sender once for the batch, then, a twentieth of a second's worth at a time, passes rows
+ * through the consent gate (one transaction per slice) and waits for as many slots of the phone
+ * number's {@link TokenBucket} as passed, so consent is read about 50 ms before the send;</li>
+ * <li>a fixed pool of <b>workers</b> makes the blocking channel calls, holding no database
+ * connection;</li>
+ * <li>one <b>recorder</b> writes the outcomes, as many as have arrived, in one transaction per
+ * issue (accepted messages as one batched statement).</li>
+ * </ol>
  */
 public class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
+    /** How many times the recorder tries to write a batch of outcomes before leaving it to the crash rule. */
+    private static final int RECORD_ATTEMPTS = 4;
+
     private final DispatchWork work;
     private final DispatchConfig config;
     private final String owner;
     private final ExecutorService pool;
+    private final ExecutorService feederPool;
+    private final Thread recorder;
     private final Semaphore inflight;
     private final int capacity;
+    private final BlockingQueue<Result> results = new LinkedBlockingQueue<>();
+    private final AtomicInteger unrecorded = new AtomicInteger();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
-    private final Map<java.util.UUID, TokenBucket> issueBuckets = new ConcurrentHashMap<>();
-    private final Map<java.util.UUID, AtomicInteger> inflightByIssue = new ConcurrentHashMap<>();
-    private final Map<java.util.UUID, AtomicInteger> failuresInARow = new ConcurrentHashMap<>();
+    private final Map<UUID, Future<Integer>> feeders = new ConcurrentHashMap<>();
+    private final Map<UUID, AtomicInteger> failuresInARow = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile boolean recorderStopping;
+
+    /** A send's outcome waiting for the recorder. */
+    private record Result(RunContext ctx, Sent sent) {
+    }
 
     public Dispatcher(DispatchWork work, DispatchConfig config, String owner, int workers) {
         this.work = work;
@@ -47,12 +82,19 @@ public class Dispatcher implements AutoCloseable {
         this.owner = owner;
         this.capacity = Math.max(1, workers);
         this.inflight = new Semaphore(capacity);
+        this.pool = Executors.newFixedThreadPool(capacity, threads("dispatch-" + owner + "-"));
+        this.feederPool = Executors.newCachedThreadPool(threads("dispatch-feed-" + owner + "-"));
+        this.recorder = threads("dispatch-record-" + owner + "-").newThread(this::recordLoop);
+        this.recorder.start();
+    }
+
+    private static java.util.concurrent.ThreadFactory threads(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(capacity, r -> {
-            Thread t = new Thread(r, "dispatch-" + owner + "-" + n.incrementAndGet());
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     public String owner() {
@@ -61,31 +103,65 @@ public class Dispatcher implements AutoCloseable {
 
     /**
      * One pass: starts due issues, re-checks running ones, then sends until no row is due any more
-     * (rows waiting for a retry are left for a later pass) and every worker is idle again.
+     * (rows waiting for a retry are left for a later pass) and every outcome is recorded.
      */
     public void runOnce() {
         startAndRecheck();
         long nextCheck = System.nanoTime() + config.recheck().toNanos();
         while (!closed) {
             List<JobRef> running = work.runningJobs();
-            int claimed = 0;
+            boolean active = false;
             for (JobRef job : running) {
-                claimed += feed(job);
+                active |= keepFed(job);
             }
-            if (claimed == 0) {
-                if (inflight.availablePermits() == capacity) {
-                    for (JobRef job : running) {
-                        work.finishIfDone(job);
-                    }
-                    return;
+            if (!active && idle()) {
+                for (JobRef job : running) {
+                    work.finishIfDone(job);
                 }
-                sleep(20);
+                return;
             }
+            sleep(20);
             if (System.nanoTime() - nextCheck > 0) {
                 startAndRecheck();
                 nextCheck = System.nanoTime() + config.recheck().toNanos();
             }
         }
+    }
+
+    /**
+     * Starts a feeder for a sending issue unless one is running. Returns whether work may still be
+     * coming: a feeder runs, or the last one claimed rows (so the next may find more).
+     */
+    private boolean keepFed(JobRef job) {
+        Future<Integer> f = feeders.get(job.issueId());
+        if (f != null && !f.isDone()) {
+            return true;
+        }
+        if (f != null) {
+            feeders.remove(job.issueId());
+            return claimed(f) > 0;
+        }
+        try {
+            feeders.put(job.issueId(), feederPool.submit(() -> feed(job)));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false; // closing
+        }
+    }
+
+    private static int claimed(Future<Integer> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private boolean idle() {
+        return inflight.availablePermits() == capacity && unrecorded.get() == 0;
     }
 
     private void startAndRecheck() {
@@ -105,85 +181,159 @@ public class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Claims as many rows of one issue as there are free workers and hands them over; returns how many. */
+    /** The feeder of one issue: claims batches until none is due; returns how many rows it claimed. */
     private int feed(JobRef job) {
-        int room = Math.min(inflight.availablePermits(), config.batchSize());
-        AtomicInteger mine = inflightByIssue.computeIfAbsent(job.issueId(), k -> new AtomicInteger());
-        TokenBucket known = issueBuckets.get(job.issueId());
-        if (known != null) {
-            // Hold no more than about ten seconds of sending, so claimed rows never outlive their lease.
-            room = Math.min(room, known.rate() * 10 - mine.get());
-        }
-        if (room <= 0) {
-            return 0;
-        }
-        if (room <= 0) {
-            sleep(5);
-            return 0;
-        }
-        Batch batch;
+        int total = 0;
         try {
-            batch = work.claim(job, owner, room);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Claiming rows of issue %s failed", job.issueId());
-            return 0;
-        }
-        if (batch.rows().isEmpty()) {
-            return 0;
-        }
-        TokenBucket bucket = buckets.computeIfAbsent(batch.context().phoneKey(),
-                k -> new TokenBucket(batch.context().rate()));
-        bucket.rate(batch.context().rate());
-        issueBuckets.put(job.issueId(), bucket);
-        for (Row row : batch.rows()) {
-            inflight.acquireUninterruptibly();
-            mine.incrementAndGet();
-            try {
-                pool.execute(() -> {
-                    try {
-                        process(batch.context(), row, bucket);
-                    } finally {
-                        mine.decrementAndGet();
-                        inflight.release();
-                    }
-                });
-            } catch (RuntimeException e) {
-                mine.decrementAndGet();
-                inflight.release();
-                throw e;
-            }
-        }
-        return batch.rows().size();
-    }
-
-    /** Rate, consent gate, send, record: one row from claim to outcome. */
-    private void process(RunContext ctx, Row row, TokenBucket bucket) {
-        try {
-            bucket.acquire();
-            String to = work.gate(ctx, row, owner);
-            if (to == null) {
-                return;
-            }
-            SendResult result = work.send(ctx, to);
-            Outcome outcome = work.record(ctx, row, result, owner);
-            AtomicInteger fails = failuresInARow.computeIfAbsent(ctx.issueId(), k -> new AtomicInteger());
-            switch (outcome) {
-                case SENT -> fails.set(0);
-                case RETRY -> bucket.coolDown(config.backoffBase()); // the whole number slows down
-                case RECIPIENT_FAILED -> {
-                    if (fails.incrementAndGet() >= config.errorBurst()) {
-                        fails.set(0);
-                        work.pauseForErrors(ctx);
-                    }
+            while (!closed) {
+                Batch batch = work.claim(job, owner, config.batchSize());
+                if (batch.rows().isEmpty()) {
+                    return total;
                 }
-                default -> {
+                total += batch.rows().size();
+                if (!send(batch)) {
+                    return total;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // The row keeps its state: CLAIMED returns to PENDING after the lease; SENDING is resolved by the crash rule.
-            LOG.warnf(e, "Dispatch of row %d of issue %s failed", row.id(), ctx.issueId());
+            // Claimed rows keep their state: CLAIMED returns to PENDING after the lease.
+            LOG.warnf(e, "Feeding issue %s failed; its claimed rows return after their lease", job.issueId());
+        }
+        return total;
+    }
+
+    /** Gates, paces and hands over one claimed batch; false when the issue stopped sending. */
+    private boolean send(Batch batch) throws InterruptedException {
+        RunContext ctx = batch.context();
+        TokenBucket bucket = buckets.computeIfAbsent(ctx.phoneKey(), k -> new TokenBucket(ctx.rate()));
+        bucket.rate(ctx.rate());
+        ChannelService.Sender sender = work.sender(ctx);
+        // A twentieth of a second's worth per gate, so consent is read about 50 ms before the send;
+        // when most readers of a slice are excluded (they take no sending slot), the next slice is larger.
+        int most = Math.min(config.batchSize(), capacity);
+        int target = Math.max(1, Math.min(most, ctx.rate() / 20));
+        int slice = target;
+        List<Row> rows = batch.rows();
+        int from = 0;
+        while (from < rows.size() && !closed) {
+            List<Row> part = rows.subList(from, Math.min(rows.size(), from + slice));
+            from += part.size();
+            inflight.acquire(part.size());
+            DispatchWork.GateResult gate;
+            try {
+                gate = work.gate(ctx, part, owner);
+            } catch (RuntimeException e) {
+                inflight.release(part.size());
+                throw e;
+            }
+            List<Gated> passed = gate.passed();
+            inflight.release(part.size() - passed.size());
+            if (!gate.sending()) {
+                return false; // paused or cancelled: the gate put the rows back or excluded them
+            }
+            slice = passed.size() * 2 < part.size() ? Math.min(most, slice * 2) : target;
+            if (!passed.isEmpty()) {
+                acquireSlots(bucket, passed.size());
+            }
+            for (Gated g : passed) {
+                try {
+                    pool.execute(() -> sendOne(ctx, sender, g, bucket));
+                } catch (RejectedExecutionException e) {
+                    inflight.release(); // closing: the row is resolved by the crash rule
+                }
+            }
+        }
+        return !closed;
+    }
+
+    /** Waits for the number's sending slots; gated rows are SENDING, so they go out even if interrupted. */
+    private static void acquireSlots(TokenBucket bucket, int messages) {
+        try {
+            bucket.acquire(messages);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A worker: one blocking channel call, its outcome queued for the recorder. */
+    private void sendOne(RunContext ctx, ChannelService.Sender sender, Gated g, TokenBucket bucket) {
+        try {
+            SendResult result = work.send(ctx, sender, g.to());
+            if (result instanceof SendResult.Failed f && f.errorClass() == ErrorClass.RETRY_LATER) {
+                bucket.coolDown(config.backoffBase()); // the whole number slows down
+            }
+            unrecorded.incrementAndGet();
+            results.add(new Result(ctx, new Sent(g.row(), g.to(), result)));
+        } catch (RuntimeException e) {
+            // The row stays SENDING: the crash rule settles it (outcome unknown), it is never sent twice.
+            LOG.warnf(e, "Dispatch of row %d of issue %s failed", g.row().id(), ctx.issueId());
+        } finally {
+            inflight.release();
+        }
+    }
+
+    /** The recorder: writes whatever outcomes have arrived, one transaction per issue. */
+    private void recordLoop() {
+        List<Result> taken = new ArrayList<>();
+        while (!(recorderStopping && results.isEmpty())) {
+            try {
+                Result first = results.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                results.drainTo(taken, 2_000);
+                Map<UUID, List<Result>> byIssue = new LinkedHashMap<>();
+                for (Result r : taken) {
+                    byIssue.computeIfAbsent(r.ctx().issueId(), k -> new ArrayList<>()).add(r);
+                }
+                for (List<Result> group : byIssue.values()) {
+                    record(group);
+                }
+            } catch (InterruptedException e) {
+                if (recorderStopping) {
+                    return;
+                }
+            } finally {
+                unrecorded.addAndGet(-taken.size());
+                taken.clear();
+            }
+        }
+    }
+
+    private void record(List<Result> group) throws InterruptedException {
+        RunContext ctx = group.get(0).ctx();
+        List<Sent> sent = group.stream().map(Result::sent).toList();
+        for (int attempt = 1;; attempt++) {
+            try {
+                afterRecording(ctx, work.record(ctx, sent, owner));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= RECORD_ATTEMPTS) {
+                    // Left SENDING: after the lease the crash rule marks them FAILED outcome-unknown (visible
+                    // on the issue), which is the truth as far as the database knows.
+                    LOG.errorf(e, "Could not record %d outcomes of issue %s", sent.size(), ctx.issueId());
+                    return;
+                }
+                LOG.warnf(e, "Recording %d outcomes of issue %s failed (attempt %d); retrying", sent.size(),
+                        ctx.issueId(), attempt);
+                Thread.sleep(200L << attempt);
+            }
+        }
+    }
+
+    /** An error burst (many recipients failing in a row) pauses the issue. */
+    private void afterRecording(RunContext ctx, List<Outcome> outcomes) {
+        AtomicInteger fails = failuresInARow.computeIfAbsent(ctx.issueId(), k -> new AtomicInteger());
+        for (Outcome outcome : outcomes) {
+            if (outcome == Outcome.SENT) {
+                fails.set(0);
+            } else if (outcome == Outcome.RECIPIENT_FAILED && fails.incrementAndGet() >= config.errorBurst()) {
+                fails.set(0);
+                work.pauseForErrors(ctx);
+            }
         }
     }
 
@@ -195,13 +345,17 @@ public class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Stops taking work and waits briefly for the workers to finish their current message. */
+    /** Stops taking work, waits briefly for the messages on the wire, and records their outcomes. */
     @Override
     public void close() {
         closed = true;
-        pool.shutdown();
         try {
+            feederPool.shutdown();
+            feederPool.awaitTermination(10, TimeUnit.SECONDS);
+            pool.shutdown();
             pool.awaitTermination(10, TimeUnit.SECONDS);
+            recorderStopping = true;
+            recorder.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -27,8 +27,13 @@ final class TokenBucket {
         return rate;
     }
 
-    /** Blocks until the caller may send. */
+    /** Blocks until the caller may send one message. */
     void acquire() throws InterruptedException {
+        acquire(1);
+    }
+
+    /** Blocks until the caller may send {@code messages} messages (a batch takes that many slots). */
+    void acquire(int messages) throws InterruptedException {
         long wait;
         synchronized (lock) {
             long now = System.nanoTime();
@@ -38,7 +43,7 @@ final class TokenBucket {
             if (coolUntil - slot > 0) {
                 slot = coolUntil;
             }
-            nextFree = slot + interval;
+            nextFree = slot + interval * Math.max(1, messages);
             wait = slot - now;
         }
         if (wait > 0) {

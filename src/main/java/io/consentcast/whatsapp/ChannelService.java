@@ -1,12 +1,17 @@
 package io.consentcast.whatsapp;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.consentcast.shared.Ids;
@@ -44,34 +49,79 @@ public class ChannelService {
 
     /** Sends one message in the current workspace; provider errors come back classified, never thrown. */
     public SendResult send(OutgoingMessage message) {
-        String tenantId = currentTenant.id();
-        ChannelSettingsService.Loaded loaded = settings.load();
-        ChannelSettings s = loaded.settings();
-        if (s.stoppedAt != null) {
-            return new SendResult.Failed(ErrorClass.STOP_CHANNEL, s.stoppedCode,
-                    "The WhatsApp channel is stopped: " + s.stoppedReason, null, null, false);
-        }
-        WhatsAppChannel channel = channel(s.type);
-        SendResult result = channel.send(s, loaded.accessToken(), message);
+        Sender sender = sender();
+        SendResult result = sender.send(message);
         if (result instanceof SendResult.Accepted accepted) {
-            record(accepted.messageId(), message.to());
-        } else if (result instanceof SendResult.Failed failed) {
-            LOG.infof("WhatsApp send failed in workspace %s: %s (code %s)", tenantId, failed.errorClass(),
-                    failed.code());
-            if (failed.errorClass() == ErrorClass.STOP_CHANNEL) {
-                settings.markStopped(tenantId, failed.code(), MetaErrors.stopReason(failed.code(), failed.message()));
-            }
-            if (failed.suppressRecipient()) {
-                try {
-                    suppressed.fire(new RecipientSuppressed(tenantId, message.to(), failed.code(), failed.message(),
-                            clock.instant()));
-                } catch (RuntimeException e) {
-                    // The send result stands; the suppression is recorded again at the next refused send.
-                    LOG.warnf(e, "Could not record the marketing stop of a recipient in workspace %s", tenantId);
-                }
-            }
+            record(List.of(new Sent(accepted.messageId(), message.to())));
         }
         return result;
+    }
+
+    /**
+     * A sender bound to the current workspace's channel as it is now: the settings are read and the
+     * token decrypted once, so a batch of messages costs no database work per message on the Cloud
+     * API (the sandbox stores each message). The caller records what was accepted with
+     * {@link #record(List)}, in batches, for status tracking.
+     */
+    public Sender sender() {
+        ChannelSettingsService.Loaded loaded = settings.load();
+        return new Sender(currentTenant.id(), loaded.settings(), loaded.accessToken(), channel(loaded.settings().type));
+    }
+
+    /** A message the channel accepted: Meta's id and the recipient. */
+    public record Sent(String providerMessageId, String recipient) {
+    }
+
+    /**
+     * One workspace's channel, ready to send. Thread-safe: the dispatch workers share one. A channel
+     * stopped by Meta (STOP_CHANNEL) refuses every later message of the sender at once.
+     */
+    public final class Sender {
+        private final String tenantId;
+        private final ChannelSettings settings;
+        private final String accessToken;
+        private final WhatsAppChannel channel;
+        private volatile SendResult.Failed stopped;
+
+        Sender(String tenantId, ChannelSettings settings, String accessToken, WhatsAppChannel channel) {
+            this.tenantId = tenantId;
+            this.settings = settings;
+            this.accessToken = accessToken;
+            this.channel = channel;
+            if (settings.stoppedAt != null) {
+                stopped = new SendResult.Failed(ErrorClass.STOP_CHANNEL, settings.stoppedCode,
+                        "The WhatsApp channel is stopped: " + settings.stoppedReason, null, null, false);
+            }
+        }
+
+        /** Sends one message (in the sender's workspace); provider errors come back classified, never thrown. */
+        public SendResult send(OutgoingMessage message) {
+            SendResult.Failed stop = stopped;
+            if (stop != null) {
+                return stop;
+            }
+            SendResult result = channel.send(settings, accessToken, message);
+            if (result instanceof SendResult.Failed failed) {
+                LOG.infof("WhatsApp send failed in workspace %s: %s (code %s)", tenantId, failed.errorClass(),
+                        failed.code());
+                if (failed.errorClass() == ErrorClass.STOP_CHANNEL) {
+                    stopped = new SendResult.Failed(ErrorClass.STOP_CHANNEL, failed.code(),
+                            "The WhatsApp channel is stopped: " + failed.message(), null, null, false);
+                    ChannelService.this.settings.markStopped(tenantId, failed.code(),
+                            MetaErrors.stopReason(failed.code(), failed.message()));
+                }
+                if (failed.suppressRecipient()) {
+                    try {
+                        suppressed.fire(new RecipientSuppressed(tenantId, message.to(), failed.code(),
+                                failed.message(), clock.instant()));
+                    } catch (RuntimeException e) {
+                        // The send result stands; the suppression is recorded again at the next refused send.
+                        LOG.warnf(e, "Could not record the marketing stop of a recipient in workspace %s", tenantId);
+                    }
+                }
+            }
+            return result;
+        }
     }
 
     /** The type of the workspace's channel: {@code sandbox} or {@code cloud-api}. */
@@ -92,15 +142,31 @@ public class ChannelService {
         throw new IllegalStateException("No WhatsApp channel of type " + type);
     }
 
-    private void record(String providerMessageId, String recipient) {
-        // A status webhook may have overtaken this answer: then the row exists already.
-        QuarkusTransaction.joiningExisting().run(() -> {
-            java.time.OffsetDateTime now = java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
-            em.createNativeQuery("insert into whatsapp_messages (id, tenant_id, provider_message_id, recipient, status,"
-                    + " status_at, created_at, updated_at) values (?, ?, ?, ?, 'accepted', ?, ?, ?) on conflict do nothing")
-                    .setParameter(1, Ids.uuid7(clock)).setParameter(2, currentTenant.id())
-                    .setParameter(3, providerMessageId).setParameter(4, recipient).setParameter(5, now)
-                    .setParameter(6, now).setParameter(7, now).executeUpdate();
-        });
+    /**
+     * Records accepted messages of the current workspace for status tracking (joining the caller's
+     * transaction). A status webhook may have overtaken an answer: then its row exists already.
+     */
+    public void record(List<Sent> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.joiningExisting().run(() -> em.unwrap(Session.class).doWork(c -> {
+            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+            try (PreparedStatement ps = c.prepareStatement("insert into whatsapp_messages (id, tenant_id,"
+                    + " provider_message_id, recipient, status, status_at, created_at, updated_at)"
+                    + " values (?, ?, ?, ?, 'accepted', ?, ?, ?) on conflict do nothing")) {
+                for (Sent m : sent) {
+                    ps.setObject(1, Ids.uuid7(clock));
+                    ps.setString(2, currentTenant.id());
+                    ps.setString(3, m.providerMessageId());
+                    ps.setString(4, m.recipient());
+                    ps.setObject(5, now);
+                    ps.setObject(6, now);
+                    ps.setObject(7, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }));
     }
 }
