@@ -47,6 +47,27 @@ class ArchitectureTest {
     }
 
     @Test
+    void entitiesStayInsideTheirFeature() {
+        // Other features get views (records) from a feature's service, never its entities: a feature owns its tables.
+        classes().that().areAnnotatedWith(jakarta.persistence.Entity.class)
+                .should(new ArchCondition<JavaClass>("be used only inside their own feature") {
+                    @Override
+                    public void check(JavaClass entity, ConditionEvents events) {
+                        entity.getDirectDependenciesToSelf().forEach(dependency -> {
+                            JavaClass from = dependency.getOriginClass();
+                            String fromPackage = from.getPackageName();
+                            if (!fromPackage.equals(entity.getPackageName())
+                                    && fromPackage.startsWith("io.consentcast")) {
+                                events.add(SimpleConditionEvent.violated(dependency, from.getName() + " uses the entity "
+                                        + entity.getSimpleName() + " of another feature; ask its service for a view"));
+                            }
+                        });
+                    }
+                })
+                .check(CLASSES);
+    }
+
+    @Test
     void onlyTheWebShellAndFeaturesRenderPagesNotTheSharedKernel() {
         noClasses().that().resideInAPackage("io.consentcast.shared..")
                 .should().dependOnClassesThat().resideInAPackage("io.quarkus.qute..")

@@ -39,7 +39,7 @@ public class ActivityApi {
     @GET
     @Path("/export")
     public Response export(@PathParam("tenant") String tenant) {
-        log.record(caller.user().id, "activity.exported", null);
+        log.record(caller.userId(), "activity.exported", null);
         String tenantId = currentTenant.id();
         StreamingOutput body = out -> log.writeCsv(tenantId, out);
         return Response.ok(body, "text/csv; charset=UTF-8")

@@ -66,7 +66,7 @@ public class ConsentEventsApi {
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("list") String list,
             @QueryParam("subscriber") String subscriber) {
         LedgerExport.Request request = export.parse(format, from, to, list, subscriber);
-        export.recordExport(request, caller.user().id);
+        export.recordExport(request, caller.userId());
         String tenantId = currentTenant.id();
         StreamingOutput body = out -> export.write(tenantId, request, out);
         return Response.ok(body, request.format().mediaType)

@@ -145,7 +145,7 @@ public class ConsentPages {
     @MinRole(Role.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
     public Response exportSubscriber(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        return Response.ok(subscribers.export(id, caller.user().id)).header("Content-Disposition",
+        return Response.ok(subscribers.export(id, caller.userId())).header("Content-Disposition",
                 "attachment; filename=\"subscriber-" + id + ".json\"").build();
     }
 
@@ -164,7 +164,7 @@ public class ConsentPages {
         }
         String why = reason == null || reason.isBlank() ? "withdrawn by an admin" : reason.strip();
         consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN).forList(listId)
-                .withActor(caller.user().id).withReason(why.length() > 500 ? why.substring(0, 500) : why));
+                .withActor(caller.userId()).withReason(why.length() > 500 ? why.substring(0, 500) : why));
         io.consentcast.web.Flash.set(routing, "success", "directory.flash-withdrawn");
         return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + id)).build();
     }
@@ -173,7 +173,7 @@ public class ConsentPages {
     @Path("subscribers/{id}/erase")
     @MinRole(Role.ADMIN)
     public Response erase(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        subscribers.erase(id, caller.user().id);
+        subscribers.erase(id, caller.userId());
         return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + id + "?erased=1")).build();
     }
 
@@ -248,7 +248,7 @@ public class ConsentPages {
             return Response.status(e.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                     .entity(auditPage(null, null, "", localized(e))).build();
         }
-        export.recordExport(request, caller.user().id);
+        export.recordExport(request, caller.userId());
         String tenantId = currentTenant.id();
         StreamingOutput body = out -> export.write(tenantId, request, out);
         return Response.ok(body, request.format().mediaType).header("Content-Disposition",
@@ -283,7 +283,7 @@ public class ConsentPages {
     }
 
     private DateTimeFormatter formatter() {
-        ZoneId zone = tenancy.findById(currentTenant.id()).map(t -> ZoneId.of(t.timezone)).orElse(ZoneId.of("UTC"));
+        ZoneId zone = tenancy.workspace(currentTenant.id()).map(t -> ZoneId.of(t.timezone())).orElse(ZoneId.of("UTC"));
         return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(page.locale()).withZone(zone);
     }
 

@@ -53,7 +53,7 @@ public class ConsentTextsApi {
             throw ApiException.badRequest("request.body-missing");
         }
         UUID before = consent.currentConsentText(body.listId()).map(ConsentTextView::id).orElse(null);
-        ConsentTextView t = consent.publishConsentText(body.listId(), body.language(), body.text(), caller.user().id);
+        ConsentTextView t = consent.publishConsentText(body.listId(), body.language(), body.text(), caller.userId());
         return Response.status(t.id().equals(before) ? 200 : 201).entity(t).build();
     }
 

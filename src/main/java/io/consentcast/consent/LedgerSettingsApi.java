@@ -38,6 +38,6 @@ public class LedgerSettingsApi {
         if (body == null) {
             throw ApiException.badRequest("request.body-missing");
         }
-        return settings.update(body.recordClientData(), body.truncateIp(), body.retentionMonths(), caller.user().id);
+        return settings.update(body.recordClientData(), body.truncateIp(), body.retentionMonths(), caller.userId());
     }
 }

@@ -76,7 +76,7 @@ public class SubscribersApi {
     @Path("/{id}/export")
     @MinRole(Role.ADMIN)
     public Response export(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        SubscriberExport data = subscribers.export(id, caller.user().id);
+        SubscriberExport data = subscribers.export(id, caller.userId());
         return Response.ok(data).header("Content-Disposition",
                 "attachment; filename=\"subscriber-" + id + ".json\"").build();
     }
@@ -86,7 +86,7 @@ public class SubscribersApi {
     @Path("/{id}/erase")
     @MinRole(Role.ADMIN)
     public SubscriberView erase(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        return subscribers.erase(id, caller.user().id);
+        return subscribers.erase(id, caller.userId());
     }
 
     /**
@@ -103,6 +103,6 @@ public class SubscribersApi {
         }
         SubscriberView s = subscribers.get(id);
         return consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN)
-                .forList(body.listId()).withActor(caller.user().id).withReason(body.reason().strip()));
+                .forList(body.listId()).withActor(caller.userId()).withReason(body.reason().strip()));
     }
 }

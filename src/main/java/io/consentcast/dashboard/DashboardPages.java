@@ -77,7 +77,7 @@ public class DashboardPages {
     @MinRole(Role.ADMIN)
     public Response loadSampleData(@PathParam("tenant") String tenant) {
         try {
-            samples.load(caller.user().id);
+            samples.load(caller.userId());
         } catch (ApiException e) {
             return Response.status(e.status()).entity(view(page.formErrors(e).get("_form"))).build();
         }

@@ -16,7 +16,6 @@ import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
-import io.consentcast.tenancy.Tenant;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** The current workspace's dispatch settings: rate, sending hours, consent expiry (defaults from configuration). */
@@ -65,8 +64,8 @@ public class DispatchSettingsService {
 
     public SettingsView view() {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            Tenant tenant = tenancy.findById(currentTenant.id()).orElseThrow();
-            String tz = tenant.timezone == null ? "UTC" : tenant.timezone;
+            TenancyService.WorkspaceInfo workspace = tenancy.workspace(currentTenant.id()).orElseThrow();
+            String tz = workspace.timezone() == null ? "UTC" : workspace.timezone();
             Optional<DispatchSettings> s = find();
             String[] hours = config.defaultSendingHours().split("-");
             return s.map(x -> new SettingsView(x.ratePerSecond, time(x.sendingStartMinute), time(x.sendingEndMinute),

@@ -63,7 +63,7 @@ public class IssueApi {
         if (body != null && body.scheduledAt() != null && !body.scheduledAt().isBlank()) {
             requireSender();
         }
-        IssueService.Created created = issues.create(body, caller.user().id);
+        IssueService.Created created = issues.create(body, caller.userId());
         return Response.created(URI.create("/api/tenants/" + tenant + "/issues/" + created.id())).entity(created)
                 .build();
     }
@@ -89,7 +89,7 @@ public class IssueApi {
     @Path("/issues/{id}/duplicate")
     @MinRole(Role.EDITOR)
     public Response duplicate(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        IssueService.Created created = issues.duplicate(id(id), caller.user().id);
+        IssueService.Created created = issues.duplicate(id(id), caller.userId());
         return Response.created(URI.create("/api/tenants/" + tenant + "/issues/" + created.id())).entity(created)
                 .build();
     }

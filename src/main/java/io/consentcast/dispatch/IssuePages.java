@@ -155,7 +155,7 @@ public class IssuePages {
                 throw ApiException.forbidden("dispatch.send-needs-admin");
             }
             IssueService.IssueRequest request = request(form, "schedule".equals(form.action));
-            IssueService.Created created = issues.create(request, caller.user().id);
+            IssueService.Created created = issues.create(request, caller.userId());
             String flash = "dispatch.flash-created";
             if ("send".equals(form.action)) {
                 created = issues.sendNow(created.id());
@@ -285,7 +285,7 @@ public class IssuePages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @MinRole(Role.EDITOR)
     public Response duplicate(@PathParam("tenant") String tenant, @PathParam("id") String id) {
-        IssueService.Created c = issues.duplicate(IssueApi.id(id), caller.user().id);
+        IssueService.Created c = issues.duplicate(IssueApi.id(id), caller.userId());
         Flash.set(routing, "success", "dispatch.flash-duplicated");
         return Response.seeOther(URI.create("/t/" + tenant + "/issues/" + c.id() + "/edit")).build();
     }

@@ -37,7 +37,7 @@ public class ListApi {
         if (body == null) {
             throw ApiException.badRequest("request.body-missing");
         }
-        ListService.ListView created = lists.create(body, caller.user().id);
+        ListService.ListView created = lists.create(body, caller.userId());
         return Response.created(URI.create("/api/tenants/" + tenant + "/lists/" + created.slug())).entity(created)
                 .build();
     }
@@ -56,6 +56,6 @@ public class ListApi {
         if (body == null) {
             throw ApiException.badRequest("request.body-missing");
         }
-        return lists.update(list, body, caller.user().id);
+        return lists.update(list, body, caller.userId());
     }
 }

@@ -111,7 +111,7 @@ public class ListPages {
     @MinRole(Role.ADMIN)
     public Response create(@PathParam("tenant") String tenant, @BeanParam ListForm form) {
         try {
-            ListService.ListView created = lists.create(form.toRequest(), caller.user().id);
+            ListService.ListView created = lists.create(form.toRequest(), caller.userId());
             Flash.set(routing, "success", "lists.flash-created");
             return Response.seeOther(URI.create("/t/" + tenant + "/lists/" + created.slug())).build();
         } catch (ApiException e) {
@@ -144,7 +144,7 @@ public class ListPages {
             @BeanParam ListForm form) {
         form.slug = slug;
         try {
-            lists.update(slug, form.toRequest(), caller.user().id);
+            lists.update(slug, form.toRequest(), caller.userId());
             Flash.set(routing, "success", "lists.flash-saved");
             return Response.seeOther(URI.create("/t/" + tenant + "/lists/" + slug)).build();
         } catch (ApiException e) {
@@ -159,7 +159,7 @@ public class ListPages {
     public Response status(@PathParam("tenant") String tenant, @PathParam("list") String slug,
             @FormParam("status") String status) {
         lists.update(slug, new ListService.ListRequest(null, null, null, null, null, null, null, null, null, status),
-                caller.user().id);
+                caller.userId());
         Flash.set(routing, "success", "CLOSED".equals(status) ? "lists.flash-closed" : "lists.flash-reopened");
         return Response.seeOther(URI.create("/t/" + tenant + "/lists/" + slug)).build();
     }

@@ -41,7 +41,7 @@ public class ImportApi {
     public ImportService.ImportReport importCsv(@PathParam("tenant") String tenant, @PathParam("list") String list,
             @QueryParam("dryRun") boolean dryRun, @QueryParam("region") String region, InputStream body) {
         return imports.importCsv(list, new InputStreamReader(body, StandardCharsets.UTF_8), "api upload",
-                regions.regionOr(region), dryRun, caller.user().id);
+                regions.regionOr(region), dryRun, caller.userId());
     }
 
     @POST
@@ -49,6 +49,6 @@ public class ImportApi {
     @MinRole(Role.ADMIN)
     public RepermissionService.RepermissionReport repermission(@PathParam("tenant") String tenant,
             @PathParam("list") String list) {
-        return repermission.askImported(list, caller.user().id);
+        return repermission.askImported(list, caller.userId());
     }
 }

@@ -74,7 +74,7 @@ public class ImportPages {
             }
             try (Reader reader = Files.newBufferedReader(file.uploadedFile(), StandardCharsets.UTF_8)) {
                 ImportService.ImportReport report = imports.importCsv(list, reader, file.fileName(),
-                        regions.defaultRegion(), "on".equals(dryRun), caller.user().id);
+                        regions.defaultRegion(), "on".equals(dryRun), caller.userId());
                 return Response.ok(Templates.importPage(l, report, null, Map.of())).build();
             }
         } catch (ApiException e) {
@@ -89,7 +89,7 @@ public class ImportPages {
     public Response askAgain(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         ListService.ListView l = list(list);
         try {
-            return Response.ok(Templates.importPage(l, null, repermission.askImported(list, caller.user().id),
+            return Response.ok(Templates.importPage(l, null, repermission.askImported(list, caller.userId()),
                     Map.of())).build();
         } catch (ApiException e) {
             return Response.status(e.status()).entity(Templates.importPage(l, null, null, page.formErrors(e))).build();

@@ -28,7 +28,6 @@ import io.consentcast.shared.Ids;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
-import io.consentcast.tenancy.Tenant;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.InboundMessage;
 import io.consentcast.whatsapp.OutgoingMessage;
@@ -264,19 +263,19 @@ public class InboundCommands {
     }
 
     private String publisher() {
-        return tenant().name;
+        return workspace().name();
     }
 
     private String workspaceLanguage() {
-        return tenant().locale;
+        return workspace().locale();
     }
 
     private String language(ListView list) {
         return list == null ? workspaceLanguage() : list.language();
     }
 
-    private Tenant tenant() {
-        return tenancy.findById(currentTenant.id()).orElseThrow();
+    private TenancyService.WorkspaceInfo workspace() {
+        return tenancy.workspace(currentTenant.id()).orElseThrow();
     }
 
     private static String firstNonBlank(String... values) {

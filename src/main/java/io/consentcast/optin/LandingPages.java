@@ -21,7 +21,6 @@ import io.consentcast.shared.ConsentcastConfig;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.PublicTenantRoute;
 import io.consentcast.tenancy.TenancyService;
-import io.consentcast.tenancy.Tenant;
 import io.consentcast.web.PageContext;
 import io.consentcast.web.QrCodes;
 import io.quarkus.qute.CheckedTemplate;
@@ -88,7 +87,7 @@ public class LandingPages {
     @GET
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.landing(brand(), publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "", Map.of()))
+        return Response.ok(Templates.landing(brand(), publisher().name(), landing, regions.countries(page.locale()), regions.defaultRegion(), "", Map.of()))
                 .build();
     }
 
@@ -98,26 +97,26 @@ public class LandingPages {
             @FormParam("phone") String phone, @FormParam("country") String country,
             @FormParam("consent") String consentBox, @FormParam(HONEYPOT) String honeypot) {
         OptInService.LandingList landing = landing(list);
-        Tenant publisher = publisher();
+        TenancyService.WorkspaceInfo publisher = publisher();
         if (honeypot != null && !honeypot.isBlank()) {
             // A bot filled the invisible field: answer like a success, store nothing.
-            return Response.ok(Templates.notice(brand(), publisher.name, landing.list().name(), text("optin.bot-thanks")))
+            return Response.ok(Templates.notice(brand(), publisher.name(), landing.list().name(), text("optin.bot-thanks")))
                     .build();
         }
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())
                 || (phone != null && !limiter.tryAcquire("number:" + tenant + ":" + phone.replaceAll("[^0-9]", ""),
                         config.numberLimit(), config.numberWindow()))) {
             return Response.status(429).header("Retry-After", "600")
-                    .entity(Templates.notice(brand(), publisher.name, landing.list().name(), text("optin.too-many"))).build();
+                    .entity(Templates.notice(brand(), publisher.name(), landing.list().name(), text("optin.too-many"))).build();
         }
         String region = regions.regionOr(country);
         try {
             OptInService.PendingConfirmation pending = optIn.requestFromWeb(list, phone, region, "on".equals(consentBox),
                     clientIp(), userAgent(), publicUrl(tenant, list));
-            return Response.ok(Templates.confirm(brand(), publisher.name, pending, QrCodes.svg(pending.waLink()))).build();
+            return Response.ok(Templates.confirm(brand(), publisher.name(), pending, QrCodes.svg(pending.waLink()))).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(Templates.landing(brand(), publisher.name, landing, regions.countries(page.locale()), region, phone == null ? "" : phone,
+                    .entity(Templates.landing(brand(), publisher.name(), landing, regions.countries(page.locale()), region, phone == null ? "" : phone,
                             page.formErrors(e)))
                     .build();
         }
@@ -127,7 +126,7 @@ public class LandingPages {
     @Path("/unsubscribe")
     public Response unsubscribeForm(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.unsubscribe(brand(), publisher().name, landing, regions.countries(page.locale()), regions.defaultRegion(), "",
+        return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.countries(page.locale()), regions.defaultRegion(), "",
                 Map.of(), false)).build();
     }
 
@@ -140,15 +139,15 @@ public class LandingPages {
         String region = regions.regionOr(country);
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())) {
             return Response.status(429).header("Retry-After", "600")
-                    .entity(Templates.notice(brand(), publisher().name, landing.list().name(), text("optin.too-many")))
+                    .entity(Templates.notice(brand(), publisher().name(), landing.list().name(), text("optin.too-many")))
                     .build();
         }
         try {
             optIn.withdrawFromWeb(list, phone, region, clientIp(), userAgent(), publicUrl(tenant, list) + "/unsubscribe");
-            return Response.ok(Templates.unsubscribe(brand(), publisher().name, landing, regions.countries(page.locale()), region, "", Map.of(), true))
+            return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.countries(page.locale()), region, "", Map.of(), true))
                     .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name, landing, regions.countries(page.locale()),
+            return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name(), landing, regions.countries(page.locale()),
                     region, phone == null ? "" : phone, page.formErrors(e), false)).build();
         }
     }
@@ -164,8 +163,8 @@ public class LandingPages {
         return settings.view();
     }
 
-    private Tenant publisher() {
-        return tenancy.findById(currentTenant.id()).orElseThrow();
+    private TenancyService.WorkspaceInfo publisher() {
+        return tenancy.workspace(currentTenant.id()).orElseThrow();
     }
 
     private String text(String code) {

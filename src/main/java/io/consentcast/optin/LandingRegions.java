@@ -29,7 +29,7 @@ public class LandingRegions {
     }
 
     public String defaultRegion() {
-        return tenancy.findById(currentTenant.id()).map(t -> "de".equals(t.locale) ? "DE" : "GB").orElse("DE");
+        return tenancy.workspace(currentTenant.id()).map(t -> "de".equals(t.locale()) ? "DE" : "GB").orElse("DE");
     }
 
     /** {@code region} when it is a region libphonenumber knows, else the workspace default. */

@@ -37,6 +37,6 @@ public class OptInSettingsApi {
         if (body == null) {
             throw ApiException.badRequest("request.body-missing");
         }
-        return settings.update(body.stopWords(), body.accentColor(), caller.user().id);
+        return settings.update(body.stopWords(), body.accentColor(), caller.userId());
     }
 }

@@ -27,7 +27,6 @@ import io.consentcast.shared.Ids;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService;
-import io.consentcast.whatsapp.WhatsAppTemplate;
 import io.consentcast.whatsapp.ChannelService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -75,10 +74,10 @@ public class RepermissionService {
 
     public RepermissionReport askImported(String listSlug, UUID actorUserId) {
         ListView list = lists.bySlug(listSlug).orElseThrow(() -> ApiException.notFound("lists.not-found"));
-        WhatsAppTemplate template = QuarkusTransaction.joiningExisting().call(
-                () -> templates.find(config.repermissionTemplate(), list.language()))
-                .filter(WhatsAppTemplate::usable)
-                .filter(t -> "UTILITY".equals(t.category))
+        TemplateService.TemplateView template = QuarkusTransaction.joiningExisting().call(
+                () -> templates.view(config.repermissionTemplate(), list.language()))
+                .filter(TemplateService.TemplateView::usable)
+                .filter(t -> "UTILITY".equals(t.category()))
                 .orElseThrow(() -> ApiException.conflict("optin.repermission-template-missing", null));
         ConsentTextView text = consent.currentConsentText(list.id())
                 .orElseThrow(() -> ApiException.conflict("optin.list-not-ready", null));
@@ -95,11 +94,11 @@ public class RepermissionService {
             }
         }
         long remaining = queries.subscribersIn(list.id(), ConsentStatus.IMPORTED, Integer.MAX_VALUE).size();
-        return new RepermissionReport(list.slug(), template.name, asked, notAsked, remaining);
+        return new RepermissionReport(list.slug(), template.name(), asked, notAsked, remaining);
     }
 
     /** Asks one reader; null when asked, else why not. */
-    private String ask(UUID subscriberId, ListView list, ConsentTextView text, WhatsAppTemplate template,
+    private String ask(UUID subscriberId, ListView list, ConsentTextView text, TemplateService.TemplateView template,
             UUID actorUserId) {
         Instant now = clock.instant();
         SubscriberView s = subscribers.byId(subscriberId).orElse(null);
@@ -109,8 +108,8 @@ public class RepermissionService {
         if (requests.findOpen(subscriberId, list.id(), OptInRequest.WHATSAPP, now).isPresent()) {
             return "already asked, waiting for the answer";
         }
-        SendResult result = channel.send(new OutgoingMessage.Template(s.phone().substring(1), template.name,
-                template.language, template.parameterCount > 0 ? List.of(list.name()) : List.of(),
+        SendResult result = channel.send(new OutgoingMessage.Template(s.phone().substring(1), template.name(),
+                template.language(), template.parameterCount() > 0 ? List.of(list.name()) : List.of(),
                 List.of("JA", "STOP " + list.keyword())));
         if (result instanceof SendResult.Failed failed) {
             return "not sent: " + failed.errorClass() + (failed.code() == null ? "" : " " + failed.code());
@@ -121,7 +120,7 @@ public class RepermissionService {
                 .forList(list.id())
                 .withActor(actorUserId)
                 .withConsentText(text.id())
-                .withSourceDetail("template " + template.name + "/" + template.language + ", message " + messageId));
+                .withSourceDetail("template " + template.name() + "/" + template.language() + ", message " + messageId));
         OptInRequest request = new OptInRequest();
         request.id = Ids.uuid7(clock);
         request.subscriberId = subscriberId;

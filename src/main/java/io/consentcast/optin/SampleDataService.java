@@ -66,7 +66,7 @@ public class SampleDataService {
         if (lists.bySlug(SLUG).isPresent()) {
             throw ApiException.conflict("optin.sample-loaded", null);
         }
-        boolean german = "de".equals(tenancy.findById(currentTenant.id()).orElseThrow().locale);
+        boolean german = "de".equals(tenancy.workspace(currentTenant.id()).orElseThrow().locale());
         ListView list = QuarkusTransaction.requiringNew().call(() -> lists.create(new ListService.ListRequest(SLUG,
                 german ? "Beispiel-Newsletter" : "Sample newsletter",
                 german ? "Ein Beispiel mit Lesern in jedem Zustand." : "A sample with readers in every state.",

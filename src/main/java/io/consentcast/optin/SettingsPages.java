@@ -68,7 +68,7 @@ public class SettingsPages {
             @FormParam("accentColor") String accentColor) {
         try {
             settings.update(stopWords == null ? null : Arrays.asList(stopWords.split("[,\\s]+")), accentColor,
-                    caller.user().id);
+                    caller.userId());
         } catch (ApiException e) {
             return Response.status(e.status())
                     .entity(Templates.settings(settings.view(), stopWords, page.formErrors(e))).build();
@@ -85,7 +85,7 @@ public class SettingsPages {
     public Response uploadLogo(@PathParam("tenant") String tenant, @RestForm("logo") FileUpload logo) {
         try {
             byte[] bytes = logo == null ? null : Files.readAllBytes(logo.uploadedFile());
-            settings.updateLogo(bytes, logo == null ? null : logo.contentType(), caller.user().id);
+            settings.updateLogo(bytes, logo == null ? null : logo.contentType(), caller.userId());
         } catch (IOException e) {
             throw new IllegalStateException("Could not read the uploaded logo", e);
         } catch (ApiException e) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -46,8 +47,8 @@ public class Caller {
         return identity != null && !identity.isAnonymous();
     }
 
-    /** The caller's user record; requires an authenticated request. */
-    public AppUser user() {
+    /** The caller's user record (inside this feature); requires an authenticated request. */
+    AppUser user() {
         if (user == null) {
             if (!isAuthenticated()) {
                 throw new IllegalStateException("Not authenticated");
@@ -58,8 +59,18 @@ public class Caller {
         return user;
     }
 
-    public Optional<AppUser> userIfAuthenticated() {
+    Optional<AppUser> userIfAuthenticated() {
         return isAuthenticated() ? Optional.of(user()) : Optional.empty();
+    }
+
+    /** The caller's user id (the actor of what they do); requires an authenticated request. */
+    public UUID userId() {
+        return user().id;
+    }
+
+    /** The caller's display name, or empty when nobody is signed in. */
+    public Optional<String> displayName() {
+        return userIfAuthenticated().map(AppUser::displayName);
     }
 
     /** The caller's workspaces with their role, across all workspaces. */

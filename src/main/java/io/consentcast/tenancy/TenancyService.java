@@ -101,7 +101,16 @@ public class TenancyService {
         return QuarkusTransaction.joiningExisting().call(() -> tenants.findBySlug(slug));
     }
 
-    public Optional<Tenant> findById(String id) {
+    /** What other features may know about a workspace. */
+    public record WorkspaceInfo(String id, String slug, String name, String locale, String timezone) {
+    }
+
+    /** A workspace by id, for other features (which never hold the entity). */
+    public Optional<WorkspaceInfo> workspace(String id) {
+        return findById(id).map(t -> new WorkspaceInfo(t.id, t.slug, t.name, t.locale, t.timezone));
+    }
+
+    Optional<Tenant> findById(String id) {
         return QuarkusTransaction.joiningExisting().call(() -> Optional.ofNullable(tenants.findById(id)));
     }
 

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.ws.rs.core.HttpHeaders;
 
-import io.consentcast.tenancy.AppUser;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.Role;
@@ -73,15 +72,11 @@ public class PageContext {
         return caller.isAuthenticated();
     }
 
-    public Optional<AppUser> userOptional() {
-        return caller.userIfAuthenticated();
-    }
-
     public String userName() {
         if (!BlockingOperationControl.isBlockingAllowed()) {
             return "";
         }
-        return caller.userIfAuthenticated().map(AppUser::displayName).orElse("");
+        return caller.displayName().orElse("");
     }
 
     /**

@@ -60,7 +60,7 @@ public class TemplateService {
     }
 
     /** All templates of the workspace; a sandbox workspace gets its sample templates on first look. */
-    public List<WhatsAppTemplate> list() {
+    List<WhatsAppTemplate> list() {
         return QuarkusTransaction.joiningExisting().call(() -> {
             List<WhatsAppTemplate> all = query();
             if (all.isEmpty() && !settings.load().settings().cloudApi()) {
@@ -75,13 +75,13 @@ public class TemplateService {
         return list().stream().map(this::view).toList();
     }
 
-    /** Templates that may be chosen for sending: APPROVED only. */
-    public List<WhatsAppTemplate> usable() {
-        return list().stream().filter(WhatsAppTemplate::usable).toList();
+    Optional<WhatsAppTemplate> find(String name, String language) {
+        return list().stream().filter(t -> t.name.equals(name) && t.language.equals(language)).findFirst();
     }
 
-    public Optional<WhatsAppTemplate> find(String name, String language) {
-        return list().stream().filter(t -> t.name.equals(name) && t.language.equals(language)).findFirst();
+    /** One template of the workspace, by name and language. */
+    public Optional<TemplateView> view(String name, String language) {
+        return find(name, language).map(this::view);
     }
 
     /** Reads all templates from the account (Cloud API) or the sandbox samples and replaces the stored list. */

@@ -114,7 +114,7 @@ public class WebhookProcessor {
                 return null;
             }
             String tenantId = phoneNumberId.substring(SANDBOX_PHONE_PREFIX.length());
-            return tenantScope.platform(() -> tenancy.findById(tenantId).isPresent()) ? tenantId : null;
+            return tenantScope.platform(() -> tenancy.workspace(tenantId).isPresent()) ? tenantId : null;
         }
         return tenantScope.platform(() -> {
             PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);

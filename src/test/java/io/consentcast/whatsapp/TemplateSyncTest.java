@@ -60,7 +60,7 @@ class TemplateSyncTest {
                 .body("find { it.name == 'morning_briefing' }.usable", equalTo(true))
                 .body("find { it.name == 'morning_briefing' }.quickReplies", equalTo(List.of("Stop promotions")));
         assertEquals(List.of("morning_briefing", "subscription_confirmed"), tenantScope.call(tenantId,
-                () -> templates.usable().stream().map(t -> t.name).toList()));
+                () -> templates.views().stream().filter(TemplateService.TemplateView::usable).map(TemplateService.TemplateView::name).toList()));
 
         // Meta pauses a template: the webhook updates the list and hands the change over; duplicates are ignored.
         String body = """
@@ -78,7 +78,7 @@ class TemplateSyncTest {
                     .toList());
         });
         assertEquals(List.of("subscription_confirmed"), tenantScope.call(tenantId,
-                () -> templates.usable().stream().map(t -> t.name).toList()));
+                () -> templates.views().stream().filter(TemplateService.TemplateView::usable).map(TemplateService.TemplateView::name).toList()));
         given().auth().oauth2(owner.token()).accept("text/html").get("/t/" + slug + "/templates").then()
                 .statusCode(200).body(containsString("PAUSED")).body(containsString("morning_briefing"));
 
