@@ -49,7 +49,8 @@ public class ActivityLog {
     @Inject
     Clock clock;
 
-    public record Entry(UUID id, Instant occurredAt, UUID actorUserId, String actorEmail, String action,
+    /** One entry; {@code actor} is the user's e-mail address, or their name when the account has none. */
+    public record Entry(UUID id, Instant occurredAt, UUID actorUserId, String actor, String action,
             String detail) {
     }
 
@@ -84,7 +85,7 @@ public class ActivityLog {
                 var writer = new BufferedWriter(new OutputStreamWriter(out,
                         StandardCharsets.UTF_8));
                 var csv = CSVFormat.RFC4180.builder()
-                        .setHeader("id", "occurred_at", "actor_user_id", "actor_email", "action", "detail").get()
+                        .setHeader("id", "occurred_at", "actor_user_id", "actor", "action", "detail").get()
                         .print(writer);
                 // A workspace has few people: their labels are looked up once each while streaming.
                 java.util.Map<UUID, String> actors = new java.util.HashMap<>();

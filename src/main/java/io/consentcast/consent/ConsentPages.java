@@ -277,7 +277,7 @@ public class ConsentPages {
         Checkpoint checkpoint = checkpoints.latest()
                 .map(c -> new Checkpoint(c.seq(), time.format(c.createdAt()), c.hash())).orElse(null);
         List<Activity> entries = activity.list(50, null).stream().map(a -> new Activity(time.format(a.occurredAt()),
-                a.actorEmail(), a.action(), a.detail())).toList();
+                a.actor(), a.action(), a.detail())).toList();
         return Templates.audit(verification, checkpoint, entries, findError, phone == null ? "" : phone,
                 exportErrors);
     }

@@ -31,8 +31,8 @@ class ActivityLogTest {
         owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
                 .body("action", contains("member.role-changed", "member.joined", "member.invited"))
                 .body("[0].detail", equalTo(editor.email() + ": EDITOR -> VIEWER"))
-                .body("[0].actorEmail", equalTo(owner.email()))
-                .body("[1].actorEmail", equalTo(editor.email()));
+                .body("[0].actor", equalTo(owner.email()))
+                .body("[1].actor", equalTo(editor.email()));
         List<String> ids = owner.req().get("/api/tenants/" + slug + "/activity").then().extract().path("id");
         owner.req().queryParam("limit", 1).queryParam("before", ids.get(0)).get("/api/tenants/" + slug + "/activity")
                 .then().statusCode(200).body("action", contains("member.joined"));
@@ -42,7 +42,7 @@ class ActivityLogTest {
         String csv = owner.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();
         String[] lines = csv.split("\r\n");
-        org.junit.jupiter.api.Assertions.assertEquals("id,occurred_at,actor_user_id,actor_email,action,detail", lines[0]);
+        org.junit.jupiter.api.Assertions.assertEquals("id,occurred_at,actor_user_id,actor,action,detail", lines[0]);
         org.junit.jupiter.api.Assertions.assertTrue(lines[1].contains(",member.invited,"), lines[1]);
         org.junit.jupiter.api.Assertions.assertTrue(lines[lines.length - 1].contains(",activity.exported,"),
                 "the download itself is logged");

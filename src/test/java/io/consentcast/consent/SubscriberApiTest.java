@@ -137,6 +137,6 @@ class SubscriberApiTest {
                 .body("errors.text", equalTo("Enter the consent text."));
         owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
                 .body("findAll { it.action == 'consent-text.published' }", hasSize(2))
-                .body("actorEmail", hasItem(owner.email()));
+                .body("actor", hasItem(owner.email()));
     }
 }
