@@ -259,7 +259,7 @@ public class DispatchWork {
                 return new Batch(null, List.of());
             }
             Instant now = clock.instant();
-            RunContext ctx = context(i);
+            RunContext ctx = share(context(i), owner);
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT id, subscriber_id, attempts FROM issue_deliveries"
                     + " WHERE issue_id = ?1 AND state = 'PENDING' AND next_attempt_at <= ?2"
@@ -282,6 +282,23 @@ public class DispatchWork {
                     .setParameter("now", now).setParameter("ids", ids).executeUpdate();
             return new Batch(ctx, out);
         });
+    }
+
+    /**
+     * The number's rate is shared by the instances sending the issue: each takes rate / n, n being the
+     * instances (this one included) holding rows of the issue right now. Read at every claim, so the
+     * shares follow instances joining, finishing or dying within a batch.
+     */
+    private RunContext share(RunContext ctx, String owner) {
+        long others = ((Number) em.createNativeQuery("SELECT COUNT(DISTINCT claimed_by) FROM issue_deliveries"
+                + " WHERE issue_id = ?1 AND state IN ('CLAIMED', 'SENDING') AND claimed_by <> ?2")
+                .setParameter(1, ctx.issueId()).setParameter(2, owner).getSingleResult()).longValue();
+        if (others == 0) {
+            return ctx;
+        }
+        return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
+                ctx.parameters(), ctx.text(), (int) Math.max(1, ctx.rate() / (others + 1)), ctx.phoneKey(),
+                ctx.expiryMonths());
     }
 
     private RunContext context(NewsletterIssue i) {

@@ -313,6 +313,21 @@ class DispatchEngineTest {
     }
 
     @Test
+    void instancesSendingOneIssueShareTheNumbersRate() {
+        Cloud c = cloud("eng-share", "tok-share");
+        readers(c, 30);
+        c.w().owner().req().body(Map.of("ratePerSecond", 90))
+                .put("/api/tenants/" + c.w().slug() + "/dispatch-settings").then().statusCode(200);
+        String id = briefing(c, "Teilen");
+        c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
+        DispatchWork.JobRef job = new DispatchWork.JobRef(UUID.fromString(id), c.w().tenantId());
+        assertEquals(90, work.claim(job, "first", 5).context().rate(), "alone, an instance has the whole rate");
+        assertEquals(45, work.claim(job, "second", 5).context().rate(), "a second instance takes half");
+        assertEquals(30, work.claim(job, "third", 5).context().rate(), "three take a third each");
+        assertEquals(30, work.claim(job, "first", 5).context().rate(), "and the first slows down too");
+    }
+
+    @Test
     void aCrashInTheMiddleOfAnIssueSkipsNobodyAndSendsNothingTwice() {
         Cloud c = cloud("eng-crash", "tok-crash");
         List<String> phones = readers(c, 12);
