@@ -38,8 +38,11 @@ public interface WhatsAppConfig {
     @WithDefault("15S")
     Duration readTimeout();
 
-    /** Connections kept per Graph base URL; bounds concurrent sends (Meta allows 80 msg/s per number by default). */
-    @WithDefault("32")
+    /**
+     * Connections per Graph base URL, opened on demand; bounds concurrent sends, so it matches the
+     * dispatch workers (1,000 msg/s at 300 ms needs 300).
+     */
+    @WithDefault("320")
     int connectionPoolSize();
 
     Inbox inbox();
