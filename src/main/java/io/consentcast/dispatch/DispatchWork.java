@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.hibernate.Session;
+import org.jboss.logging.Logger;
 
 import io.consentcast.consent.ConsentAudience;
 import io.consentcast.tenancy.TenantScope;
@@ -35,6 +36,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class DispatchWork {
+
+    private static final Logger LOG = Logger.getLogger(DispatchWork.class);
 
     public static final String OUTCOME_UNKNOWN = "outcome-unknown";
     public static final String CANCELLED = "cancelled";
@@ -446,11 +449,11 @@ public class DispatchWork {
 
     /**
      * Records the outcomes of several sends of one issue in one transaction (accepted messages in one
-     * batched statement, with the channel's own record of them for status tracking); returns each
-     * row's outcome, in order.
+     * batched statement), then the channel's own record of the accepted ones; returns each row's
+     * outcome, in order.
      */
     public List<Outcome> record(RunContext ctx, List<Sent> sent, String owner) {
-        return tenantScope.call(ctx.tenantId(), () -> {
+        List<Outcome> result = tenantScope.call(ctx.tenantId(), () -> {
             Instant now = clock.instant();
             Outcome[] outcomes = new Outcome[sent.size()];
             List<Integer> accepted = new ArrayList<>();
@@ -481,9 +484,6 @@ public class DispatchWork {
                         }
                     }
                 });
-                channel.record(accepted.stream().map(sent::get).filter(s -> s.to() != null).map(
-                        s -> new ChannelService.Sent(((SendResult.Accepted) s.result()).messageId(), s.to()))
-                        .toList());
             }
             for (int k = 0; k < sent.size(); k++) {
                 if (outcomes[k] == null) {
@@ -493,6 +493,28 @@ public class DispatchWork {
             }
             return List.of(outcomes);
         });
+        trackAccepted(ctx, sent);
+        return result;
+    }
+
+    /**
+     * The channel's own record of accepted messages (for status tracking), after the deliveries are
+     * recorded and in its own transaction: failing to write it never undoes a SENT delivery, and the
+     * status webhooks still find the delivery by its wamid.
+     */
+    private void trackAccepted(RunContext ctx, List<Sent> sent) {
+        List<ChannelService.Sent> accepted = sent.stream()
+                .filter(s -> s.to() != null && s.result() instanceof SendResult.Accepted)
+                .map(s -> new ChannelService.Sent(((SendResult.Accepted) s.result()).messageId(), s.to())).toList();
+        if (accepted.isEmpty()) {
+            return;
+        }
+        try {
+            tenantScope.run(ctx.tenantId(), () -> channel.record(accepted));
+        } catch (RuntimeException e) {
+            LOG.warnf("%d accepted messages of issue %s were not recorded for status tracking: %s", accepted.size(),
+                    ctx.issueId(), e.toString());
+        }
     }
 
     private Outcome recordFailure(RunContext ctx, Row row, SendResult.Failed f, String owner, Instant now) {
