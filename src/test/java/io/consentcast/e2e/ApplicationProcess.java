@@ -1,5 +1,7 @@
 package io.consentcast.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,7 +194,7 @@ public final class ApplicationProcess implements AutoCloseable {
 
         /** {@link #startAll(String, List)} of {@code count} instances without variables of their own. */
         public List<ApplicationProcess> startAll(String prefix, int count) {
-            return startAll(prefix, java.util.Collections.nCopies(count, Map.of()));
+            return startAll(prefix, Collections.nCopies(count, Map.of()));
         }
 
         private ApplicationProcess launch(String name, int port, Map<String, String> instanceEnv) {
@@ -211,8 +214,8 @@ public final class ApplicationProcess implements AutoCloseable {
             Path logFile;
             try {
                 logFile = Files.createDirectories(logDir).resolve(name + ".log").toAbsolutePath();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             ApplicationProcess instance = new ApplicationProcess(name, port, url, logFile, Map.copyOf(all));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
