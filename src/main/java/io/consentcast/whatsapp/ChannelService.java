@@ -47,12 +47,33 @@ public class ChannelService {
     @Inject
     jakarta.enterprise.event.Event<RecipientSuppressed> suppressed;
 
-    /** Sends one message in the current workspace; provider errors come back classified, never thrown. */
+    /**
+     * Sends one message in the current workspace; provider errors come back classified, never thrown. A database
+     * failure before the message leaves (the channel settings cannot be read, e.g. the connection pool is exhausted)
+     * comes back as {@link ErrorClass#RETRY_LATER}: nothing was sent, so the caller may simply try again. A failure
+     * recording an accepted message for status tracking does not undo the answer: the message has left and Meta's
+     * wamid is returned (its status webhooks record it later). Called inside a transaction, either failure still
+     * marks that transaction for rollback.
+     */
     public SendResult send(OutgoingMessage message) {
-        Sender sender = sender();
+        String tenantId = currentTenant.id();
+        Sender sender;
+        try {
+            sender = sender();
+        } catch (RuntimeException e) {
+            LOG.warnf("WhatsApp channel settings of workspace %s could not be read; nothing sent: %s", tenantId,
+                    e.toString());
+            return new SendResult.Failed(ErrorClass.RETRY_LATER, null,
+                    "The channel settings could not be read; nothing was sent", e.toString(), null, false);
+        }
         SendResult result = sender.send(message);
         if (result instanceof SendResult.Accepted accepted) {
-            record(List.of(new Sent(accepted.messageId(), message.to())));
+            try {
+                record(List.of(new Sent(accepted.messageId(), message.to())));
+            } catch (RuntimeException e) {
+                LOG.warnf("WhatsApp message %s of workspace %s was accepted but not recorded for status tracking: %s",
+                        accepted.messageId(), tenantId, e.toString());
+            }
         }
         return result;
     }
