@@ -45,30 +45,54 @@ public class ConsentAudience {
             Instant since, UUID lastEventId, Instant lastInteraction) {
     }
 
+    /** Reasons for excluding a reader, shared with the dispatch gate (which decides the same way per row). */
+    public static final String ERASED = "erased";
+    public static final String SUPPRESSED = "suppressed";
+    public static final String WITHDRAWN = "withdrawn";
+    public static final String EXPIRED = "expired";
+    public static final String NOT_CONFIRMED = "not-confirmed";
+
     /**
-     * Inserts one PENDING delivery row per member of {@code listId} (every subscriber with a state for the
-     * list, whatever it is, so that each gets a recorded decision: withdrawn, suppressed, pending or imported
-     * readers end EXCLUDED with their reason at the gate), plus the subscribers CONFIRMED by an "all lists"
-     * state without a row for the list, into {@code issue_deliveries}; rows that exist already are left
-     * alone. Returns the rows inserted.
+     * The decision for a member taken in SQL when an issue starts, from the same facts and in the same
+     * order as the per-row gate: erased, suppressed, withdrawn, expired, not confirmed. NULL: confirmed
+     * now, so the row stays PENDING and the gate looks again immediately before the send.
+     */
+    private static final String EXCLUSION = "CASE WHEN s.erased_at IS NOT NULL THEN '" + ERASED + "'"
+            + " WHEN cs.suppressed OR cs.state = 'SUPPRESSED' THEN '" + SUPPRESSED + "'"
+            + " WHEN cs.state = 'WITHDRAWN' THEN '" + WITHDRAWN + "'"
+            + " WHEN cs.state = 'EXPIRED' THEN '" + EXPIRED + "'"
+            + " WHEN cs.state <> 'CONFIRMED' THEN '" + NOT_CONFIRMED + "' END";
+
+    /**
+     * Inserts one delivery row per member of {@code listId} (every subscriber with a state for the list,
+     * whatever it is), plus the subscribers CONFIRMED by an "all lists" state without a row for the list,
+     * into {@code issue_deliveries}, in set-based {@code INSERT ... SELECT}s: members who are not
+     * CONFIRMED now (or are erased or suppressed) get their EXCLUDED row with the reason at once, the
+     * others a PENDING row for the gate. Rows that exist already are left alone. Returns the rows inserted.
      */
     public int materialise(UUID issueId, UUID listId, Instant now) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             OffsetDateTime ts = OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
             String tenant = currentTenant.id();
             int own = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
-                    + " attempts, next_attempt_at, updated_at)"
-                    + " SELECT cs.tenant_id, ?1, cs.subscriber_id, 'PENDING', 0, ?2, ?2 FROM consent_states cs"
-                    + " WHERE cs.tenant_id = ?3 AND cs.list_id = ?4"
+                    + " reason, attempts, next_attempt_at, updated_at)"
+                    + " SELECT d.tenant_id, ?1, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
+                    + " ELSE 'EXCLUDED' END, d.reason, 0, ?2, ?2 FROM ("
+                    + " SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
+                    + " FROM consent_states cs JOIN subscribers s ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id"
+                    + " WHERE cs.tenant_id = ?3 AND cs.list_id = ?4) d"
                     + " ON CONFLICT DO NOTHING")
                     .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
                     .executeUpdate();
             int all = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
-                    + " attempts, next_attempt_at, updated_at)"
-                    + " SELECT cs.tenant_id, ?1, cs.subscriber_id, 'PENDING', 0, ?2, ?2 FROM consent_states cs"
+                    + " reason, attempts, next_attempt_at, updated_at)"
+                    + " SELECT d.tenant_id, ?1, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
+                    + " ELSE 'EXCLUDED' END, d.reason, 0, ?2, ?2 FROM ("
+                    + " SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
+                    + " FROM consent_states cs JOIN subscribers s ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id"
                     + " WHERE cs.tenant_id = ?3 AND cs.list_id IS NULL AND cs.state = 'CONFIRMED'"
                     + " AND NOT EXISTS (SELECT 1 FROM consent_states o WHERE o.tenant_id = cs.tenant_id"
-                    + " AND o.subscriber_id = cs.subscriber_id AND o.list_id = ?4)"
+                    + " AND o.subscriber_id = cs.subscriber_id AND o.list_id = ?4)) d"
                     + " ON CONFLICT DO NOTHING")
                     .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
                     .executeUpdate();

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.consentcast.consent.ConsentAudience;
 import io.consentcast.consent.ConsentAudience.Recipient;
 import io.consentcast.consent.ConsentStatus;
 
@@ -15,11 +16,11 @@ import io.consentcast.consent.ConsentStatus;
  */
 public final class ConsentGate {
 
-    public static final String ERASED = "erased";
-    public static final String NOT_CONFIRMED = "not-confirmed";
-    public static final String WITHDRAWN = "withdrawn";
-    public static final String SUPPRESSED = "suppressed";
-    public static final String EXPIRED = "expired";
+    public static final String ERASED = ConsentAudience.ERASED;
+    public static final String NOT_CONFIRMED = ConsentAudience.NOT_CONFIRMED;
+    public static final String WITHDRAWN = ConsentAudience.WITHDRAWN;
+    public static final String SUPPRESSED = ConsentAudience.SUPPRESSED;
+    public static final String EXPIRED = ConsentAudience.EXPIRED;
     public static final String INVALID_NUMBER = "invalid-number";
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");

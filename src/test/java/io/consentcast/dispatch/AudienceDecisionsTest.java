@@ -33,14 +33,24 @@ class AudienceDecisionsTest {
         fx.event(w, left, ConsentEventType.WITHDRAWN, false);
         UUID stopped = fx.confirmed(w, DispatchFixture.number());
         fx.event(w, stopped, ConsentEventType.SUPPRESSED, true);
+        UUID waiting = fx.confirmed(w, DispatchFixture.number());
+        fx.event(w, waiting, ConsentEventType.REQUESTED, false);
+        UUID erased = fx.confirmed(w, DispatchFixture.number());
+        fx.erase(w, erased);
 
         String id = fx.draft(w, "Members");
         w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
+        // Decided when sending starts, before any message: the issue page shows who is left out and why.
+        JsonPath started = w.owner().req().get(w.issues() + "/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals(Map.of("withdrawn", 1, "suppressed", 1, "not-confirmed", 1, "erased", 1),
+                started.getMap("excludedByReason"));
+        assertEquals(2, started.getInt("counts.pending"));
         try (Dispatcher d = fx.dispatcher("members", 2)) {
             assertEquals("DONE", fx.drain(d, w, id));
         }
         JsonPath issue = w.owner().req().get(w.issues() + "/" + id).then().statusCode(200)
-                .body("counts.sent", equalTo(2)).body("counts.excluded", equalTo(2)).extract().jsonPath();
-        assertEquals(Map.of("withdrawn", 1, "suppressed", 1), issue.getMap("excludedByReason"));
+                .body("counts.sent", equalTo(2)).body("counts.excluded", equalTo(4)).extract().jsonPath();
+        assertEquals(Map.of("withdrawn", 1, "suppressed", 1, "not-confirmed", 1, "erased", 1),
+                issue.getMap("excludedByReason"));
     }
 }
