@@ -60,38 +60,17 @@ class HelmChartTest {
     }
 
     @Test
-    void probesAskTheHealthEndpointsOnTheApplicationsPort() throws IOException {
-        Manifests m = render(Map.of());
+    void probesAndMetricsUseTheManagementPortWhichTheIngressNeverExposes() throws IOException {
+        Manifests m = render(Map.of("serviceMonitor.enabled", "true"));
         JsonNode container = m.one("Deployment").at("/spec/template/spec/containers/0");
         assertEquals("/q/health/started", container.at("/startupProbe/httpGet/path").asText());
         assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
         assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            assertEquals("http", container.at("/" + probe + "/httpGet/port").asText(), probe);
-        }
-        assertEquals(8080, port(container, "http"));
-        assertEquals(1, container.at("/ports").size());
-
-        JsonNode config = m.one("ConfigMap").at("/data");
-        assertEquals("8080", config.at("/PORT").asText());
-        assertTrue(config.at("/QUARKUS_MANAGEMENT_PORT").isMissingNode());
-        assertEquals("https://app.example.com", config.at("/CONSENTCAST_BASE_URL").asText());
-        assertEquals("https://auth.example.com/realms/consentcast", config.at("/CONSENTCAST_OIDC_URL").asText());
-        assertEquals("consentcast_app", config.at("/CONSENTCAST_DB_USER").asText());
-        assertEquals(m.one("ConfigMap").at("/metadata/name").asText(),
-                container.at("/envFrom/0/configMapRef/name").asText());
-    }
-
-    /** For an image built with quarkus.management.enabled=true (build time): everything moves to port 9000. */
-    @Test
-    void withAManagementImageProbesAndMetricsUseTheManagementPort() throws IOException {
-        Manifests m = render(Map.of("management.enabled", "true", "serviceMonitor.enabled", "true"));
-        JsonNode container = m.one("Deployment").at("/spec/template/spec/containers/0");
-        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             assertEquals("management", container.at("/" + probe + "/httpGet/port").asText(), probe);
         }
+        assertEquals(8080, port(container, "http"));
         assertEquals(9000, port(container, "management"));
-        assertEquals("9000", m.one("ConfigMap").at("/data/QUARKUS_MANAGEMENT_PORT").asText());
         assertEquals("management", m.one("ServiceMonitor").at("/spec/endpoints/0/port").asText());
         boolean servicePort = false;
         for (JsonNode p : m.one("Service").at("/spec/ports")) {
@@ -100,6 +79,28 @@ class HelmChartTest {
         assertTrue(servicePort, "the Service exposes the management port to Prometheus");
         m.one("Ingress").at("/spec/rules/0/http/paths")
                 .forEach(p -> assertEquals("http", p.at("/backend/service/port/name").asText()));
+
+        JsonNode config = m.one("ConfigMap").at("/data");
+        assertEquals("8080", config.at("/PORT").asText());
+        assertEquals("9000", config.at("/QUARKUS_MANAGEMENT_PORT").asText());
+        assertEquals("https://app.example.com", config.at("/CONSENTCAST_BASE_URL").asText());
+        assertEquals("https://auth.example.com/realms/consentcast", config.at("/CONSENTCAST_OIDC_URL").asText());
+        assertEquals("consentcast_app", config.at("/CONSENTCAST_DB_USER").asText());
+        assertEquals(m.one("ConfigMap").at("/metadata/name").asText(),
+                container.at("/envFrom/0/configMapRef/name").asText());
+    }
+
+    /** For an image built without the management interface: health and metrics on the HTTP port. */
+    @Test
+    void withoutAManagementInterfaceProbesAndMetricsUseTheHttpPort() throws IOException {
+        Manifests m = render(Map.of("management.enabled", "false", "serviceMonitor.enabled", "true"));
+        JsonNode container = m.one("Deployment").at("/spec/template/spec/containers/0");
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertEquals("http", container.at("/" + probe + "/httpGet/port").asText(), probe);
+        }
+        assertEquals(1, container.at("/ports").size());
+        assertTrue(m.one("ConfigMap").at("/data/QUARKUS_MANAGEMENT_PORT").isMissingNode());
+        assertEquals("http", m.one("ServiceMonitor").at("/spec/endpoints/0/port").asText());
     }
 
     @Test
@@ -218,7 +219,7 @@ class HelmChartTest {
         Manifests m = render(Map.of("serviceMonitor.enabled", "true", "serviceMonitor.labels.release", "prometheus"));
         JsonNode monitor = m.one("ServiceMonitor");
         assertEquals("/q/metrics", monitor.at("/spec/endpoints/0/path").asText());
-        assertEquals("http", monitor.at("/spec/endpoints/0/port").asText());
+        assertEquals("management", monitor.at("/spec/endpoints/0/port").asText());
         assertEquals("prometheus", monitor.at("/metadata/labels/release").asText());
         assertEquals(m.one("Service").at("/spec/selector"), m.one("Deployment").at("/spec/selector/matchLabels"));
         assertEquals(monitor.at("/spec/selector/matchLabels"), m.one("Service").at("/spec/selector"));

@@ -41,15 +41,18 @@ public final class ApplicationProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final String url;
+    private final String managementUrl;
     private final Path log;
     private final Map<String, String> env;
     private final Processes processes = new Processes();
     private Process process;
 
-    private ApplicationProcess(String name, int port, String url, Path log, Map<String, String> env) {
+    private ApplicationProcess(String name, int port, String url, String managementUrl, Path log,
+            Map<String, String> env) {
         this.name = name;
         this.port = port;
         this.url = url;
+        this.managementUrl = managementUrl;
         this.log = log;
         this.env = env;
     }
@@ -211,13 +214,16 @@ public final class ApplicationProcess implements AutoCloseable {
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("e2e.app.env."))
                     .forEach(k -> all.put(k.substring("e2e.app.env.".length()), System.getProperty(k)));
             all.put("PORT", String.valueOf(port));
+            int managementPort = Processes.freePort();
+            all.put("MANAGEMENT_PORT", String.valueOf(managementPort));
             Path logFile;
             try {
                 logFile = Files.createDirectories(logDir).resolve(name + ".log").toAbsolutePath();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ApplicationProcess instance = new ApplicationProcess(name, port, url, logFile, Map.copyOf(all));
+            ApplicationProcess instance = new ApplicationProcess(name, port, url,
+                    "http://" + host + ":" + managementPort, logFile, Map.copyOf(all));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             instance.process = instance.processes.start("Consentcast " + name, app.getParent(), logFile, all,
                     List.of(java, heap, "-jar", app.toString()));
@@ -226,11 +232,17 @@ public final class ApplicationProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        processes.awaitHttpOk("Consentcast " + name, process, log, URI.create(url + "/q/health/ready"), timeout);
+        processes.awaitHttpOk("Consentcast " + name, process, log, URI.create(managementUrl + "/q/health/ready"),
+                timeout);
     }
 
     public String name() {
         return name;
+    }
+
+    /** The management interface (health, metrics), on a port of its own as in production. */
+    public String managementUrl() {
+        return managementUrl;
     }
 
     public int port() {

@@ -129,6 +129,11 @@ final class JourneyEnvironment implements AutoCloseable {
         return ApplicationProcess.secret(bytes);
     }
 
+    /** Health and metrics: the application's management port. */
+    String managementUrl() {
+        return app.managementUrl();
+    }
+
     private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

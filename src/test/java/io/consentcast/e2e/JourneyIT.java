@@ -152,18 +152,24 @@ class JourneyIT {
     /** What the Helm chart's probes and ServiceMonitor ask for, from the packaged application. */
     @Test
     @Order(1)
-    void healthAndMetricsAnswerWhereTheHelmChartLooksForThem() throws Exception {
+    void healthAndMetricsAnswerOnTheManagementPortOnly() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/q/health/started", "/q/health/live", "/q/health/ready")) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(env.appUrl + path)).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(env.managementUrl() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), path + ": " + r.body());
             assertTrue(r.body().contains("\"UP\""), path + ": " + r.body());
         }
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(env.appUrl + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(env.managementUrl() + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus metrics");
+        // The port the Ingress exposes serves neither: operational data stays inside the cluster.
+        for (String path : List.of("/q/metrics", "/q/health/ready")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(env.appUrl + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, r.statusCode(), path + " on the public port");
+        }
     }
 
     @Test

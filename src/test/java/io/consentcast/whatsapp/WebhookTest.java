@@ -25,6 +25,11 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class WebhookTest {
 
+    /** Metrics are served on the management interface (a random free port in tests). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.management.test-port")
+    int managementPort;
+
+
     @Inject
     WebhookInbox inbox;
 
@@ -149,7 +154,7 @@ class WebhookTest {
         assertEquals(before, inboxRows());
         drain(w.phoneNumberId());
         assertEquals(0, events.inbound(w.tenantId()).size());
-        given().get("/q/metrics").then().statusCode(200)
+        given().port(managementPort).get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("consentcast_whatsapp_webhook_rejected_total"));
     }
 
