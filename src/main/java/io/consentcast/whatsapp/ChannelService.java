@@ -42,10 +42,25 @@ public class ChannelService {
     @Inject
     jakarta.enterprise.event.Event<RecipientSuppressed> suppressed;
 
-    /** Sends one message in the current workspace; provider errors come back classified, never thrown. */
+    /**
+     * Sends one message in the current workspace; provider errors come back classified, never thrown. A database
+     * failure before the message leaves (the channel settings cannot be read, e.g. the connection pool is exhausted)
+     * comes back as {@link ErrorClass#RETRY_LATER}: nothing was sent, so the caller may simply try again. A failure
+     * recording an accepted message for status tracking does not undo the answer: the message has left and Meta's
+     * wamid is returned (its status webhooks record it later). Called inside a transaction, either failure still
+     * marks that transaction for rollback.
+     */
     public SendResult send(OutgoingMessage message) {
         String tenantId = currentTenant.id();
-        ChannelSettingsService.Loaded loaded = settings.load();
+        ChannelSettingsService.Loaded loaded;
+        try {
+            loaded = settings.load();
+        } catch (RuntimeException e) {
+            LOG.warnf("WhatsApp channel settings of workspace %s could not be read; nothing sent: %s", tenantId,
+                    e.toString());
+            return new SendResult.Failed(ErrorClass.RETRY_LATER, null,
+                    "The channel settings could not be read; nothing was sent", e.toString(), null, false);
+        }
         ChannelSettings s = loaded.settings();
         if (s.stoppedAt != null) {
             return new SendResult.Failed(ErrorClass.STOP_CHANNEL, s.stoppedCode,
@@ -54,7 +69,12 @@ public class ChannelService {
         WhatsAppChannel channel = channel(s.type);
         SendResult result = channel.send(s, loaded.accessToken(), message);
         if (result instanceof SendResult.Accepted accepted) {
-            record(accepted.messageId(), message.to());
+            try {
+                record(accepted.messageId(), message.to());
+            } catch (RuntimeException e) {
+                LOG.warnf("WhatsApp message %s of workspace %s was accepted but not recorded for status tracking: %s",
+                        accepted.messageId(), tenantId, e.toString());
+            }
         } else if (result instanceof SendResult.Failed failed) {
             LOG.infof("WhatsApp send failed in workspace %s: %s (code %s)", tenantId, failed.errorClass(),
                     failed.code());

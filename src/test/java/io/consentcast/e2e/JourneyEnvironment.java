@@ -5,11 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +19,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 /**
  * The real parts a user meets: Keycloak (unpacked from Maven Central into {@code target/} by the pom) with the
- * project's realm, and the packaged application in production mode against PostgreSQL, that Keycloak and a
- * WireMock playing Meta's Graph API ({@link #meta}; the journey stubs what it needs).
+ * project's realm, and the packaged application in production mode ({@link ApplicationProcess}) against
+ * PostgreSQL, that Keycloak and a WireMock playing Meta's Graph API ({@link #meta}; the journey stubs what it
+ * needs).
  *
  * <p>
  * Settings (system properties, set by the pom where noted):
@@ -42,6 +40,7 @@ final class JourneyEnvironment implements AutoCloseable {
     static final Path REALM = Path.of("deploy", "keycloak", "consentcast-realm.json");
 
     private final Processes processes = new Processes();
+    private ApplicationProcess app;
     final String keycloakUrl;
     final String appUrl;
     final String realmUrl;
@@ -113,53 +112,21 @@ final class JourneyEnvironment implements AutoCloseable {
     }
 
     private void startApplication() {
-        Path jar = Path.of(System.getProperty("e2e.app.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("The packaged application is missing: " + jar + " (run ./mvnw verify)");
-        }
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORT", String.valueOf(appPort));
-        env.put("CONSENTCAST_BASE_URL", appUrl);
-        env.put("CONSENTCAST_DB_URL",
-                System.getProperty("e2e.db.url", "jdbc:postgresql://127.0.0.1:5432/consentcast_e2e"));
-        env.put("CONSENTCAST_DB_USER", "consentcast_app");
-        env.put("CONSENTCAST_DB_PASSWORD", "consentcast_app");
-        env.put("CONSENTCAST_DB_OWNER_USER", "consentcast_owner");
-        env.put("CONSENTCAST_DB_OWNER_PASSWORD", "consentcast_owner");
-        env.put("CONSENTCAST_OIDC_URL", realmUrl);
-        env.put("CONSENTCAST_OIDC_CLIENT_ID", "consentcast");
-        env.put("CONSENTCAST_OIDC_CLIENT_SECRET", clientSecret);
-        env.put("CONSENTCAST_SESSION_SECRET", secret(32));
-        env.put("CONSENTCAST_CSRF_KEY", secret(32));
-        env.put("CONSENTCAST_LEDGER_HMAC_KEY", secret(32));
-        env.put("CONSENTCAST_WHATSAPP_GRAPH_URL", meta.baseUrl());
-        env.put("CONSENTCAST_WHATSAPP_APP_SECRET", whatsappAppSecret);
-        env.put("CONSENTCAST_WHATSAPP_VERIFY_TOKEN", whatsappVerifyToken);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        env.put("CONSENTCAST_SECRETS_KEY", Base64.getEncoder().encodeToString(key));
-        // Issues go out at any hour: CI runs at night too (the workspace's settings page can narrow it).
-        env.put("CONSENTCAST_DISPATCH_DEFAULT_SENDING_HOURS", "00:00-00:00");
-        // -De2e.app.env.NAME=value adds or overrides a variable of the application (e.g. a fake's address).
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("e2e.app.env."))
-                .forEach(k -> env.put(k.substring("e2e.app.env.".length()), System.getProperty(k)));
         if (Boolean.getBoolean("e2e.debug")) { // -De2e.debug=true: the OIDC flow in application.log
             env.put("QUARKUS_LOG_CATEGORY__IO_QUARKUS_OIDC__LEVEL", "DEBUG");
         }
-        Path log = OUT.resolve("application.log").toAbsolutePath();
-        Process app = processes.start("Consentcast", jar.getParent(), log, env,
-                List.of(javaBinary(), "-Xmx512m", "-jar", jar.toString()));
-        processes.awaitHttpOk("Consentcast", app, log, URI.create(appUrl + "/q/health/ready"), Duration.ofMinutes(2));
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        app = ApplicationProcess.builder(
+                System.getProperty("e2e.db.url", "jdbc:postgresql://127.0.0.1:5432/consentcast_e2e"), realmUrl)
+                .logDir(OUT).oidcClient("consentcast", clientSecret).graphUrl(meta.baseUrl())
+                .whatsappSecrets(whatsappAppSecret, whatsappVerifyToken)
+                // Issues go out at any hour: CI runs at night too (the workspace's settings page can narrow it).
+                .env("CONSENTCAST_DISPATCH_DEFAULT_SENDING_HOURS", "00:00-00:00")
+                .start("application", appPort, env);
     }
 
     static String secret(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return ApplicationProcess.secret(bytes);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -180,6 +147,9 @@ final class JourneyEnvironment implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (app != null) {
+                app.close();
+            }
             processes.close();
         } finally {
             if (meta.isRunning()) {

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operating-system processes of the journey (Keycloak, the application): started with their output in a log
+ * Operating-system processes of the end-to-end tests (Keycloak, the application): started with their output in a log
  * file, waited for over HTTP, and stopped together with everything they started, also when a step failed.
  */
 final class Processes implements AutoCloseable {
@@ -32,7 +32,7 @@ final class Processes implements AutoCloseable {
         try {
             Process p = pb.start();
             started.add(p);
-            System.out.printf("[journey] started %s (pid %d), log %s%n", name, p.pid(), log);
+            System.out.printf("[e2e] started %s (pid %d), log %s%n", name, p.pid(), log);
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
