@@ -34,7 +34,8 @@ import io.consentcast.testsupport.LedgerGenerator;
  *
  * <p>
  * Options: {@code events} (1000000), {@code heap} (512m), {@code verify} (true: also time the ledger
- * verification, which checks the generated chains).
+ * verification, which checks the generated chains), {@code profile} (false: JFR of the application during the
+ * two full exports, summarised in the result).
  */
 class ExportBench {
 
@@ -68,7 +69,7 @@ class ExportBench {
         result.put("benchmark", "export");
         result.put("startedAt", Instant.now().toString());
         try (BenchEnvironment env = BenchEnvironment.start("export", new BenchEnvironment.Setup(null,
-                "-Xmx" + Bench.option("heap", "512m"), Map.of(), false))) {
+                "-Xmx" + Bench.option("heap", "512m"), Map.of(), Bench.boolOption("profile", false)))) {
             result.put("machine", Bench.machine(env.postgresVersion));
             Map<String, Object> options = Bench.object();
             options.put("events", events);
@@ -99,8 +100,11 @@ class ExportBench {
             result.put("postgresCopy", copy);
 
             Map<String, Object> exports = Bench.object();
+            Instant csvFrom = Instant.now();
             exports.put("csv", measured(env, "csv", base + "csv", token, events, events + 1));
+            Instant csvTo = Instant.now();
             exports.put("ndjson", measured(env, "ndjson", base + "ndjson", token, events, events));
+            Instant ndjsonTo = Instant.now();
             exports.put("csvTenth", measured(env, "csv (a tenth)", base + "csv" + subset, token, subscribers,
                     subscribers + 1));
             result.put("exports", exports);
@@ -137,6 +141,13 @@ class ExportBench {
                 if (!Boolean.TRUE.equals(v.path("valid"))) {
                     throw new IllegalStateException("The generated ledger does not verify: " + v.asString());
                 }
+            }
+            if (Bench.boolOption("profile", false)) {
+                env.app.close(); // the recording is written when the JVM exits
+                Map<String, Object> profile = Bench.object();
+                profile.put("csv", Profile.summarise(env.profileFile(), csvFrom, csvTo));
+                profile.put("ndjson", Profile.summarise(env.profileFile(), csvTo, ndjsonTo));
+                result.put("profile", profile);
             }
         }
         result.put("finishedAt", Instant.now().toString());

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * the JVM heap from the application's own Prometheus metrics ({@code /q/metrics}: heap in use, and the live
  * data after the last collection). A {@link Window} collects peaks and CPU between its start and
  * {@link Window#close()}, together with the CPU used meanwhile by the benchmark JVM itself, by every
- * PostgreSQL process and by the whole machine (to show how much the others took).
+ * PostgreSQL process (all databases: the other users' too) and by the whole machine (to show how much the others took).
  */
 final class ProcessSampler implements AutoCloseable {
 
@@ -86,13 +86,14 @@ final class ProcessSampler implements AutoCloseable {
             r.put("seconds", Bench.round(seconds, 2));
             r.put("appCpuSeconds", Bench.round(end.app - cpuStart.app, 2));
             r.put("appCpuCores", Bench.round((end.app - cpuStart.app) / seconds, 2));
-            r.put("postgresCpuSeconds", Bench.round(end.postgres - cpuStart.postgres, 2));
+            double postgres = end.postgresSince(cpuStart);
+            r.put("postgresCpuSeconds", Bench.round(postgres, 2));
             r.put("benchJvmCpuSeconds", Bench.round(end.self - cpuStart.self, 2));
             if (fakePid != null) {
                 r.put("fakeMetaCpuSeconds", Bench.round(end.fake - cpuStart.fake, 2));
             }
             double machine = end.machineBusy - cpuStart.machineBusy;
-            double ours = (end.app - cpuStart.app) + (end.postgres - cpuStart.postgres) + (end.self - cpuStart.self)
+            double ours = (end.app - cpuStart.app) + postgres + (end.self - cpuStart.self)
                     + (end.fake - cpuStart.fake);
             r.put("machineBusyCpuSeconds", Bench.round(machine, 2));
             r.put("otherCpuSeconds", Bench.round(Math.max(0, machine - ours), 2));
@@ -200,11 +201,21 @@ final class ProcessSampler implements AutoCloseable {
         return status("VmHWM");
     }
 
-    record CpuSnapshot(double app, double self, double fake, double postgres, double machineBusy) {
+    /** CPU seconds so far: the application, this JVM, the fake, each PostgreSQL process (by pid) and the machine. */
+    record CpuSnapshot(double app, double self, double fake, Map<Long, Double> postgres, double machineBusy) {
+
+        /** PostgreSQL's CPU since {@code start}: processes that ended meanwhile are lost, new ones count in full. */
+        double postgresSince(CpuSnapshot start) {
+            double sum = 0;
+            for (Map.Entry<Long, Double> e : postgres.entrySet()) {
+                sum += e.getValue() - start.postgres.getOrDefault(e.getKey(), 0.0);
+            }
+            return sum;
+        }
     }
 
     CpuSnapshot cpu() {
-        double postgres = 0;
+        Map<Long, Double> postgres = new java.util.HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 String name = p.getFileName().toString();
@@ -213,14 +224,15 @@ final class ProcessSampler implements AutoCloseable {
                 }
                 try {
                     if (Files.readString(p.resolve("comm")).trim().startsWith("postgres")) {
-                        postgres += cpuSeconds(Long.parseLong(name));
+                        long pid = Long.parseLong(name);
+                        postgres.put(pid, cpuSeconds(pid));
                     }
                 } catch (IOException e) {
                     // the process ended meanwhile
                 }
             }
         } catch (IOException e) {
-            postgres = Double.NaN;
+            // no /proc: PostgreSQL's share stays unknown (0)
         }
         return new CpuSnapshot(cpuSeconds(appPid), cpuSeconds(ProcessHandle.current().pid()),
                 fakePid == null ? 0 : cpuSeconds(fakePid), postgres, machineBusySeconds());
