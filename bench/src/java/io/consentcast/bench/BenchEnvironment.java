@@ -40,6 +40,7 @@ final class BenchEnvironment implements AutoCloseable {
     final String dbUrl;
     final Instant startedAt = Instant.now();
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::stopAll, "bench-shutdown");
     private OidcWiremockTestResource oidc;
     private Process fakeMeta;
     private int fakeMetaPort;
@@ -58,6 +59,8 @@ final class BenchEnvironment implements AutoCloseable {
 
     static BenchEnvironment start(String name, Setup setup) {
         BenchEnvironment env = new BenchEnvironment(name);
+        // Maven stopped (Ctrl-C, timeout): the processes started here end with this JVM.
+        Runtime.getRuntime().addShutdownHook(env.shutdownHook);
         try {
             env.startAll(setup);
             return env;
@@ -345,6 +348,15 @@ final class BenchEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running
+        }
+        stopAll();
+    }
+
+    private synchronized void stopAll() {
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
                 toClose.get(i).close();

@@ -28,7 +28,8 @@ import io.vertx.core.json.JsonObject;
  * <li>{@code GET /stats}: the counters as JSON; {@code POST /stats/reset} clears them.</li>
  * </ul>
  * Usage: {@code java -cp <test classpath> io.consentcast.bench.FakeMeta --port 8090 --latency-ms 100}.
- * Prints {@code FAKE-META READY <port>} when it listens.
+ * Prints {@code FAKE-META READY <port>} when it listens; exits when its standard input closes (the process that
+ * started it ended), so no fake is left behind.
  */
 public final class FakeMeta {
 
@@ -96,6 +97,20 @@ public final class FakeMeta {
         }
         System.out.println("FAKE-META READY " + server.actualPort() + " latency " + latency + " ms");
         System.out.flush();
+        // Ends with the process that started it: its end closes our standard input.
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent on standard input
+                }
+            } catch (java.io.IOException e) {
+                // closed
+            }
+            System.out.println("FAKE-META standard input closed: exiting");
+            System.exit(0);
+        }, "parent-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private void handle(HttpServerRequest req) {
