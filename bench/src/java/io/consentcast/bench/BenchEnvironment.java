@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 import io.consentcast.e2e.ApplicationProcess;
 import io.consentcast.testsupport.Api;
 import io.consentcast.testsupport.Fixtures;
+import io.consentcast.testsupport.Tokens;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * Everything a benchmark runs against, started in this order and stopped in reverse, also when a step fails:
@@ -274,6 +276,16 @@ final class BenchEnvironment implements AutoCloseable {
         String api() {
             return "/api/tenants/" + slug;
         }
+
+        /** A bearer token of the owner minted now: tokens live five minutes, benchmarks longer. */
+        String token() {
+            return Tokens.of(owner.subject(), owner.email());
+        }
+
+        /** An API request as the owner, with a fresh token. */
+        RequestSpecification req() {
+            return new Api(owner.subject(), owner.email(), token()).req();
+        }
     }
 
     Workspace workspace(String prefix) {
@@ -299,17 +311,17 @@ final class BenchEnvironment implements AutoCloseable {
      * templates and sets the dispatch rate; sending hours all day.
      */
     void cloudChannel(Workspace w, String phoneNumberId, int ratePerSecond) {
-        w.owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId",
+        w.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId",
                 "2" + phoneNumberId, "displayPhoneNumber", "+49 30 1234567", "accessToken", "EAAG-bench-" + phoneNumberId))
                 .put(w.api() + "/channel").then().statusCode(200);
-        w.owner().req().post(w.api() + "/templates/sync").then().statusCode(200);
-        w.owner().req().body(Map.of("ratePerSecond", ratePerSecond, "sendingHoursStart", "00:00", "sendingHoursEnd",
+        w.req().post(w.api() + "/templates/sync").then().statusCode(200);
+        w.req().body(Map.of("ratePerSecond", ratePerSecond, "sendingHoursStart", "00:00", "sendingHoursEnd",
                 "00:00")).put(w.api() + "/dispatch-settings").then().statusCode(200);
     }
 
     /** A draft issue of the fake's approved template to the workspace's list; returns its id. */
     String draftIssue(Workspace w, String title) {
-        return w.owner().req().body(Map.of("list", w.list(), "title", title, "template",
+        return w.req().body(Map.of("list", w.list(), "title", title, "template",
                 Map.of("name", FakeMeta.TEMPLATE, "language", "de", "parameters", List.of(title))))
                 .post(w.api() + "/issues").then().statusCode(201).extract().path("id");
     }
@@ -341,7 +353,7 @@ final class BenchEnvironment implements AutoCloseable {
     }
 
     String issueStatus(Workspace w, String issueId) {
-        return w.owner().req().get(w.api() + "/issues/" + issueId).then().statusCode(200).extract().path("status");
+        return w.req().get(w.api() + "/issues/" + issueId).then().statusCode(200).extract().path("status");
     }
 
     // ------------------------------------------------------------------ shutdown

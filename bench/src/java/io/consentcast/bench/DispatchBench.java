@@ -99,7 +99,7 @@ class DispatchBench {
             List<Double> sendSeconds = new ArrayList<>();
             for (int i = 0; i < workspaces; i++) {
                 long s0 = System.nanoTime();
-                String status = ws.get(i).owner().req().post(ws.get(i).api() + "/issues/" + issues.get(i) + "/send")
+                String status = ws.get(i).req().post(ws.get(i).api() + "/issues/" + issues.get(i) + "/send")
                         .then().statusCode(200).extract().path("status");
                 sendSeconds.add(Bench.round((System.nanoTime() - s0) / 1e9, 2));
                 if (!"SENDING".equals(status)) {
@@ -136,7 +136,7 @@ class DispatchBench {
             if (!finished) {
                 Bench.log("timeout with %,d rows open: cancelling", open);
                 for (int i = 0; i < workspaces; i++) {
-                    ws.get(i).owner().req().post(ws.get(i).api() + "/issues/" + issues.get(i) + "/cancel").then()
+                    ws.get(i).req().post(ws.get(i).api() + "/issues/" + issues.get(i) + "/cancel").then()
                             .statusCode(200);
                 }
             }

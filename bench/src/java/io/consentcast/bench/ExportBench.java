@@ -83,13 +83,12 @@ class ExportBench {
                         List.of(CHAIN), true, "exp");
                 result.put("generatedInSeconds", g.took().toSeconds());
             }
-            String token = w.owner().token();
             String base = env.app.url() + w.api() + "/consent-events/export?format=";
             String subset = "&to=" + URLEncoder.encode(secondEventTime(env, w).toString(), StandardCharsets.UTF_8);
 
             Bench.log("warm-up: CSV and NDJSON exports of a tenth of the rows");
-            download(base + "csv" + subset, token);
-            download(base + "ndjson" + subset, token);
+            download(base + "csv" + subset, w);
+            download(base + "ndjson" + subset, w);
 
             Map<String, Object> copy = Bench.object();
             Bench.log("PostgreSQL COPY of the same rows, CSV and JSON");
@@ -101,11 +100,11 @@ class ExportBench {
 
             Map<String, Object> exports = Bench.object();
             Instant csvFrom = Instant.now();
-            exports.put("csv", measured(env, "csv", base + "csv", token, events, events + 1));
+            exports.put("csv", measured(env, "csv", base + "csv", w, events, events + 1));
             Instant csvTo = Instant.now();
-            exports.put("ndjson", measured(env, "ndjson", base + "ndjson", token, events, events));
+            exports.put("ndjson", measured(env, "ndjson", base + "ndjson", w, events, events));
             Instant ndjsonTo = Instant.now();
-            exports.put("csvTenth", measured(env, "csv (a tenth)", base + "csv" + subset, token, subscribers,
+            exports.put("csvTenth", measured(env, "csv (a tenth)", base + "csv" + subset, w, subscribers,
                     subscribers + 1));
             result.put("exports", exports);
 
@@ -130,7 +129,7 @@ class ExportBench {
             if (Bench.boolOption("verify", true)) {
                 Bench.log("verifying the ledger (%,d events)", events);
                 long t0 = System.nanoTime();
-                var v = w.owner().req().get(w.api() + "/consent-events/verify").then().statusCode(200).extract();
+                var v = w.req().get(w.api() + "/consent-events/verify").then().statusCode(200).extract();
                 double s = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> verify = Bench.object();
                 verify.put("valid", v.path("valid"));
@@ -167,12 +166,12 @@ class ExportBench {
         }
     }
 
-    private static Map<String, Object> measured(BenchEnvironment env, String name, String url, String token, long events,
+    private static Map<String, Object> measured(BenchEnvironment env, String name, String url, BenchEnvironment.Workspace w, long events,
             long expectedLines) throws Exception {
         long before = env.heapAfterGc();
         Bench.log("export %s: %,d events", name, events);
         ProcessSampler.Window window = env.sampler.window(name);
-        Download d = download(url, token);
+        Download d = download(url, w);
         Map<String, Object> process = window.result();
         long after = env.heapAfterGc();
         if (d.lines != expectedLines) {
@@ -199,11 +198,11 @@ class ExportBench {
     }
 
     /** Streams a download to nowhere, counting bytes and line ends (plain HTTP: nothing is buffered). */
-    private static Download download(String url, String token) throws IOException, InterruptedException {
+    private static Download download(String url, BenchEnvironment.Workspace w) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long t0 = System.nanoTime();
         HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization",
-                "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+                "Bearer " + w.token()).build(), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": "
                     + new String(r.body().readAllBytes(), StandardCharsets.UTF_8));

@@ -77,7 +77,7 @@ class GateBench {
             Bench.log("send now: preflight and materialising %,d delivery rows", size);
             ProcessSampler.Window window = env.sampler.window("gate");
             long t0 = System.nanoTime();
-            String status = w.owner().req().post(w.api() + "/issues/" + issue + "/send").then().statusCode(200)
+            String status = w.req().post(w.api() + "/issues/" + issue + "/send").then().statusCode(200)
                     .extract().path("status");
             double materialise = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> states = env.deliveryStates(issue);
@@ -112,7 +112,7 @@ class GateBench {
             Map<String, Object> process = window.result();
             if (!finished) {
                 Bench.log("budget over with %,d rows open: cancelling the issue", open);
-                w.owner().req().post(w.api() + "/issues/" + issue + "/cancel").then().statusCode(200);
+                w.req().post(w.api() + "/issues/" + issue + "/cancel").then().statusCode(200);
             }
 
             Bench.log("set-based reference: the gate's facts for all %,d rows in one query", size);
