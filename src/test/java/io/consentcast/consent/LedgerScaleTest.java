@@ -8,7 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import jakarta.inject.Inject;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.LedgerGenerator;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -36,7 +38,14 @@ class LedgerScaleTest {
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
 
-    private static final int PER_SUBSCRIBER = 10;
+    private static final UUID LIST = UUID.fromString("00000000-0000-7000-8000-000000000001");
+
+    /** Ten events per subscriber. */
+    private static final List<ConsentEventType> CHAIN = List.of(ConsentEventType.REQUESTED, ConsentEventType.CONFIRMED,
+            ConsentEventType.WITHDRAWN, ConsentEventType.REQUESTED, ConsentEventType.CONFIRMED,
+            ConsentEventType.SUPPRESSED, ConsentEventType.UNSUPPRESSED, ConsentEventType.WITHDRAWN,
+            ConsentEventType.IMPORTED, ConsentEventType.EXPIRED);
+    private static final int PER_SUBSCRIBER = CHAIN.size();
 
     @Test
     void exportAndVerifyStayFlat() throws Exception {
@@ -126,52 +135,8 @@ class LedgerScaleTest {
     }
 
     private void generate(String tenantId, long subscribers) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("""
-                    CREATE FUNCTION pg_temp.f(name text, v text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-                      SELECT name || '=' || CASE WHEN v IS NULL THEN '-' ELSE octet_length(v) || ':' || v END || E'\\n'
-                    $$""");
-            st.execute("""
-                    CREATE FUNCTION pg_temp.t(ts timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-                      SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                    $$""");
-            st.execute("INSERT INTO subscribers (id, tenant_id, public_id, phone, phone_hmac, created_at, last_seq, last_hash)"
-                    + " SELECT gen_random_uuid(), '" + tenantId + "', 'scale' || i, '+49151' || lpad(i::text, 8, '0'),"
-                    + " encode(sha256(('+49151' || i)::bytea), 'hex'), now(), 0, repeat('0', 64)"
-                    + " FROM generate_series(1, " + subscribers + ") i");
-            String[] types = { "REQUESTED", "CONFIRMED", "WITHDRAWN", "REQUESTED", "CONFIRMED", "SUPPRESSED",
-                    "UNSUPPRESSED", "WITHDRAWN", "IMPORTED", "EXPIRED" };
-            for (int seq = 1; seq <= PER_SUBSCRIBER; seq++) {
-                String prev = seq == 1 ? "repeat('0', 64)" : "p.hash";
-                String join = seq == 1 ? "" : " JOIN consent_events p ON p.subscriber_id = s.id AND p.seq = " + (seq - 1);
-                st.execute("""
-                        WITH c AS (
-                          SELECT gen_random_uuid() AS id, s.tenant_id, s.id AS subscriber_id, %d::bigint AS seq,
-                                 '00000000-0000-7000-8000-000000000001'::uuid AS list_id, '%s'::text AS type,
-                                 date_trunc('milliseconds', now()) + (%d || ' seconds')::interval AS occurred_at,
-                                 'LANDING_PAGE'::text AS source, 'https://example.org/p/scale?x=' || s.public_id AS source_detail,
-                                 'wamid.' || s.public_id || '.%d' AS wa_message_id, %s AS prev_hash
-                          FROM subscribers s%s WHERE s.tenant_id = '%s')
-                        INSERT INTO consent_events (id, tenant_id, subscriber_id, seq, list_id, type, occurred_at, source,
-                            source_detail, wa_message_id, prev_hash, hash)
-                        SELECT id, tenant_id, subscriber_id, seq, list_id, type, occurred_at, source, source_detail,
-                               wa_message_id, prev_hash,
-                               encode(sha256(convert_to('consentcast-ledger-v1' || E'\\n'
-                                 || pg_temp.f('id', id::text) || pg_temp.f('tenant_id', tenant_id)
-                                 || pg_temp.f('subscriber_id', subscriber_id::text) || pg_temp.f('seq', seq::text)
-                                 || pg_temp.f('list_id', list_id::text) || pg_temp.f('type', type)
-                                 || pg_temp.f('occurred_at', pg_temp.t(occurred_at)) || pg_temp.f('source', source)
-                                 || pg_temp.f('source_detail', source_detail) || pg_temp.f('consent_text_id', NULL)
-                                 || pg_temp.f('consent_text_sha256', NULL) || pg_temp.f('evidence_digest', NULL)
-                                 || pg_temp.f('wa_message_id', wa_message_id) || pg_temp.f('wa_timestamp', NULL)
-                                 || pg_temp.f('actor_user_id', NULL) || pg_temp.f('reason', NULL)
-                                 || pg_temp.f('prev_hash', prev_hash), 'UTF8')), 'hex')
-                        FROM c""".formatted(seq, types[seq - 1], seq, seq, prev, join, tenantId));
-            }
-            st.execute("UPDATE subscribers s SET last_seq = e.seq, last_hash = e.hash FROM consent_events e"
-                    + " WHERE e.subscriber_id = s.id AND e.seq = " + PER_SUBSCRIBER + " AND s.tenant_id = '" + tenantId + "'");
-            st.execute("ANALYZE consent_events");
-            st.execute("ANALYZE subscribers");
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            LedgerGenerator.generate(c, tenantId, LIST, subscribers, List.of(CHAIN), false, "scale");
         }
     }
 }
