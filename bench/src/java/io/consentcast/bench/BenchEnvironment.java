@@ -103,7 +103,7 @@ final class BenchEnvironment implements AutoCloseable {
         toClose.add(app);
         RestAssured.baseURI = "http://localhost";
         RestAssured.port = app.port();
-        sampler = new ProcessSampler(app.pid(), fakeMeta == null ? null : fakeMeta.pid(), app.url());
+        sampler = new ProcessSampler(app.pid(), fakeMeta == null ? null : fakeMeta.pid(), app.managementUrl());
         toClose.add(sampler);
         Bench.log("application ready at %s (pid %d)", app.url(), app.pid());
     }

@@ -21,7 +21,7 @@ import io.vertx.core.http.RequestOptions;
 /**
  * Benchmark 2, opt-in load: the public landing page under a fixed arrival rate of readers, each loading the form
  * (GET) and submitting it (POST with the page's CSRF token and cookie, a distinct valid German mobile number and
- * the consent box ticked), compared with a trivial endpoint of the same application ({@code /q/health/live}) at
+ * the consent box ticked), compared with a trivial endpoint of the same application ({@code /assets/favicon.svg}, a small static file on the same port) at
  * the same request rate in the same run.
  *
  * <p>
@@ -77,8 +77,8 @@ class OptInBench {
 
             long[] numbers = { 0 };
             try (OpenLoad load = new OpenLoad(Bench.intOption("connections", 256))) {
-                OpenLoad.Scenario trivial = (k, intended, phase) -> get(load, port, "/q/health/live", null)
-                        .compose(r -> expect(r, 200, "/q/health/live"));
+                OpenLoad.Scenario trivial = (k, intended, phase) -> get(load, port, "/assets/favicon.svg", null)
+                        .compose(r -> expect(r, 200, "/assets/favicon.svg"));
                 OpenLoad.Scenario submit = (k, intended, phase) -> submission(load, port, path, ++numbers[0], k,
                         intended, phase);
 
@@ -102,7 +102,7 @@ class OptInBench {
                     result.put("capacity", cap);
                 }
 
-                Bench.log("trivial endpoint /q/health/live: %d s at %.0f requests/s (a submission is two requests)",
+                Bench.log("trivial endpoint /assets/favicon.svg: %d s at %.0f requests/s (a submission is two requests)",
                         duration.toSeconds() / 2, rate * 2);
                 ProcessSampler.Window tw = env.sampler.window("trivial");
                 OpenLoad.Phase t = load.open("trivial", rate * 2, duration.dividedBy(2), Duration.ofSeconds(30), trivial);

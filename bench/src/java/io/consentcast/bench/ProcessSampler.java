@@ -35,10 +35,10 @@ final class ProcessSampler implements AutoCloseable {
     private volatile long lastHeapUsed = -1;
     private volatile long lastLiveData = -1;
 
-    ProcessSampler(long appPid, Long fakePid, String appUrl) {
+    ProcessSampler(long appPid, Long fakePid, String managementUrl) {
         this.appPid = appPid;
         this.fakePid = fakePid;
-        this.metrics = URI.create(appUrl + "/q/metrics");
+        this.metrics = URI.create(managementUrl + "/q/metrics");
         this.thread = new Thread(this::loop, "bench-sampler");
         this.thread.setDaemon(true);
         this.thread.start();
