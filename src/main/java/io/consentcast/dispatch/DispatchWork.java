@@ -266,7 +266,9 @@ public class DispatchWork {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT id, subscriber_id, attempts FROM issue_deliveries"
                     + " WHERE issue_id = ?1 AND state = 'PENDING' AND next_attempt_at <= ?2"
-                    + " ORDER BY next_attempt_at, id LIMIT ?3 FOR UPDATE SKIP LOCKED")
+                    // In the index's order (issue_id, state, next_attempt_at): the scan stops after LIMIT rows
+                    // instead of sorting every due row of a large issue at each claim.
+                    + " ORDER BY next_attempt_at LIMIT ?3 FOR UPDATE SKIP LOCKED")
                     .setParameter(1, i.id).setParameter(2, ts(now))
                     .setParameter(3, Math.max(1, Math.min(limit, ctx.rate() * 10))).getResultList();
             if (rows.isEmpty()) {
