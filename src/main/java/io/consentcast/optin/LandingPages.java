@@ -1,10 +1,10 @@
 package io.consentcast.optin;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -24,6 +24,7 @@ import io.consentcast.tenancy.TenancyService;
 import io.consentcast.web.PageContext;
 import io.consentcast.web.QrCodes;
 import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
 
@@ -73,21 +74,23 @@ public class LandingPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance landing(OptInSettingsService.View brand, String publisher, OptInService.LandingList landing,
-                List<LandingRegions.Country> countries, String region, String phone, Map<String, String> errors);
+                RawString countryOptions, String phone, Map<String, String> errors);
 
         static native TemplateInstance confirm(OptInSettingsService.View brand, String publisher, OptInService.PendingConfirmation pending,
                 String qrSvg);
 
         static native TemplateInstance unsubscribe(OptInSettingsService.View brand, String publisher, OptInService.LandingList landing,
-                List<LandingRegions.Country> countries, String region, String phone, Map<String, String> errors, boolean done);
+                RawString countryOptions, String phone, Map<String, String> errors, boolean done);
 
         static native TemplateInstance notice(OptInSettingsService.View brand, String publisher, String title, String text);
     }
 
+    /** One read-only transaction for the whole page (list, consent text, brand, publisher), not one per lookup. */
     @GET
+    @Transactional
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.landing(brand(), publisher().name(), landing, regions.countries(page.locale()), regions.defaultRegion(), "", Map.of()))
+        return Response.ok(Templates.landing(brand(), publisher().name(), landing, regions.options(page.locale(), regions.defaultRegion()), "", Map.of()))
                 .build();
     }
 
@@ -116,7 +119,7 @@ public class LandingPages {
             return Response.ok(Templates.confirm(brand(), publisher.name(), pending, QrCodes.svg(pending.waLink()))).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(Templates.landing(brand(), publisher.name(), landing, regions.countries(page.locale()), region, phone == null ? "" : phone,
+                    .entity(Templates.landing(brand(), publisher.name(), landing, regions.options(page.locale(), region), phone == null ? "" : phone,
                             page.formErrors(e)))
                     .build();
         }
@@ -124,9 +127,10 @@ public class LandingPages {
 
     @GET
     @Path("/unsubscribe")
+    @Transactional
     public Response unsubscribeForm(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.countries(page.locale()), regions.defaultRegion(), "",
+        return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.options(page.locale(), regions.defaultRegion()), "",
                 Map.of(), false)).build();
     }
 
@@ -144,11 +148,11 @@ public class LandingPages {
         }
         try {
             optIn.withdrawFromWeb(list, phone, region, clientIp(), userAgent(), publicUrl(tenant, list) + "/unsubscribe");
-            return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.countries(page.locale()), region, "", Map.of(), true))
+            return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.options(page.locale(), region), "", Map.of(), true))
                     .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name(), landing, regions.countries(page.locale()),
-                    region, phone == null ? "" : phone, page.formErrors(e), false)).build();
+            return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name(), landing,
+                    regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e), false)).build();
         }
     }
 

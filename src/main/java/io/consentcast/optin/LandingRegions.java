@@ -3,6 +3,8 @@ package io.consentcast.optin;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
+import io.quarkus.qute.RawString;
 
 /**
  * Which country a number without "+" belongs to: the one the reader picked, else the workspace's home
@@ -28,6 +31,16 @@ public class LandingRegions {
     public record Country(String region, int callingCode, String name) {
     }
 
+    /** Sorted countries per page language: the same ~245 regions, named and sorted once. */
+    private final Map<Locale, List<Country>> countries = new ConcurrentHashMap<>();
+
+    /**
+     * The picker's {@code <option>} elements per page language and selected region, rendered once: the landing
+     * and unsubscribe pages are public and their most frequent requests (benchmark 2, docs/PERFORMANCE.md). At
+     * most languages x supported regions entries, as the selection is always a supported region.
+     */
+    private final Map<String, RawString> options = new ConcurrentHashMap<>();
+
     public String defaultRegion() {
         return tenancy.workspace(currentTenant.id()).map(t -> "de".equals(t.locale()) ? "DE" : "GB").orElse("DE");
     }
@@ -40,10 +53,44 @@ public class LandingRegions {
 
     /** Every region with its calling code, named and sorted in {@code locale}. */
     public List<Country> countries(Locale locale) {
-        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-        return util.getSupportedRegions().stream()
-                .map(r -> new Country(r, util.getCountryCodeForRegion(r), new Locale("", r).getDisplayCountry(locale)))
-                .sorted(Comparator.comparing(Country::name))
-                .toList();
+        return countries.computeIfAbsent(locale, l -> {
+            PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+            return util.getSupportedRegions().stream()
+                    .map(r -> new Country(r, util.getCountryCodeForRegion(r), new Locale("", r).getDisplayCountry(l)))
+                    .sorted(Comparator.comparing(Country::name))
+                    .toList();
+        });
+    }
+
+    /**
+     * The {@code <option>} elements of the country picker in {@code locale}, {@code selected} marked (names
+     * HTML-escaped): {@code <option value="DE" selected>Deutschland (+49)</option>...}.
+     */
+    public RawString options(Locale locale, String selected) {
+        String region = regionOr(selected);
+        return options.computeIfAbsent(locale.toLanguageTag() + "|" + region, k -> {
+            StringBuilder html = new StringBuilder(16 * 1024);
+            for (Country c : countries(locale)) {
+                html.append("<option value=\"").append(c.region()).append('"')
+                        .append(c.region().equals(region) ? " selected" : "").append('>')
+                        .append(escape(c.name())).append(" (+").append(c.callingCode()).append(")</option>");
+            }
+            return new RawString(html.toString());
+        });
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char ch : text.toCharArray()) {
+            switch (ch) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
     }
 }
