@@ -349,14 +349,7 @@ public class DispatchWork {
             IssueStatus status = em.createQuery("select i.status from NewsletterIssue i where i.id = :id",
                     IssueStatus.class).setParameter("id", ctx.issueId()).getSingleResult();
             if (status != IssueStatus.SENDING) {
-                boolean cancelled = status == IssueStatus.CANCELLED;
-                em.createQuery("update IssueDelivery d set d.state = :st, d.reason = :reason, d.claimedBy = null,"
-                        + " d.leaseUntil = null, d.updatedAt = :now where d.id in (:ids) and d.state = :claimed"
-                        + " and d.claimedBy = :owner")
-                        .setParameter("st", cancelled ? DeliveryState.EXCLUDED : DeliveryState.PENDING)
-                        .setParameter("reason", cancelled ? CANCELLED : null).setParameter("now", now)
-                        .setParameter("ids", rows.stream().map(Row::id).toList())
-                        .setParameter("claimed", DeliveryState.CLAIMED).setParameter("owner", owner).executeUpdate();
+                unclaim(rows, status, owner, now);
                 return new GateResult(false, List.of());
             }
             Map<UUID, ConsentAudience.Recipient> recipients = audience.recipients(
@@ -419,6 +412,31 @@ public class DispatchWork {
             });
             return new GateResult(true, out);
         });
+    }
+
+    /**
+     * Gives claimed rows back without sending them (the issue stopped sending, or this instance is
+     * closing): PENDING again, or EXCLUDED {@code cancelled} for a cancelled issue. Other instances may
+     * then take them at once instead of after the lease.
+     */
+    public void release(RunContext ctx, List<Row> rows, String owner) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        tenantScope.run(ctx.tenantId(), () -> unclaim(rows,
+                em.createQuery("select i.status from NewsletterIssue i where i.id = :id", IssueStatus.class)
+                        .setParameter("id", ctx.issueId()).getSingleResult(), owner, clock.instant()));
+    }
+
+    private void unclaim(List<Row> rows, IssueStatus status, String owner, Instant now) {
+        boolean cancelled = status == IssueStatus.CANCELLED;
+        em.createQuery("update IssueDelivery d set d.state = :st, d.reason = :reason, d.claimedBy = null,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.id in (:ids) and d.state = :claimed"
+                + " and d.claimedBy = :owner")
+                .setParameter("st", cancelled ? DeliveryState.EXCLUDED : DeliveryState.PENDING)
+                .setParameter("reason", cancelled ? CANCELLED : null).setParameter("now", now)
+                .setParameter("ids", rows.stream().map(Row::id).toList())
+                .setParameter("claimed", DeliveryState.CLAIMED).setParameter("owner", owner).executeUpdate();
     }
 
     /** The workspace's channel, ready for a batch of sends (settings read and token decrypted once). */

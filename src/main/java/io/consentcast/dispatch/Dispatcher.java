@@ -231,7 +231,10 @@ public class Dispatcher implements AutoCloseable {
             List<Gated> passed = gate.passed();
             inflight.release(part.size() - passed.size());
             if (!gate.sending()) {
-                return false; // paused or cancelled: the gate put the rows back or excluded them
+                // Paused or cancelled: the gate gave this slice back; the rest of the batch goes back too, so
+                // that a resumed issue continues at once instead of after the lease.
+                work.release(ctx, rows.subList(from, rows.size()), owner);
+                return false;
             }
             slice = passed.size() * 2 < part.size() ? Math.min(most, slice * 2) : target;
             if (!passed.isEmpty()) {
@@ -244,6 +247,9 @@ public class Dispatcher implements AutoCloseable {
                     inflight.release(); // closing: the row is resolved by the crash rule
                 }
             }
+        }
+        if (from < rows.size()) {
+            work.release(ctx, rows.subList(from, rows.size()), owner); // closing: not sent, not lost
         }
         return !closed;
     }
