@@ -141,6 +141,12 @@ class DispatchBench {
                 }
             }
 
+            // Messages on the wire when the run ended are recorded within seconds: let them settle before counting.
+            long settleBy = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < settleBy && issues.stream().anyMatch(id -> env.deliveryStates(id)
+                    .getOrDefault("SENDING", 0L) > 0)) {
+                Bench.sleep(500);
+            }
             JsonNode stats = Bench.JSON.readTree(java.net.URI.create(env.fakeMetaUrl() + "/stats").toURL());
             Map<String, Object> db = database(env, issues, sendStarted);
             long messages = stats.path("messages").asLong();

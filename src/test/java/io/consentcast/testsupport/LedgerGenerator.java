@@ -98,10 +98,6 @@ public final class LedgerGenerator {
             st.execute("ANALYZE gen_chain");
             st.execute("ANALYZE gen_subscriber");
             st.execute("ANALYZE gen_last");
-            st.execute("INSERT INTO subscribers (id, tenant_id, public_id, phone, phone_hmac, created_at, last_seq, last_hash)"
-                    + " SELECT g.id, '" + tenantId + "', '" + publicIdPrefix + "' || g.n, '+49151' || lpad(g.n::text, 8, '0'),"
-                    + " encode(sha256(('+49151' || lpad(g.n::text, 8, '0'))::bytea), 'hex'), now(), 0, repeat('0', 64)"
-                    + " FROM gen_subscriber g");
             long events = 0;
             for (int seq = 1; seq <= longest; seq++) {
                 String prev = seq == 1 ? "repeat('0', 64)" : "p.hash";
@@ -138,10 +134,15 @@ public final class LedgerGenerator {
                         seq, seq - 1, prev, seq, join));
                 st.execute("ANALYZE consent_events"); // the next level joins this one
             }
+            // The subscribers last, with their chain heads: inserting them first and updating a million rows
+            // afterwards writes every row and index entry twice (the events' foreign key is not checked
+            // row by row here, and every row exists when the transaction commits).
+            st.execute("INSERT INTO subscribers (id, tenant_id, public_id, phone, phone_hmac, created_at, last_seq, last_hash)"
+                    + " SELECT g.id, '" + tenantId + "', '" + publicIdPrefix + "' || g.n, '+49151' || lpad(g.n::text, 8, '0'),"
+                    + " encode(sha256(('+49151' || lpad(g.n::text, 8, '0'))::bytea), 'hex'), now(), e.seq, e.hash"
+                    + " FROM gen_subscriber g JOIN gen_last l ON l.pattern = g.pattern"
+                    + " JOIN consent_events e ON e.subscriber_id = g.id AND e.seq = l.seq");
             st.execute("ANALYZE subscribers");
-            st.execute("UPDATE subscribers s SET last_seq = e.seq, last_hash = e.hash"
-                    + " FROM gen_subscriber g, gen_last l, consent_events e"
-                    + " WHERE s.id = g.id AND l.pattern = g.pattern AND e.subscriber_id = g.id AND e.seq = l.seq");
             if (states) {
                 projectStates(st, tenantId, listId, chains);
             }
