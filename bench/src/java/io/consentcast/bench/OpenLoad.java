@@ -165,27 +165,8 @@ final class OpenLoad implements AutoCloseable {
                 while (phase.issued < due) {
                     long k = phase.issued++;
                     long intended = t0 + (long) (k * 1e9 / rate);
-                    phase.inFlight++;
-                    Future<?> f;
-                    try {
-                        f = scenario.run(k, intended, phase);
-                    } catch (RuntimeException e) {
-                        f = Future.failedFuture(e);
-                    }
-                    f.onComplete(ar -> {
-                        if (phase.over) {
-                            return;
-                        }
-                        phase.inFlight--;
-                        long end = System.nanoTime();
-                        phase.lastCompletionNanos = Math.max(phase.lastCompletionNanos, end);
-                        if (ar.succeeded()) {
-                            phase.ok++;
-                            phase.record("total", end - intended);
-                        } else {
-                            phase.error(ar.cause());
-                        }
-                        if (phase.issued == total && phase.inFlight == 0) {
+                    launch(phase, scenario, k, intended).onComplete(ar -> {
+                        if (settle(phase, ar, intended) && phase.issued == total && phase.inFlight == 0) {
                             done.complete(null);
                         }
                     });
@@ -217,6 +198,33 @@ final class OpenLoad implements AutoCloseable {
         return phase;
     }
 
+    /** Starts one arrival, counted in flight; a scenario that throws is a failed arrival. */
+    private static Future<?> launch(Phase phase, Scenario scenario, long k, long intendedNanos) {
+        phase.inFlight++;
+        try {
+            return scenario.run(k, intendedNanos, phase);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    /** Records how an arrival ended (latency from its intended start); false once the phase is over. */
+    private static boolean settle(Phase phase, io.vertx.core.AsyncResult<?> ar, long intendedNanos) {
+        if (phase.over) {
+            return false;
+        }
+        phase.inFlight--;
+        long end = System.nanoTime();
+        phase.lastCompletionNanos = Math.max(phase.lastCompletionNanos, end);
+        if (ar.succeeded()) {
+            phase.ok++;
+            phase.record("total", end - intendedNanos);
+        } else {
+            phase.error(ar.cause());
+        }
+        return true;
+    }
+
     private void user(Phase phase, Scenario scenario, long endNanos, CompletableFuture<Void> done) {
         long start = System.nanoTime();
         if (start >= endNanos) {
@@ -226,27 +234,10 @@ final class OpenLoad implements AutoCloseable {
             return;
         }
         long k = phase.issued++;
-        phase.inFlight++;
-        Future<?> f;
-        try {
-            f = scenario.run(k, start, phase);
-        } catch (RuntimeException e) {
-            f = Future.failedFuture(e);
-        }
-        f.onComplete(ar -> {
-            if (phase.over) {
-                return;
+        launch(phase, scenario, k, start).onComplete(ar -> {
+            if (settle(phase, ar, start)) {
+                user(phase, scenario, endNanos, done);
             }
-            phase.inFlight--;
-            long now = System.nanoTime();
-            phase.lastCompletionNanos = Math.max(phase.lastCompletionNanos, now);
-            if (ar.succeeded()) {
-                phase.ok++;
-                phase.record("total", now - start);
-            } else {
-                phase.error(ar.cause());
-            }
-            user(phase, scenario, endNanos, done);
         });
     }
 
