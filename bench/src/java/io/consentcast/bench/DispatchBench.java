@@ -29,8 +29,9 @@ import io.vertx.core.http.RequestOptions;
  * to {@code size} confirmed readers each (default 100,000), every workspace's rate set to {@code rate} (default
  * 1,000 messages/s, WhatsApp's highest), the fake Meta process answering every message after {@code latency}
  * ms (default 100). Before the issues start, the fake's own capacity is measured in the same run by a short
- * closed-loop load of direct requests ({@code probe.users} concurrent, default 2,000, for {@code probe.seconds},
- * default 10).
+ * closed-loop load of direct requests ({@code probe.users} concurrent, default the application's Graph connection
+ * pool {@code graphPool} x workspaces, as many requests as the application can have open; for {@code probe.seconds},
+ * default 10, after a 3 s warm-up that opens the connections).
  *
  * <p>
  * Reported: sustained messages/s (from the fake's per-second counts), the ratio to the configured limit
@@ -197,7 +198,8 @@ class DispatchBench {
 
     /** Direct requests to the fake at high concurrency, then its counters are reset. */
     private static Map<String, Object> probeFakeCapacity(BenchEnvironment env) throws Exception {
-        int users = Bench.intOption("probe.users", 2000);
+        int users = Bench.intOption("probe.users", Integer.parseInt(Bench.option("graphPool", "320"))
+                * Bench.intOption("workspaces", 1));
         Duration seconds = Bench.secondsOption("probe.seconds", 10);
         Bench.log("fake Meta capacity: %d concurrent direct requests for %d s", users, seconds.toSeconds());
         int port = env.fakeMetaPort();
@@ -210,6 +212,7 @@ class DispatchBench {
                             + (1_000_000_000L + k) + "\",\"type\":\"template\"}", StandardCharsets.UTF_8.name())))
                     .compose(resp -> resp.statusCode() == 200 ? resp.body()
                             : Future.failedFuture(new OpenLoad.StatusException(resp.statusCode(), "fake Meta")));
+            load.closed("fake-capacity-warm-up", users, Duration.ofSeconds(3), send);
             OpenLoad.Phase p = load.closed("fake-capacity", users, seconds, send);
             r = Bench.object();
             r.put("messagesPerSecond", Bench.round(p.achievedRate(), 0));
