@@ -115,7 +115,7 @@ class DispatchBench {
                 Bench.sleep(2000);
                 open = 0;
                 for (String issue : issues) {
-                    open += BenchEnvironment.open(env.deliveryStates(issue));
+                    open += env.openRows(issue);
                 }
                 long s = (System.nanoTime() - t0) / 1_000_000_000L;
                 if (s - lastLog >= 30) {

@@ -18,10 +18,10 @@ import io.consentcast.tenancy.CurrentTenant;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Set-based reads of the consent projection for sending: materialising the audience of an issue
- * (the subscribers CONFIRMED for a list) straight into the dispatch's delivery table with one
- * {@code INSERT ... SELECT}, and the single-row read the consent gate makes immediately before
- * each message. Both run in (or join) a transaction of the current workspace.
+ * Set-based reads of the consent projection for sending: the decision for every member of a list
+ * ({@link #DECISIONS}, which dispatch selects from when it materialises an issue), and the read of a
+ * slice of recipients the consent gate makes immediately before the sends. Both run in (or join) a
+ * transaction of the current workspace.
  */
 @ApplicationScoped
 public class ConsentAudience {
@@ -64,41 +64,23 @@ public class ConsentAudience {
             + " WHEN cs.state <> 'CONFIRMED' THEN '" + NOT_CONFIRMED + "' END";
 
     /**
-     * Inserts one delivery row per member of {@code listId} (every subscriber with a state for the list,
-     * whatever it is), plus the subscribers CONFIRMED by an "all lists" state without a row for the list,
-     * into {@code issue_deliveries}, in set-based {@code INSERT ... SELECT}s: members who are not
-     * CONFIRMED now (or are erased or suppressed) get their EXCLUDED row with the reason at once, the
-     * others a PENDING row for the gate. Rows that exist already are left alone. Returns the rows inserted.
+     * The audience of a list as one SQL query, for a feature that records a decision per member in its own
+     * table (dispatch materialises an issue's delivery rows with {@code INSERT ... SELECT}): one row
+     * {@code (tenant_id, subscriber_id, reason)} per member of the list (every subscriber with a state for
+     * the list, whatever it is) plus the subscribers CONFIRMED by an "all lists" state without a row for
+     * the list; {@code reason} is NULL for those CONFIRMED now (the gate looks again immediately before the
+     * send) and the exclusion reason for the others. Named parameters: {@code :tenant}, {@code :list}.
+     * Consent keeps its tables and its rules; the caller only selects from the result.
      */
-    public int materialise(UUID issueId, UUID listId, Instant now) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            OffsetDateTime ts = OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
-            String tenant = currentTenant.id();
-            int own = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
-                    + " reason, attempts, next_attempt_at, updated_at)"
-                    + " SELECT d.tenant_id, ?1, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
-                    + " ELSE 'EXCLUDED' END, d.reason, 0, ?2, ?2 FROM ("
-                    + " SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
-                    + " FROM consent_states cs JOIN subscribers s ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id"
-                    + " WHERE cs.tenant_id = ?3 AND cs.list_id = ?4) d"
-                    + " ON CONFLICT DO NOTHING")
-                    .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
-                    .executeUpdate();
-            int all = em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
-                    + " reason, attempts, next_attempt_at, updated_at)"
-                    + " SELECT d.tenant_id, ?1, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
-                    + " ELSE 'EXCLUDED' END, d.reason, 0, ?2, ?2 FROM ("
-                    + " SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
-                    + " FROM consent_states cs JOIN subscribers s ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id"
-                    + " WHERE cs.tenant_id = ?3 AND cs.list_id IS NULL AND cs.state = 'CONFIRMED'"
-                    + " AND NOT EXISTS (SELECT 1 FROM consent_states o WHERE o.tenant_id = cs.tenant_id"
-                    + " AND o.subscriber_id = cs.subscriber_id AND o.list_id = ?4)) d"
-                    + " ON CONFLICT DO NOTHING")
-                    .setParameter(1, issueId).setParameter(2, ts).setParameter(3, tenant).setParameter(4, listId)
-                    .executeUpdate();
-            return own + all;
-        });
-    }
+    public static final String DECISIONS = "SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
+            + " FROM consent_states cs JOIN subscribers s ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id"
+            + " WHERE cs.tenant_id = :tenant AND cs.list_id = :list"
+            + " UNION ALL"
+            + " SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
+            + " FROM consent_states cs JOIN subscribers s ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id"
+            + " WHERE cs.tenant_id = :tenant AND cs.list_id IS NULL AND cs.state = 'CONFIRMED'"
+            + " AND NOT EXISTS (SELECT 1 FROM consent_states o WHERE o.tenant_id = cs.tenant_id"
+            + " AND o.subscriber_id = cs.subscriber_id AND o.list_id = :list)";
 
     /** The current consent facts of one subscriber for one list, read in one statement; empty for an unknown subscriber. */
     public Optional<Recipient> recipient(UUID subscriberId, UUID listId) {

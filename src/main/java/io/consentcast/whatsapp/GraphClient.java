@@ -40,6 +40,8 @@ public class GraphClient {
     @Inject
     ObjectMapper json;
 
+    private static final java.util.regex.Pattern TRAILING_SLASHES = java.util.regex.Pattern.compile("/+$");
+
     private final Map<String, GraphApi> clients = new ConcurrentHashMap<>();
 
     /** A Graph answer: the HTTP status and the parsed body, or a classified failure. */
@@ -54,7 +56,7 @@ public class GraphClient {
     }
 
     GraphApi api() {
-        String base = config.graphUrl().replaceAll("/+$", "");
+        String base = TRAILING_SLASHES.matcher(config.graphUrl()).replaceAll("");
         return clients.computeIfAbsent(base, url -> QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(url))
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
