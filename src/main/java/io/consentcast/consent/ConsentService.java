@@ -253,8 +253,15 @@ public class ConsentService {
         return Optional.ofNullable(em.find(ConsentText.class, id)).map(ConsentTextView::of);
     }
 
+    /** The newest version only (every landing page and submission reads it; lists keep all versions). */
     private Optional<ConsentText> latest(UUID listId) {
-        return textsOf(listId).stream().findFirst();
+        String where = listId == null ? "listId is null" : "listId = :l";
+        var q = em.createQuery("from ConsentText where " + where + " order by version desc", ConsentText.class)
+                .setMaxResults(1);
+        if (listId != null) {
+            q.setParameter("l", listId);
+        }
+        return q.getResultStream().findFirst();
     }
 
     private List<ConsentText> textsOf(UUID listId) {

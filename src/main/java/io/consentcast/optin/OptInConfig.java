@@ -35,4 +35,11 @@ public interface OptInConfig {
     /** The approved UTILITY template that asks imported readers to confirm (one body variable: the list name). */
     @WithDefault("subscription_confirm")
     String repermissionTemplate();
+
+    /**
+     * Public-page requests ({@code /p/...}) one instance works on at once; more are answered at once with
+     * 503 and {@code Retry-After} instead of queueing for the database (load shedding, {@link PublicPageShedding}).
+     */
+    @WithDefault("48")
+    int maxConcurrentRequests();
 }
