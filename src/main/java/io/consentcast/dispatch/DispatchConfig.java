@@ -67,4 +67,13 @@ public interface DispatchConfig {
     /** This many non-retryable failures in a row pause the issue ("error burst"). */
     @WithDefault("50")
     int errorBurst();
+
+    /**
+     * PostgreSQL's {@code work_mem} for the one statement that materialises an issue's audience (a hash join
+     * and a sort of every list member): with the server's default of 4 MB both spill to disk; 256 MB took a
+     * million-member start from 15 s to 9 s (docs/PERFORMANCE.md). Used by that transaction only, once per
+     * issue start.
+     */
+    @WithDefault("256MB")
+    String materialiseWorkMem();
 }

@@ -17,6 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -42,6 +44,14 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class IssueService {
+
+    /** PostgreSQL in production and tests; H2 in development mode. */
+    private final boolean postgres;
+
+    @Inject
+    IssueService(@ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+        this.postgres = dbKind.startsWith("postgres");
+    }
 
     static final int MAX_TITLE = 200;
     static final int MAX_TEXT = 4096;
@@ -452,6 +462,11 @@ public class IssueService {
      */
     private int materialise(NewsletterIssue i, Instant now) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        if (postgres) {
+            // For this transaction only (set_config's third argument): the join and the sort stay in memory.
+            em.createNativeQuery("SELECT set_config('work_mem', :mem, true)")
+                    .setParameter("mem", config.materialiseWorkMem()).getSingleResult();
+        }
         return em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
                 + " reason, attempts, next_attempt_at, updated_at)"
                 + " SELECT d.tenant_id, :issue, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
