@@ -12,12 +12,14 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import io.consentcast.consent.ConsentService;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.PublicPageChanged;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 
@@ -31,6 +33,9 @@ public class ListService {
     static final Set<String> RESERVED_KEYWORDS = Set.of("STOP", "START", "ABMELDEN", "UNSUBSCRIBE", "ABBESTELLEN",
             "JA", "YES", "NEIN", "NO", "HILFE", "HELP", "INFO");
     static final Set<String> LANGUAGES = Set.of("de", "en");
+
+    @Inject
+    Event<PublicPageChanged> publicPageChanged;
 
     @Inject
     ListRepository lists;
@@ -159,6 +164,7 @@ public class ListService {
             // A changed wording becomes a new immutable version; the same wording keeps the current one.
             consent.publishConsentText(l.id, l.language, r.consentText().trim(), actorUserId);
         }
+        publicPageChanged.fire(new PublicPageChanged(l.tenantId));
         return view(l);
     }
 

@@ -45,6 +45,9 @@ public class LandingPages {
     OptInService optIn;
 
     @Inject
+    LandingPageData landingData;
+
+    @Inject
     TenancyService tenancy;
 
     @Inject
@@ -85,13 +88,12 @@ public class LandingPages {
         static native TemplateInstance notice(OptInSettingsService.View brand, String publisher, String title, String text);
     }
 
-    /** One read-only transaction for the whole page (list, consent text, brand, publisher), not one per lookup. */
+    /** The page's data comes from {@link LandingPageData} (cached); the page itself needs no database. */
     @GET
-    @Transactional
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
-        OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.landing(brand(), publisher().name(), landing, regions.options(page.locale(), regions.defaultRegion()), "", Map.of()))
-                .build();
+        LandingPageData.Page data = pageData(list);
+        return Response.ok(Templates.landing(data.brand(), data.publisher(), data.landing(),
+                regions.options(page.locale(), regions.defaultRegion()), "", Map.of())).build();
     }
 
     @POST
@@ -99,29 +101,29 @@ public class LandingPages {
     public Response submit(@PathParam("tenant") String tenant, @PathParam("list") String list,
             @FormParam("phone") String phone, @FormParam("country") String country,
             @FormParam("consent") String consentBox, @FormParam(HONEYPOT) String honeypot) {
-        OptInService.LandingList landing = landing(list);
-        TenancyService.WorkspaceInfo publisher = publisher();
+        LandingPageData.Page data = pageData(list);
+        OptInService.LandingList landing = data.landing();
         if (honeypot != null && !honeypot.isBlank()) {
             // A bot filled the invisible field: answer like a success, store nothing.
-            return Response.ok(Templates.notice(brand(), publisher.name(), landing.list().name(), text("optin.bot-thanks")))
-                    .build();
+            return Response.ok(Templates.notice(data.brand(), data.publisher(), landing.list().name(),
+                    text("optin.bot-thanks"))).build();
         }
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())
                 || (phone != null && !limiter.tryAcquire("number:" + tenant + ":" + phone.replaceAll("[^0-9]", ""),
                         config.numberLimit(), config.numberWindow()))) {
-            return Response.status(429).header("Retry-After", "600")
-                    .entity(Templates.notice(brand(), publisher.name(), landing.list().name(), text("optin.too-many"))).build();
+            return Response.status(429).header("Retry-After", "600").entity(Templates.notice(data.brand(),
+                    data.publisher(), landing.list().name(), text("optin.too-many"))).build();
         }
         String region = regions.regionOr(country);
         try {
-            OptInService.PendingConfirmation pending = optIn.requestFromWeb(list, phone, region, "on".equals(consentBox),
-                    clientIp(), userAgent(), publicUrl(tenant, list));
-            return Response.ok(Templates.confirm(brand(), publisher.name(), pending, QrCodes.svg(pending.waLink()))).build();
-        } catch (ApiException e) {
-            return Response.status(e.status())
-                    .entity(Templates.landing(brand(), publisher.name(), landing, regions.options(page.locale(), region), phone == null ? "" : phone,
-                            page.formErrors(e)))
+            // The consent text recorded is the one this page data shows.
+            OptInService.PendingConfirmation pending = optIn.requestFromWeb(landing, phone, region,
+                    "on".equals(consentBox), clientIp(), userAgent(), publicUrl(tenant, list));
+            return Response.ok(Templates.confirm(data.brand(), data.publisher(), pending, QrCodes.svg(pending.waLink())))
                     .build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(Templates.landing(data.brand(), data.publisher(), landing,
+                    regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e))).build();
         }
     }
 
@@ -154,6 +156,13 @@ public class LandingPages {
             return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name(), landing,
                     regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e), false)).build();
         }
+    }
+
+    /** The landing page's data (cached) and the page switched to the list's language before any template is created. */
+    private LandingPageData.Page pageData(String list) {
+        LandingPageData.Page data = landingData.page(currentTenant.id(), list);
+        page.forceLocale(Locale.forLanguageTag(data.landing().list().language()));
+        return data;
     }
 
     /** Loads the list and switches the page to its language before any template is created. */

@@ -85,7 +85,13 @@ public class OptInService {
     @Transactional
     public PendingConfirmation requestFromWeb(String listSlug, String phoneInput, String region, boolean consentGiven,
             String ip, String userAgent, String pageUrl) {
-        LandingList landing = landing(listSlug);
+        return requestFromWeb(landing(listSlug), phoneInput, region, consentGiven, ip, userAgent, pageUrl);
+    }
+
+    /** As {@link #requestFromWeb(String, String, String, boolean, String, String, String)}, for the list and consent text the page showed. */
+    @Transactional
+    public PendingConfirmation requestFromWeb(LandingList landing, String phoneInput, String region, boolean consentGiven,
+            String ip, String userAgent, String pageUrl) {
         ListView list = landing.list();
         if (!list.open()) {
             throw ApiException.conflict("optin.list-closed", null);

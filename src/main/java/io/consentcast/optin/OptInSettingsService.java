@@ -10,10 +10,12 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import io.consentcast.audit.ActivityLog;
+import io.consentcast.shared.PublicPageChanged;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 
@@ -30,6 +32,9 @@ public class OptInSettingsService {
     static final Pattern WORD = Pattern.compile("^[A-ZÄÖÜ0-9]{2,20}$");
     static final int MAX_LOGO = 200 * 1024;
     static final Set<String> LOGO_TYPES = Set.of("image/png", "image/jpeg", "image/webp");
+
+    @Inject
+    Event<PublicPageChanged> publicPageChanged;
 
     @Inject
     OptInSettingsRepository settings;
@@ -83,6 +88,7 @@ public class OptInSettingsService {
         }
         s.updatedAt = clock.instant();
         activity.record(actorUserId, "optin.settings-changed", "stop words " + s.stopWords + ", accent " + s.accentColor);
+        publicPageChanged.fire(new PublicPageChanged(s.tenantId));
         return new View(words(s.stopWords), s.accentColor, s.logo != null);
     }
 
@@ -97,6 +103,7 @@ public class OptInSettingsService {
         s.logoType = type;
         s.updatedAt = clock.instant();
         activity.record(actorUserId, "optin.logo-changed", type + ", " + bytes.length + " bytes");
+        publicPageChanged.fire(new PublicPageChanged(s.tenantId));
     }
 
     @Transactional

@@ -15,6 +15,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 
 import io.consentcast.shared.ApiException;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -92,6 +94,37 @@ public class TenancyService {
 
     public boolean slugAvailable(String slug) {
         return WorkspaceRules.slugProblem(slug) == null && findBySlug(slug).isEmpty();
+    }
+
+    /** A workspace's identity: what every request under {@code /p/{tenant}} and {@code /api/workspaces/{tenant}} resolves first. */
+    public record WorkspaceRef(String id, String slug) {
+    }
+
+    /** A slug that names no workspace (not cached: the workspace may be created later). */
+    private static final class NoSuchWorkspace extends RuntimeException {
+        NoSuchWorkspace() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Inject
+    @CacheName("workspace-slugs")
+    Cache slugs;
+
+    /**
+     * The workspace a slug names, cached: slugs never change and workspaces are never deleted, so an entry is
+     * never stale (a slug that names nothing is not cached). Every public page and API request resolves one.
+     */
+    public Optional<WorkspaceRef> refBySlug(String slug) {
+        if (slug == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(slugs.<String, WorkspaceRef>get(slug, s -> findBySlug(s)
+                    .map(t -> new WorkspaceRef(t.id, t.slug)).orElseThrow(NoSuchWorkspace::new)).await().indefinitely());
+        } catch (NoSuchWorkspace e) {
+            return Optional.empty();
+        }
     }
 
     public Optional<Tenant> findBySlug(String slug) {

@@ -41,24 +41,24 @@ public class TenantRequestFilter {
         if (slug == null) {
             return;
         }
-        Tenant tenant = tenancy.findBySlug(slug).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+        TenancyService.WorkspaceRef tenant = tenancy.refBySlug(slug).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
         if (annotation(resource, PublicTenantRoute.class) != null) {
             if (caller.isAuthenticated()) {
                 caller.user();
             }
-            currentTenant.set(tenant.id, tenant.slug, null);
+            currentTenant.set(tenant.id(), tenant.slug(), null);
             return;
         }
         if (!caller.isAuthenticated()) {
             throw new jakarta.ws.rs.NotAuthorizedException("Bearer");
         }
         AppUser user = caller.user();
-        Role role = tenancy.roleOf(tenant.id, user.id).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
+        Role role = tenancy.roleOf(tenant.id(), user.id).orElseThrow(() -> ApiException.notFound(NOT_FOUND));
         MinRole min = annotation(resource, MinRole.class);
         if (min != null && !role.atLeast(min.value())) {
             throw ApiException.forbidden("workspace.role-too-low");
         }
-        currentTenant.set(tenant.id, tenant.slug, role);
+        currentTenant.set(tenant.id(), tenant.slug(), role);
     }
 
     private static <A extends java.lang.annotation.Annotation> A annotation(ResourceInfo resource, Class<A> type) {

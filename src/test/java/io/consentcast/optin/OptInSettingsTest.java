@@ -1,6 +1,7 @@
 package io.consentcast.optin;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -102,6 +103,30 @@ class OptInSettingsTest {
         io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
                 .body(containsString("--accent: #123456"))
                 .body(containsString("src=\"/brand/" + slug + "/logo\""));
+    }
+
+    /** The public page's data is cached; a change on this instance shows on the next request all the same. */
+    @Test
+    void aChangeShowsOnThePublicPageAtOnce() {
+        Api owner = Api.newUser("fresh");
+        String slug = owner.createWorkspace("fresh");
+        owner.req().body(Fixtures.germanList("morgen", "MORGEN")).post("/api/tenants/" + slug + "/lists")
+                .then().statusCode(201);
+        io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
+                .body(not(containsString("--accent: #654321"))).body(not(containsString("Neue Fassung")));
+
+        owner.req().body(Map.of("accentColor", "#654321")).put("/api/tenants/" + slug + "/optin-settings")
+                .then().statusCode(200);
+        owner.req().body(Map.of("consentText", "Neue Fassung: Ja, ich möchte das Morgenbriefing erhalten."))
+                .put("/api/tenants/" + slug + "/lists/morgen").then().statusCode(200);
+        io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
+                .body(containsString("--accent: #654321"))
+                .body(containsString("Neue Fassung: Ja, ich möchte das Morgenbriefing erhalten."));
+
+        owner.req().body(Map.of("status", "CLOSED")).put("/api/tenants/" + slug + "/lists/morgen")
+                .then().statusCode(200);
+        io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
+                .body(containsString("Diese Liste nimmt derzeit keine neuen Abonnenten auf."));
     }
 
     private Optional<ConsentStatus> state(String tenantId, UUID listId) {
