@@ -15,7 +15,7 @@ import io.quarkus.cache.CacheResult;
 
 /**
  * What a landing page shows besides the reader's own input (the list with its current consent text, the
- * brand settings, the publisher's name), read in one transaction and cached per workspace and list: the
+ * brand settings, the publisher's name and country), read in one transaction and cached per workspace and list: the
  * page and its form submission read it for every reader, and it changes rarely. A change on this instance
  * empties the cache when its transaction commits ({@link PublicPageChanged}); other instances see it
  * within {@code quarkus.cache.caffeine."landing-pages".expire-after-write} (10 s). A submission records the
@@ -26,7 +26,9 @@ public class LandingPageData {
 
     static final String CACHE = "landing-pages";
 
-    public record Page(OptInService.LandingList landing, OptInSettingsService.View brand, String publisher) {
+    /** {@code defaultRegion}: the country the form preselects (the workspace's). */
+    public record Page(OptInService.LandingList landing, OptInSettingsService.View brand, String publisher,
+            String defaultRegion) {
     }
 
     @Inject
@@ -53,7 +55,9 @@ public class LandingPageData {
             // The key must name the workspace the data is read in, or one workspace's page could show another's.
             throw new IllegalStateException("Landing page data asked for another workspace than the current one");
         }
-        return new Page(optIn.landing(listSlug), settings.view(), tenancy.workspace(tenantId).orElseThrow().name());
+        TenancyService.WorkspaceInfo workspace = tenancy.workspace(tenantId).orElseThrow();
+        return new Page(optIn.landing(listSlug), settings.view(), workspace.name(),
+                LandingRegions.defaultRegion(workspace));
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) PublicPageChanged change) {

@@ -93,7 +93,7 @@ public class LandingPages {
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         LandingPageData.Page data = pageData(list);
         return Response.ok(Templates.landing(data.brand(), data.publisher(), data.landing(),
-                regions.options(page.locale(), regions.defaultRegion()), "", Map.of())).build();
+                regions.options(page.locale(), data.defaultRegion()), "", Map.of())).build();
     }
 
     @POST
@@ -114,7 +114,7 @@ public class LandingPages {
             return Response.status(429).header("Retry-After", "600").entity(Templates.notice(data.brand(),
                     data.publisher(), landing.list().name(), text("optin.too-many"))).build();
         }
-        String region = regions.regionOr(country);
+        String region = regions.regionOr(country, data.defaultRegion());
         try {
             // The consent text recorded is the one this page data shows.
             OptInService.PendingConfirmation pending = optIn.requestFromWeb(landing, phone, region,

@@ -42,13 +42,26 @@ public class LandingRegions {
     private final Map<String, RawString> options = new ConcurrentHashMap<>();
 
     public String defaultRegion() {
-        return tenancy.workspace(currentTenant.id()).map(t -> "de".equals(t.locale()) ? "DE" : "GB").orElse("DE");
+        return tenancy.workspace(currentTenant.id()).map(LandingRegions::defaultRegion).orElse("DE");
+    }
+
+    /** The country preselected for a workspace: Germany for German workspaces, else the United Kingdom. */
+    static String defaultRegion(TenancyService.WorkspaceInfo workspace) {
+        return "de".equals(workspace.locale()) ? "DE" : "GB";
     }
 
     /** {@code region} when it is a region libphonenumber knows, else the workspace default. */
     public String regionOr(String region) {
-        return region != null && PhoneNumberUtil.getInstance().getSupportedRegions().contains(region) ? region
-                : defaultRegion();
+        return known(region) ? region : defaultRegion();
+    }
+
+    /** {@code region} when it is a region libphonenumber knows, else {@code fallback}. */
+    public String regionOr(String region, String fallback) {
+        return known(region) ? region : fallback;
+    }
+
+    private static boolean known(String region) {
+        return region != null && PhoneNumberUtil.getInstance().getSupportedRegions().contains(region);
     }
 
     /** Every region with its calling code, named and sorted in {@code locale}. */

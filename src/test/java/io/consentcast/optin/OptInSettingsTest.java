@@ -129,6 +129,26 @@ class OptInSettingsTest {
                 .body(containsString("Diese Liste nimmt derzeit keine neuen Abonnenten auf."));
     }
 
+    /** The form preselects the workspace's country: Germany for a German workspace, else the United Kingdom. */
+    @Test
+    void theFormPreselectsTheWorkspacesCountry() {
+        Api owner = Api.newUser("region");
+        String german = owner.createWorkspace("region-de");
+        String english = "region-en-" + UUID.randomUUID().toString().substring(0, 8);
+        owner.req().body(Map.of("slug", english, "name", "Morning Post", "locale", "en", "timezone", "Europe/London"))
+                .post("/api/tenants").then().statusCode(201);
+        for (String slug : List.of(german, english)) {
+            owner.req().body(Fixtures.germanList("morgen", "MORGEN")).post("/api/tenants/" + slug + "/lists")
+                    .then().statusCode(201);
+        }
+        io.restassured.RestAssured.given().get("/p/" + german + "/morgen").then().statusCode(200)
+                .body(containsString("<option value=\"DE\" selected>"))
+                .body(not(containsString("<option value=\"GB\" selected>")));
+        io.restassured.RestAssured.given().get("/p/" + english + "/morgen").then().statusCode(200)
+                .body(containsString("<option value=\"GB\" selected>"))
+                .body(not(containsString("<option value=\"DE\" selected>")));
+    }
+
     private Optional<ConsentStatus> state(String tenantId, UUID listId) {
         return scope.call(tenantId, () -> subscribers.findByPhone("+4915100002001")
                 .flatMap(s -> consent.stateOf(s.id(), listId)));
