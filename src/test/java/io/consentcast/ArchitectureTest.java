@@ -24,7 +24,7 @@ class ArchitectureTest {
     void theSharedKernelDependsOnNoFeature() {
         noClasses().that().resideInAPackage("io.consentcast.shared..")
                 .should().dependOnClassesThat().resideOutsideOfPackages("io.consentcast.shared..", "java..", "jakarta..",
-                        "io.quarkus..", "io.smallrye..", "com.fasterxml..", "org.jboss..")
+                        "io.quarkus..", "io.smallrye..", "org.eclipse.microprofile..", "com.fasterxml..", "org.jboss..")
                 .check(CLASSES);
     }
 

@@ -16,11 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.consentcast.consent.ConsentAudience;
+import io.consentcast.shared.DatabaseKind;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
@@ -69,15 +69,10 @@ public class DispatchWork {
     DispatchConfig config;
 
     @Inject
-    Clock clock;
-
-    /** PostgreSQL in production and tests; H2 in development mode. */
-    private final boolean postgres;
+    DatabaseKind database;
 
     @Inject
-    DispatchWork(@ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
-        this.postgres = dbKind.startsWith("postgres");
-    }
+    Clock clock;
 
     /** A job row: which issue of which workspace. */
     public record JobRef(UUID issueId, String tenantId) {
@@ -277,7 +272,7 @@ public class DispatchWork {
             Instant now = clock.instant();
             RunContext ctx = share(context(i), owner);
             int n = Math.max(1, Math.min(limit, ctx.rate() * 10));
-            List<Row> rows = postgres ? claimReturning(i.id, owner, now, n) : claimThenMark(i.id, owner, now, n);
+            List<Row> rows = database.postgres() ? claimReturning(i.id, owner, now, n) : claimThenMark(i.id, owner, now, n);
             return new Batch(ctx, rows);
         });
     }

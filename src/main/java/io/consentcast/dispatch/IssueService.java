@@ -17,12 +17,11 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentcast.consent.ConsentAudience;
+import io.consentcast.shared.DatabaseKind;
 import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
@@ -45,13 +44,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class IssueService {
 
-    /** PostgreSQL in production and tests; H2 in development mode. */
-    private final boolean postgres;
-
-    @Inject
-    IssueService(@ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
-        this.postgres = dbKind.startsWith("postgres");
-    }
 
     static final int MAX_TITLE = 200;
     static final int MAX_TEXT = 4096;
@@ -78,6 +70,9 @@ public class IssueService {
 
     @Inject
     DispatchConfig config;
+
+    @Inject
+    DatabaseKind database;
 
     @Inject
     ObjectMapper json;
@@ -462,7 +457,7 @@ public class IssueService {
      */
     private int materialise(NewsletterIssue i, Instant now) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        if (postgres) {
+        if (database.postgres()) {
             // For this transaction only (set_config's third argument): the join and the sort stay in memory.
             em.createNativeQuery("SELECT set_config('work_mem', :mem, true)")
                     .setParameter("mem", config.materialiseWorkMem()).getSingleResult();
