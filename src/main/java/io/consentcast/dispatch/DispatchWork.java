@@ -1,6 +1,8 @@
 package io.consentcast.dispatch;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -416,38 +418,30 @@ public class DispatchWork {
             List<Gated> out = new ArrayList<>(passing.size());
             em.unwrap(Session.class).doWork(c -> {
                 if (!excluded.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'EXCLUDED',"
-                            + " reason = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
-                            + " AND state = 'CLAIMED' AND claimed_by = ?")) {
-                        for (int k = 0; k < excluded.size(); k++) {
-                            ps.setString(1, reasons.get(k));
-                            ps.setObject(2, at);
-                            ps.setLong(3, excluded.get(k).id());
-                            ps.setString(4, owner);
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
+                    batch(c, "UPDATE issue_deliveries SET state = 'EXCLUDED', reason = ?, claimed_by = NULL,"
+                            + " lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'CLAIMED' AND claimed_by = ?",
+                            excluded.size(), (ps, k) -> {
+                                ps.setString(1, reasons.get(k));
+                                ps.setObject(2, at);
+                                ps.setLong(3, excluded.get(k).id());
+                                ps.setString(4, owner);
+                            });
                 }
                 if (!passing.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'SENDING',"
-                            + " consent_event_id = ?, sending_at = ?, lease_until = ?, attempts = attempts + 1,"
-                            + " updated_at = ? WHERE id = ? AND state = 'CLAIMED' AND claimed_by = ?")) {
-                        for (int k = 0; k < passing.size(); k++) {
-                            ps.setObject(1, decisions.get(k).consentEventId());
-                            ps.setObject(2, at);
-                            ps.setObject(3, until);
-                            ps.setObject(4, at);
-                            ps.setLong(5, passing.get(k).id());
-                            ps.setString(6, owner);
-                            ps.addBatch();
-                        }
-                        int[] counts = ps.executeBatch();
-                        for (int k = 0; k < passing.size(); k++) {
-                            // A row whose lease this owner lost belongs to another instance now: not sent here.
-                            if (counts[k] == 1 || counts[k] == java.sql.Statement.SUCCESS_NO_INFO) {
-                                out.add(new Gated(passing.get(k), decisions.get(k).to()));
-                            }
+                    int[] counts = batch(c, "UPDATE issue_deliveries SET state = 'SENDING', consent_event_id = ?,"
+                            + " sending_at = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"
+                            + " AND state = 'CLAIMED' AND claimed_by = ?", passing.size(), (ps, k) -> {
+                                ps.setObject(1, decisions.get(k).consentEventId());
+                                ps.setObject(2, at);
+                                ps.setObject(3, until);
+                                ps.setObject(4, at);
+                                ps.setLong(5, passing.get(k).id());
+                                ps.setString(6, owner);
+                            });
+                    for (int k = 0; k < passing.size(); k++) {
+                        // A row whose lease this owner lost belongs to another instance now: not sent here.
+                        if (counts[k] == 1 || counts[k] == java.sql.Statement.SUCCESS_NO_INFO) {
+                            out.add(new Gated(passing.get(k), decisions.get(k).to()));
                         }
                     }
                 }
@@ -527,23 +521,20 @@ public class DispatchWork {
             if (!accepted.isEmpty()) {
                 OffsetDateTime at = ts(now);
                 em.unwrap(Session.class).doWork(c -> {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'SENT',"
-                            + " reason = NULL, provider_message_id = ?, provider_status = 'accepted', sent_at = ?,"
-                            + " claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ?"
-                            + " AND (state = 'SENDING' OR (state = 'FAILED' AND reason = '" + OUTCOME_UNKNOWN + "'))")) {
-                        for (int k : accepted) {
-                            Sent s = sent.get(k);
-                            ps.setString(1, ((SendResult.Accepted) s.result()).messageId());
-                            ps.setObject(2, at);
-                            ps.setObject(3, at);
-                            ps.setLong(4, s.row().id());
-                            ps.setString(5, owner);
-                            ps.addBatch();
-                        }
-                        int[] counts = ps.executeBatch();
-                        for (int j = 0; j < accepted.size(); j++) {
-                            outcomes[accepted.get(j)] = counts[j] == 0 ? Outcome.LOST_LEASE : Outcome.SENT;
-                        }
+                    int[] counts = batch(c, "UPDATE issue_deliveries SET state = 'SENT', reason = NULL,"
+                            + " provider_message_id = ?, provider_status = 'accepted', sent_at = ?, claimed_by = NULL,"
+                            + " lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ?"
+                            + " AND (state = 'SENDING' OR (state = 'FAILED' AND reason = '" + OUTCOME_UNKNOWN + "'))",
+                            accepted.size(), (ps, j) -> {
+                                Sent sentRow = sent.get(accepted.get(j));
+                                ps.setString(1, ((SendResult.Accepted) sentRow.result()).messageId());
+                                ps.setObject(2, at);
+                                ps.setObject(3, at);
+                                ps.setLong(4, sentRow.row().id());
+                                ps.setString(5, owner);
+                            });
+                    for (int j = 0; j < accepted.size(); j++) {
+                        outcomes[accepted.get(j)] = counts[j] == 0 ? Outcome.LOST_LEASE : Outcome.SENT;
                     }
                 });
             }
@@ -557,6 +548,23 @@ public class DispatchWork {
         });
         trackAccepted(ctx, sent);
         return result;
+    }
+
+    /** Binds the parameters of the {@code k}-th statement of a JDBC batch. */
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps, int k) throws SQLException;
+    }
+
+    /** Runs {@code sql} {@code n} times as one JDBC batch (one round trip), bound by {@code binder}; the update counts. */
+    private static int[] batch(Connection c, String sql, int n, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int k = 0; k < n; k++) {
+                binder.bind(ps, k);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
     }
 
     /**
