@@ -57,6 +57,21 @@ final class BenchEnvironment implements AutoCloseable {
 
     /** What to start. */
     record Setup(Long fakeMetaLatencyMs, String heap, Map<String, String> appEnv, boolean profile) {
+
+        /** The application's {@code -Xmx}: {@code -Dbench.heap}, default 512m. */
+        static String appHeap() {
+            return "-Xmx" + Bench.option("heap", "512m");
+        }
+
+        /** The Graph client's connection pool: {@code -Dbench.graphPool}, default 320 (DISPATCH.md for 1,000/s). */
+        static String graphPool() {
+            return Bench.option("graphPool", "320");
+        }
+
+        /** Dispatch and gate: the fake Meta answering after {@code latency} ms, the Graph pool at {@link #graphPool()}. */
+        static Setup sending(long latency, boolean profile) {
+            return new Setup(latency, appHeap(), Map.of("CONSENTCAST_WHATSAPP_CONNECTION_POOL_SIZE", graphPool()), profile);
+        }
     }
 
     static BenchEnvironment start(String name, Setup setup) {

@@ -61,9 +61,8 @@ class DispatchBench {
         Map<String, Object> result = Bench.object();
         result.put("benchmark", "dispatch");
         result.put("startedAt", Instant.now().toString());
-        try (BenchEnvironment env = BenchEnvironment.start(name, new BenchEnvironment.Setup(latency,
-                "-Xmx" + Bench.option("heap", "512m"), Map.of("CONSENTCAST_WHATSAPP_CONNECTION_POOL_SIZE",
-                        Bench.option("graphPool", "320")), Bench.boolOption("profile", false)))) {
+        try (BenchEnvironment env = BenchEnvironment.start(name, BenchEnvironment.Setup.sending(latency,
+                Bench.boolOption("profile", false)))) {
             result.put("machine", Bench.machine(env.postgresVersion));
             Map<String, Object> options = Bench.object();
             options.put("readersPerWorkspace", size);
@@ -71,8 +70,8 @@ class DispatchBench {
             options.put("ratePerSecondPerNumber", rate);
             options.put("fakeMetaLatencyMs", latency);
             options.put("timeoutSeconds", timeout.toSeconds());
-            options.put("appHeap", "-Xmx" + Bench.option("heap", "512m"));
-            options.put("graphConnectionPool", Bench.option("graphPool", "320"));
+            options.put("appHeap", BenchEnvironment.Setup.appHeap());
+            options.put("graphConnectionPool", BenchEnvironment.Setup.graphPool());
             result.put("options", options);
 
             List<BenchEnvironment.Workspace> ws = new ArrayList<>();
@@ -198,7 +197,7 @@ class DispatchBench {
 
     /** Direct requests to the fake at high concurrency, then its counters are reset. */
     private static Map<String, Object> probeFakeCapacity(BenchEnvironment env) throws Exception {
-        int users = Bench.intOption("probe.users", Integer.parseInt(Bench.option("graphPool", "320"))
+        int users = Bench.intOption("probe.users", Integer.parseInt(BenchEnvironment.Setup.graphPool())
                 * Bench.intOption("workspaces", 1));
         Duration seconds = Bench.secondsOption("probe.seconds", 10);
         Bench.log("fake Meta capacity: %d concurrent direct requests for %d s", users, seconds.toSeconds());

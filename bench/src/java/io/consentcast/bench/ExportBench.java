@@ -69,12 +69,12 @@ class ExportBench {
         result.put("benchmark", "export");
         result.put("startedAt", Instant.now().toString());
         try (BenchEnvironment env = BenchEnvironment.start("export", new BenchEnvironment.Setup(null,
-                "-Xmx" + Bench.option("heap", "512m"), Map.of(), Bench.boolOption("profile", false)))) {
+                BenchEnvironment.Setup.appHeap(), Map.of(), Bench.boolOption("profile", false)))) {
             result.put("machine", Bench.machine(env.postgresVersion));
             Map<String, Object> options = Bench.object();
             options.put("events", events);
             options.put("subscribers", subscribers);
-            options.put("appHeap", "-Xmx" + Bench.option("heap", "512m"));
+            options.put("appHeap", BenchEnvironment.Setup.appHeap());
             result.put("options", options);
             BenchEnvironment.Workspace w = env.workspace("export");
             Bench.log("generating %,d events (%,d subscribers x %d) in SQL", events, subscribers, CHAIN.size());

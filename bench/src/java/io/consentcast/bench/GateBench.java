@@ -52,9 +52,7 @@ class GateBench {
         Map<String, Object> result = Bench.object();
         result.put("benchmark", "consent gate");
         result.put("startedAt", Instant.now().toString());
-        try (BenchEnvironment env = BenchEnvironment.start("gate", new BenchEnvironment.Setup(latency,
-                "-Xmx" + Bench.option("heap", "512m"), Map.of("CONSENTCAST_WHATSAPP_CONNECTION_POOL_SIZE",
-                        Bench.option("graphPool", "320")), false))) {
+        try (BenchEnvironment env = BenchEnvironment.start("gate", BenchEnvironment.Setup.sending(latency, false))) {
             result.put("machine", Bench.machine(env.postgresVersion));
             Map<String, Object> options = Bench.object();
             options.put("members", size);
@@ -62,7 +60,7 @@ class GateBench {
             options.put("ratePerSecond", rate);
             options.put("fakeMetaLatencyMs", latency);
             options.put("budgetSeconds", budget.toSeconds());
-            options.put("appHeap", "-Xmx" + Bench.option("heap", "512m"));
+            options.put("appHeap", BenchEnvironment.Setup.appHeap());
             result.put("options", options);
 
             BenchEnvironment.Workspace w = env.workspace("gate");

@@ -59,7 +59,7 @@ class OptInBench {
         Map<String, String> proxy = Map.of("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true",
                 "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true", "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "127.0.0.1");
         try (BenchEnvironment env = BenchEnvironment.start("optin", new BenchEnvironment.Setup(null,
-                "-Xmx" + Bench.option("heap", "512m"), proxy, profile))) {
+                BenchEnvironment.Setup.appHeap(), proxy, profile))) {
             result.put("machine", Bench.machine(env.postgresVersion));
             BenchEnvironment.Workspace w = env.workspace("optin");
             String path = "/p/" + w.slug() + "/" + w.list();
@@ -69,7 +69,7 @@ class OptInBench {
             options.put("durationSeconds", duration.toSeconds());
             options.put("warmupSeconds", warmup.toSeconds());
             options.put("warmupUsers", Bench.intOption("warmup.users", 8));
-            options.put("appHeap", "-Xmx" + Bench.option("heap", "512m"));
+            options.put("appHeap", BenchEnvironment.Setup.appHeap());
             options.put("landingPage", path);
             options.put("clientAddresses", "X-Forwarded-For from 198.18.0.0/15, one per reader; the application trusts"
                     + " the proxy on 127.0.0.1 as in deploy/compose.yaml");

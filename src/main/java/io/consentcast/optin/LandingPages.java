@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -20,7 +19,6 @@ import io.consentcast.shared.ApiException;
 import io.consentcast.shared.ConsentcastConfig;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.PublicTenantRoute;
-import io.consentcast.tenancy.TenancyService;
 import io.consentcast.web.PageContext;
 import io.consentcast.web.QrCodes;
 import io.quarkus.qute.CheckedTemplate;
@@ -48,9 +46,6 @@ public class LandingPages {
     LandingPageData landingData;
 
     @Inject
-    TenancyService tenancy;
-
-    @Inject
     CurrentTenant currentTenant;
 
     @Inject
@@ -58,9 +53,6 @@ public class LandingPages {
 
     @Inject
     LandingRegions regions;
-
-    @Inject
-    OptInSettingsService settings;
 
     @Inject
     OptInConfig config;
@@ -129,11 +121,10 @@ public class LandingPages {
 
     @GET
     @Path("/unsubscribe")
-    @Transactional
     public Response unsubscribeForm(@PathParam("tenant") String tenant, @PathParam("list") String list) {
-        OptInService.LandingList landing = landing(list);
-        return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.options(page.locale(), regions.defaultRegion()), "",
-                Map.of(), false)).build();
+        LandingPageData.Page data = pageData(list);
+        return Response.ok(Templates.unsubscribe(data.brand(), data.publisher(), data.landing(),
+                regions.options(page.locale(), data.defaultRegion()), "", Map.of(), false)).build();
     }
 
     @POST
@@ -141,19 +132,19 @@ public class LandingPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response unsubscribe(@PathParam("tenant") String tenant, @PathParam("list") String list,
             @FormParam("phone") String phone, @FormParam("country") String country) {
-        OptInService.LandingList landing = landing(list);
-        String region = regions.regionOr(country);
+        LandingPageData.Page data = pageData(list);
+        OptInService.LandingList landing = data.landing();
+        String region = regions.regionOr(country, data.defaultRegion());
         if (!limiter.tryAcquire("ip:" + clientIp(), config.ipLimit(), config.ipWindow())) {
-            return Response.status(429).header("Retry-After", "600")
-                    .entity(Templates.notice(brand(), publisher().name(), landing.list().name(), text("optin.too-many")))
-                    .build();
+            return Response.status(429).header("Retry-After", "600").entity(Templates.notice(data.brand(),
+                    data.publisher(), landing.list().name(), text("optin.too-many"))).build();
         }
         try {
             optIn.withdrawFromWeb(list, phone, region, clientIp(), userAgent(), publicUrl(tenant, list) + "/unsubscribe");
-            return Response.ok(Templates.unsubscribe(brand(), publisher().name(), landing, regions.options(page.locale(), region), "", Map.of(), true))
-                    .build();
+            return Response.ok(Templates.unsubscribe(data.brand(), data.publisher(), landing,
+                    regions.options(page.locale(), region), "", Map.of(), true)).build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.unsubscribe(brand(), publisher().name(), landing,
+            return Response.status(e.status()).entity(Templates.unsubscribe(data.brand(), data.publisher(), landing,
                     regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e), false)).build();
         }
     }
@@ -163,21 +154,6 @@ public class LandingPages {
         LandingPageData.Page data = landingData.page(currentTenant.id(), list);
         page.forceLocale(Locale.forLanguageTag(data.landing().list().language()));
         return data;
-    }
-
-    /** Loads the list and switches the page to its language before any template is created. */
-    private OptInService.LandingList landing(String list) {
-        OptInService.LandingList landing = optIn.landing(list);
-        page.forceLocale(Locale.forLanguageTag(landing.list().language()));
-        return landing;
-    }
-
-    private OptInSettingsService.View brand() {
-        return settings.view();
-    }
-
-    private TenancyService.WorkspaceInfo publisher() {
-        return tenancy.workspace(currentTenant.id()).orElseThrow();
     }
 
     private String text(String code) {

@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalPoolInterceptor;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.consentcast.shared.DatabaseKind;
 import io.quarkus.arc.Arc;
 
 /**
@@ -28,8 +28,8 @@ public class RowLevelSecurityInterceptor implements AgroalPoolInterceptor {
     private final boolean postgres;
 
     @Inject
-    RowLevelSecurityInterceptor(@ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
-        this.postgres = dbKind.startsWith("postgres");
+    RowLevelSecurityInterceptor(DatabaseKind database) {
+        this.postgres = database.postgres();
     }
 
     @Override

@@ -55,10 +55,10 @@ public class GraphClient {
             String throughputLevel, String messagingLimitTier, String status) {
     }
 
+    /** The client for the configured Graph URL, built once (keyed by the URL as configured: no work per send). */
     GraphApi api() {
-        String base = TRAILING_SLASHES.matcher(config.graphUrl()).replaceAll("");
-        return clients.computeIfAbsent(base, url -> QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(url))
+        return clients.computeIfAbsent(config.graphUrl(), url -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(TRAILING_SLASHES.matcher(url).replaceAll("")))
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, config.connectionPoolSize())
