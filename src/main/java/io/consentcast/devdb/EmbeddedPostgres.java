@@ -65,6 +65,7 @@ public final class EmbeddedPostgres {
     private final Path log;
     private final boolean asRoot;
     private int port;
+    private boolean startedHere;
 
     private EmbeddedPostgres(Path dir, boolean asRoot) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -120,8 +121,14 @@ public final class EmbeddedPostgres {
                 }
             }
         }
+        startedHere = true;
         stopWhenThisJvmExits();
         awaitConnection();
+    }
+
+    /** True when this call started the server, false when it found it running. */
+    public boolean startedHere() {
+        return startedHere;
     }
 
     /** The TCP port on 127.0.0.1. */

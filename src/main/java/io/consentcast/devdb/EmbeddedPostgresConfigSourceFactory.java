@@ -65,8 +65,12 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         EmbeddedPostgres pg = EmbeddedPostgres.start(profile.directory);
         pg.createDatabase(profile.database);
         String url = pg.jdbcUrl(profile.database);
-        LOG.infof("Embedded PostgreSQL 17 at %s (data in %s; stop dev mode and delete that folder, or run "
-                + "./mvnw clean, to start afresh)", url, profile.directory);
+        if (pg.startedHere()) {
+            LOG.infof("Embedded PostgreSQL 17 started at %s (data in %s; to start afresh, stop dev mode and delete "
+                    + "that folder or run ./mvnw clean)", url, profile.directory);
+        } else {
+            LOG.debugf("Embedded PostgreSQL 17 running at %s", url);
+        }
         return List.of(new PropertiesConfigSource(
                 Map.of("quarkus.datasource.jdbc.url", url, "quarkus.datasource.migration.jdbc.url", url),
                 "embedded PostgreSQL " + pg.directory(), ORDINAL));

@@ -42,6 +42,7 @@ class EmbeddedPostgresTest {
         }
         PostgresBinaries.deleteRecursively(DIR.resolve("data"));
         pg = EmbeddedPostgres.start(DIR);
+        assertTrue(pg.startedHere());
     }
 
     @AfterAll
@@ -102,6 +103,7 @@ class EmbeddedPostgresTest {
     void aSecondStartOnTheDirectoryUsesTheRunningServer() {
         long pid = postmasterPid();
         EmbeddedPostgres again = EmbeddedPostgres.start(DIR);
+        assertFalse(again.startedHere());
         assertEquals(pg.port(), again.port());
         assertEquals(pid, postmasterPid());
     }
