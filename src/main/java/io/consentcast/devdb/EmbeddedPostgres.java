@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * <p>
  * {@link #start(Path)} is idempotent: a server already running on the directory (dev mode's restart, the next
  * {@code @QuarkusTest} application, a run killed earlier) is reused; a {@code postmaster.pid} whose process is gone
- * is removed. A server started by this JVM is stopped ({@code pg_ctl stop -m fast}) when the JVM exits.
+ * is removed. A server started by this JVM is stopped ({@code pg_ctl stop}) when the JVM exits.
  */
 public final class EmbeddedPostgres {
 
@@ -250,29 +250,44 @@ public final class EmbeddedPostgres {
 
     /** Only the JVM that started the server stops it; one that found it running (dev mode's restart) leaves it. */
     private void stopWhenThisJvmExits() {
-        Runtime.getRuntime().addShutdownHook(new Stopper(pgCtl("-D", data.toString(), "-m", "fast", "-w", "stop")));
+        Runtime.getRuntime().addShutdownHook(new Stopper(
+                pgCtl("-D", data.toString(), "-m", "smart", "-w", "-t", "20", "stop"),
+                pgCtl("-D", data.toString(), "-m", "fast", "-w", "stop")));
     }
 
-    /** Runs {@code pg_ctl stop} at JVM exit; uses only JDK classes (the class loader of dev mode may be closed). */
+    /**
+     * Stops the server at JVM exit, first "smart": it waits until the application (which shuts down at the same
+     * time, in its own hook, here or in dev mode's child JVM) has closed its connections, so that no job of the
+     * application meets a stopped database; "fast" after 20 s. Uses only JDK classes (the class loader of dev
+     * mode may be closed by then).
+     */
     private static final class Stopper extends Thread {
-        private final List<String> command;
+        private final List<String> smart;
+        private final List<String> fast;
 
-        Stopper(List<String> command) {
+        Stopper(List<String> smart, List<String> fast) {
             super("embedded-postgres-stop");
-            this.command = command;
+            this.smart = smart;
+            this.fast = fast;
         }
 
         @Override
         public void run() {
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                p.waitFor(30, TimeUnit.SECONDS);
+                if (!succeeds(smart)) {
+                    succeeds(fast);
+                }
             } catch (IOException e) {
                 System.err.println("Could not stop the embedded PostgreSQL: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        private static boolean succeeds(List<String> command) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         }
     }
 
