@@ -74,6 +74,9 @@ public class DispatchWork {
     DatabaseKind database;
 
     @Inject
+    DeliveryTracking tracking;
+
+    @Inject
     Clock clock;
 
     /** A job row: which issue of which workspace. */
@@ -84,9 +87,11 @@ public class DispatchWork {
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
             List<String> parameters, String text, int rate, String phoneKey, int expiryMonths) {
 
-        OutgoingMessage message(String to) {
-            return text != null ? new OutgoingMessage.Text(to, text)
-                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of());
+        /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
+        OutgoingMessage message(String to, long deliveryId) {
+            String callback = DeliveryCallback.of(deliveryId);
+            return text != null ? new OutgoingMessage.Text(to, text, callback)
+                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback);
         }
     }
 
@@ -98,7 +103,11 @@ public class DispatchWork {
 
     /** What the dispatcher does after a result was recorded. */
     public enum Outcome {
-        SENT, RETRY, RECIPIENT_DELAYED, RECIPIENT_FAILED, EXCLUDED, ISSUE_PAUSED, LOST_LEASE
+        SENT, RETRY, RECIPIENT_DELAYED, RECIPIENT_FAILED, EXCLUDED, ISSUE_PAUSED,
+        /** The outcome of the send is unknown: the row waits for a status webhook (AWAITING). */
+        AWAITING,
+        /** Decided elsewhere: another instance took the row over, or a status webhook recorded it first. */
+        LOST_LEASE
     }
 
     // ------------------------------------------------------------------ jobs (platform table)
@@ -149,6 +158,7 @@ public class DispatchWork {
                 }
                 return;
             }
+            recoverExpired(i.id);
             issues.advance(i);
             release(job.issueId(), owner);
         });
@@ -163,6 +173,10 @@ public class DispatchWork {
             NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
             if (i != null && i.status == IssueStatus.CANCELLED) {
                 settleCancelled(i);
+                return;
+            }
+            if (i != null && i.status == IssueStatus.PAUSED && !i.pausedBySystem) {
+                settlePaused(i);
                 return;
             }
             if (i == null || i.status != IssueStatus.SENDING) {
@@ -203,6 +217,22 @@ public class DispatchWork {
         }
     }
 
+    /**
+     * An issue paused by a person keeps its job while rows are in flight or awaiting their outcome, so that
+     * they are settled (crash rule, end of the outcome window) although nobody resumes it.
+     */
+    private void settlePaused(NewsletterIssue i) {
+        recoverExpired(i.id);
+        long inFlight = em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id"
+                + " and d.state in (:inFlight)", Long.class).setParameter("id", i.id)
+                .setParameter("inFlight", DeliveryState.IN_FLIGHT).getSingleResult();
+        if (inFlight == 0) {
+            issues.deleteJob(i.id);
+        } else {
+            issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+        }
+    }
+
     /** Marks a sending issue DONE when no row is open any more; returns whether it did. */
     public boolean finishIfDone(JobRef job) {
         return tenantScope.call(job.tenantId(), () -> {
@@ -227,15 +257,16 @@ public class DispatchWork {
 
     private long openRows(UUID issueId) {
         return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state in (:open)",
-                Long.class).setParameter("id", issueId)
-                .setParameter("open", List.of(DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.SENDING))
-                .getSingleResult();
+                Long.class).setParameter("id", issueId).setParameter("open", DeliveryState.OPEN).getSingleResult();
     }
 
     /**
-     * Crash recovery. A CLAIMED row was never handed to the channel: back to PENDING. A SENDING row
-     * was perhaps sent (Meta has no idempotency key): it is not sent again but FAILED with reason
-     * {@value #OUTCOME_UNKNOWN}; its worker, should it still be alive, may still record the real outcome.
+     * Crash recovery and the end of the outcome window. A CLAIMED row was never handed to the channel: back
+     * to PENDING. A SENDING row was perhaps sent (Meta has no idempotency key): it is not sent again but
+     * AWAITING its outcome for {@code outcome-window}; a status webhook naming it (callback data) turns it
+     * SENT, and its worker, should it still be alive, may still record the real answer (it keeps
+     * {@code claimed_by}). An AWAITING row whose window has ended is FAILED {@value #OUTCOME_UNKNOWN}
+     * (a later status webhook still turns it SENT).
      */
     int recoverExpired(UUID issueId) {
         Instant now = clock.instant();
@@ -245,11 +276,17 @@ public class DispatchWork {
                 .setParameter("claimed", DeliveryState.CLAIMED).setParameter("now", now).setParameter("id", issueId)
                 .executeUpdate();
         int unknown = em.createQuery("update IssueDelivery d set d.state = :failed, d.reason = :reason,"
-                + " d.updatedAt = :now where d.issueId = :id and d.state = :sending and d.leaseUntil < :now")
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :awaiting"
+                + " and d.leaseUntil < :now")
                 .setParameter("failed", DeliveryState.FAILED).setParameter("reason", OUTCOME_UNKNOWN)
+                .setParameter("awaiting", DeliveryState.AWAITING).setParameter("now", now).setParameter("id", issueId)
+                .executeUpdate();
+        int awaiting = em.createQuery("update IssueDelivery d set d.state = :awaiting, d.leaseUntil = :until,"
+                + " d.updatedAt = :now where d.issueId = :id and d.state = :sending and d.leaseUntil < :now")
+                .setParameter("awaiting", DeliveryState.AWAITING).setParameter("until", now.plus(config.outcomeWindow()))
                 .setParameter("sending", DeliveryState.SENDING).setParameter("now", now).setParameter("id", issueId)
                 .executeUpdate();
-        return released + unknown;
+        return released + unknown + awaiting;
     }
 
     private void release(UUID issueId, String owner) {
@@ -334,20 +371,37 @@ public class DispatchWork {
     }
 
     /**
-     * The number's rate is shared by the instances sending the issue: each takes rate / n, n being the
-     * instances (this one included) holding rows of the issue right now. Read at every claim, so the
-     * shares follow instances joining, finishing or dying within a batch.
+     * One rate per sending number, across every issue and instance sending on it: this instance notes that it
+     * sends on the number (until {@code sender-presence} from now) and takes rate / n, n being the instances
+     * that have done so and not left. Read at every claim, so the shares follow instances joining, finishing
+     * (they leave when idle) or dying (their presence expires) within a batch; within one instance every issue
+     * of the number draws from one token bucket.
      */
     private RunContext share(RunContext ctx, String owner) {
-        long others = ((Number) em.createNativeQuery("SELECT COUNT(DISTINCT claimed_by) FROM issue_deliveries"
-                + " WHERE issue_id = ?1 AND state IN ('CLAIMED', 'SENDING') AND claimed_by <> ?2")
-                .setParameter(1, ctx.issueId()).setParameter(2, owner).getSingleResult()).longValue();
-        if (others == 0) {
+        Instant now = clock.instant();
+        OffsetDateTime until = ts(now.plus(config.senderPresence()));
+        String upsert = database.postgres()
+                ? "INSERT INTO dispatch_senders (phone_key, instance_id, active_until) VALUES (?1, ?2, ?3)"
+                        + " ON CONFLICT (phone_key, instance_id) DO UPDATE SET active_until = EXCLUDED.active_until"
+                : "MERGE INTO dispatch_senders (phone_key, instance_id, active_until) KEY (phone_key, instance_id)"
+                        + " VALUES (?1, ?2, ?3)";
+        em.createNativeQuery(upsert).setParameter(1, ctx.phoneKey()).setParameter(2, owner).setParameter(3, until)
+                .executeUpdate();
+        long senders = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM dispatch_senders WHERE phone_key = ?1"
+                + " AND active_until > ?2").setParameter(1, ctx.phoneKey()).setParameter(2, ts(now))
+                .getSingleResult()).longValue();
+        if (senders <= 1) {
             return ctx;
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
-                ctx.parameters(), ctx.text(), (int) Math.max(1, ctx.rate() / (others + 1)), ctx.phoneKey(),
+                ctx.parameters(), ctx.text(), (int) Math.max(1, ctx.rate() / senders), ctx.phoneKey(),
                 ctx.expiryMonths());
+    }
+
+    /** This instance has nothing to send any more: the others sending on its numbers take the whole rate again. */
+    public void leaveNumbers(String owner) {
+        tenantScope.platform(() -> em.createNativeQuery("DELETE FROM dispatch_senders WHERE instance_id = ?1")
+                .setParameter(1, owner).executeUpdate());
     }
 
     private RunContext context(NewsletterIssue i) {
@@ -368,12 +422,6 @@ public class DispatchWork {
 
     /** What the gate let through; {@code sending} false when the issue is paused or cancelled. */
     public record GateResult(boolean sending, List<Gated> passed) {
-    }
-
-    /** The consent gate for one row; see {@link #gate(RunContext, List, String)}. */
-    public String gate(RunContext ctx, Row row, String owner) {
-        List<Gated> passed = gate(ctx, List.of(row), owner).passed();
-        return passed.isEmpty() ? null : passed.get(0).to();
     }
 
     /**
@@ -481,26 +529,12 @@ public class DispatchWork {
     }
 
     /**
-     * Hands one message to the channel without holding a database connection while it is on the wire,
-     * and records it for status tracking at once (single rows; batches use a {@link #sender}).
+     * Hands one gated row's message to the channel through {@code sender}, outside any transaction; the
+     * caller records it with {@link #record(RunContext, List, String)}.
      */
-    public SendResult send(RunContext ctx, String to) {
-        return tenantScope.call(ctx.tenantId(),
-                () -> QuarkusTransaction.suspendingExisting().call(() -> channel.send(ctx.message(to))));
-    }
-
-    /**
-     * Hands one message to the channel through {@code sender}, outside any transaction; the caller
-     * records it with {@link #record(RunContext, List, String)}.
-     */
-    public SendResult send(RunContext ctx, ChannelService.Sender sender, String to) {
-        return tenantScope.call(ctx.tenantId(),
-                () -> QuarkusTransaction.suspendingExisting().call(() -> sender.send(ctx.message(to))));
-    }
-
-    /** Records the outcome of a send made by {@link #send(RunContext, String)} for a SENDING row held by {@code owner}. */
-    public Outcome record(RunContext ctx, Row row, SendResult result, String owner) {
-        return record(ctx, List.of(new Sent(row, null, result)), owner).get(0);
+    public SendResult send(RunContext ctx, ChannelService.Sender sender, Gated row) {
+        return tenantScope.call(ctx.tenantId(), () -> QuarkusTransaction.suspendingExisting()
+                .call(() -> sender.send(ctx.message(row.to(), row.row().id()))));
     }
 
     /**
@@ -524,7 +558,8 @@ public class DispatchWork {
                     int[] counts = batch(c, "UPDATE issue_deliveries SET state = 'SENT', reason = NULL,"
                             + " provider_message_id = ?, provider_status = 'accepted', sent_at = ?, claimed_by = NULL,"
                             + " lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ?"
-                            + " AND (state = 'SENDING' OR (state = 'FAILED' AND reason = '" + OUTCOME_UNKNOWN + "'))",
+                            + " AND (state IN (" + DeliveryState.sql(DeliveryState.IN_FLIGHT) + ")"
+                            + " OR (state = 'FAILED' AND reason = '" + OUTCOME_UNKNOWN + "'))",
                             accepted.size(), (ps, j) -> {
                                 Sent sentRow = sent.get(accepted.get(j));
                                 ps.setString(1, ((SendResult.Accepted) sentRow.result()).messageId());
@@ -570,7 +605,9 @@ public class DispatchWork {
     /**
      * The channel's own record of accepted messages (for status tracking), after the deliveries are
      * recorded and in its own transaction: failing to write it never undoes a SENT delivery, and the
-     * status webhooks still find the delivery by its wamid.
+     * status webhooks still find the delivery by its wamid or its callback data. Statuses that overtook
+     * this record (a webhook processed before the delivery was SENT with its wamid) come back from the
+     * channel and are applied here, so no delivery keeps a stale "accepted".
      */
     private void trackAccepted(RunContext ctx, List<Sent> sent) {
         List<ChannelService.Sent> accepted = sent.stream()
@@ -580,7 +617,7 @@ public class DispatchWork {
             return;
         }
         try {
-            tenantScope.run(ctx.tenantId(), () -> channel.record(accepted));
+            tenantScope.run(ctx.tenantId(), () -> tracking.applyAll(channel.record(accepted)));
         } catch (RuntimeException e) {
             LOG.warnf("%d accepted messages of issue %s were not recorded for status tracking: %s", accepted.size(),
                     ctx.issueId(), e.toString());
@@ -589,7 +626,7 @@ public class DispatchWork {
 
     private Outcome recordFailure(RunContext ctx, Row row, SendResult.Failed f, String owner, Instant now) {
         IssueDelivery d = em.find(IssueDelivery.class, row.id());
-        boolean mine = d != null && owner.equals(d.claimedBy) && (d.state == DeliveryState.SENDING
+        boolean mine = d != null && owner.equals(d.claimedBy) && (DeliveryState.IN_FLIGHT.contains(d.state)
                 || (d.state == DeliveryState.FAILED && OUTCOME_UNKNOWN.equals(d.reason)));
         if (!mine) {
             return Outcome.LOST_LEASE;
@@ -624,6 +661,14 @@ public class DispatchWork {
                 }
                 retryLater(d, now.plus(wait));
                 return ec == ErrorClass.DELAY_RECIPIENT ? Outcome.RECIPIENT_DELAYED : Outcome.RETRY;
+            }
+            case OUTCOME_UNKNOWN -> {
+                // Written, answer lost: Meta may have accepted it. Never sent again; a status webhook decides.
+                d.state = DeliveryState.AWAITING;
+                d.reason = null;
+                d.claimedBy = null;
+                d.leaseUntil = now.plus(config.outcomeWindow());
+                return Outcome.AWAITING;
             }
             case PERMANENT_RECIPIENT -> {
                 fail(d, "meta-" + (f.code() == null ? "error" : f.code()));

@@ -127,6 +127,7 @@ public class Dispatcher implements AutoCloseable {
                 for (JobRef job : running) {
                     work.finishIfDone(job);
                 }
+                work.leaveNumbers(owner); // the others sending on these numbers take the whole rate again
                 return;
             }
             sleep(20);
@@ -275,8 +276,9 @@ public class Dispatcher implements AutoCloseable {
     /** A worker: one blocking channel call, its outcome queued for the recorder. */
     private void sendOne(RunContext ctx, ChannelService.Sender sender, Gated g, TokenBucket bucket) {
         try {
-            SendResult result = work.send(ctx, sender, g.to());
-            if (result instanceof SendResult.Failed f && f.errorClass() == ErrorClass.RETRY_LATER) {
+            SendResult result = work.send(ctx, sender, g);
+            if (result instanceof SendResult.Failed f
+                    && (f.errorClass() == ErrorClass.RETRY_LATER || f.errorClass() == ErrorClass.OUTCOME_UNKNOWN)) {
                 bucket.coolDown(config.backoffBase()); // the whole number slows down
             }
             unrecorded.incrementAndGet();
@@ -345,7 +347,8 @@ public class Dispatcher implements AutoCloseable {
         for (Outcome outcome : outcomes) {
             if (outcome == Outcome.SENT) {
                 fails.set(0);
-            } else if (outcome == Outcome.RECIPIENT_FAILED && fails.incrementAndGet() >= config.errorBurst()) {
+            } else if ((outcome == Outcome.RECIPIENT_FAILED || outcome == Outcome.AWAITING)
+                    && fails.incrementAndGet() >= config.errorBurst()) {
                 fails.set(0);
                 work.pauseForErrors(ctx);
             }

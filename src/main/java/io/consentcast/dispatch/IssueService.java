@@ -90,12 +90,16 @@ public class IssueService {
     public record Created(UUID id, IssueStatus status) {
     }
 
+    /**
+     * An issue's counts. {@code pending}: rows not sent yet (waiting, claimed, on the wire); {@code awaiting}:
+     * rows whose send has an unknown outcome, waiting for Meta's status webhook (at most the outcome window).
+     */
     public record Counts(long eligible, long excluded, long sent, long delivered, long read, long failed,
-            long pending, long total) {
+            long pending, long awaiting, long total) {
 
         /** Rows with a final decision (for the progress bar). */
         public long decided() {
-            return total - pending;
+            return total - pending - awaiting;
         }
     }
 
@@ -374,11 +378,8 @@ public class IssueService {
                     + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state in (:open)")
                     .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("now", now).setParameter("id", id)
                     .setParameter("open", List.of(DeliveryState.PENDING, DeliveryState.CLAIMED)).executeUpdate();
-            long inFlight = em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id"
-                    + " and d.state = :sending", Long.class).setParameter("id", id)
-                    .setParameter("sending", DeliveryState.SENDING).getSingleResult();
-            if (inFlight > 0) {
-                // Keep the job so the re-check settles the rows in flight should their worker die.
+            if (inFlight(id) > 0) {
+                // Keep the job so the re-check settles the rows in flight (their worker died, their outcome window ended).
                 job(i, DispatchJob.RUN, now.plus(config.lease()));
             } else {
                 deleteJob(i.id);
@@ -394,9 +395,19 @@ public class IssueService {
         i.updatedAt = clock.instant();
         if (bySystem) {
             job(i, DispatchJob.START, recheckAt());
+        } else if (inFlight(i.id) > 0) {
+            // Keep the job so the re-check settles the rows in flight (their worker died, their outcome window ended).
+            job(i, DispatchJob.RUN, recheckAt());
         } else {
             deleteJob(i.id);
         }
+    }
+
+    /** Rows handed to the channel whose outcome is not recorded yet (SENDING, AWAITING). */
+    private long inFlight(UUID issueId) {
+        return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state in (:inFlight)",
+                Long.class).setParameter("id", issueId).setParameter("inFlight", DeliveryState.IN_FLIGHT)
+                .getSingleResult();
     }
 
     /**
@@ -611,7 +622,7 @@ public class IssueService {
         long pending = byState.getOrDefault("PENDING", 0L) + byState.getOrDefault("CLAIMED", 0L)
                 + byState.getOrDefault("SENDING", 0L);
         Counts counts = new Counts(total - ex, ex, byState.getOrDefault("SENT", 0L), delivered, read,
-                byState.getOrDefault("FAILED", 0L), pending, total);
+                byState.getOrDefault("FAILED", 0L), pending, byState.getOrDefault("AWAITING", 0L), total);
         String zoned = i.scheduledAt == null ? null
                 : i.scheduledAt.atZone(settings.view().zone()).toOffsetDateTime().toString();
         TemplateRef template = i.freeText() ? null : new TemplateRef(i.templateName, i.templateLanguage, parameters(i));
