@@ -85,7 +85,7 @@ public class DispatchWork {
 
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
-            List<String> parameters, String text, int rate, String phoneKey, int expiryMonths) {
+            List<String> parameters, String text, int rate, int numberRate, String phoneKey, int expiryMonths) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
@@ -378,24 +378,38 @@ public class DispatchWork {
      * of the number draws from one token bucket.
      */
     private RunContext share(RunContext ctx, String owner) {
-        Instant now = clock.instant();
-        OffsetDateTime until = ts(now.plus(config.senderPresence()));
-        String upsert = database.postgres()
-                ? "INSERT INTO dispatch_senders (phone_key, instance_id, active_until) VALUES (?1, ?2, ?3)"
-                        + " ON CONFLICT (phone_key, instance_id) DO UPDATE SET active_until = EXCLUDED.active_until"
-                : "MERGE INTO dispatch_senders (phone_key, instance_id, active_until) KEY (phone_key, instance_id)"
-                        + " VALUES (?1, ?2, ?3)";
-        em.createNativeQuery(upsert).setParameter(1, ctx.phoneKey()).setParameter(2, owner).setParameter(3, until)
-                .executeUpdate();
-        long senders = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM dispatch_senders WHERE phone_key = ?1"
-                + " AND active_until > ?2").setParameter(1, ctx.phoneKey()).setParameter(2, ts(now))
-                .getSingleResult()).longValue();
-        if (senders <= 1) {
+        int rate = rateShare(ctx.phoneKey(), ctx.numberRate(), owner);
+        if (rate == ctx.rate()) {
             return ctx;
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
-                ctx.parameters(), ctx.text(), (int) Math.max(1, ctx.rate() / senders), ctx.phoneKey(),
-                ctx.expiryMonths());
+                ctx.parameters(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths());
+    }
+
+    /**
+     * This instance's share of the number's rate, noting that it sends on the number. The dispatcher asks
+     * again about once a second while it sends a batch, so an instance joining or leaving changes the
+     * others' pace within a second.
+     */
+    public int rateShare(RunContext ctx, String owner) {
+        return tenantScope.platform(() -> rateShare(ctx.phoneKey(), ctx.numberRate(), owner));
+    }
+
+    private int rateShare(String phoneKey, int rate, String owner) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Instant now = clock.instant();
+            String upsert = database.postgres()
+                    ? "INSERT INTO dispatch_senders (phone_key, instance_id, active_until) VALUES (?1, ?2, ?3)"
+                            + " ON CONFLICT (phone_key, instance_id) DO UPDATE SET active_until = EXCLUDED.active_until"
+                    : "MERGE INTO dispatch_senders (phone_key, instance_id, active_until) KEY (phone_key, instance_id)"
+                            + " VALUES (?1, ?2, ?3)";
+            em.createNativeQuery(upsert).setParameter(1, phoneKey).setParameter(2, owner)
+                    .setParameter(3, ts(now.plus(config.senderPresence()))).executeUpdate();
+            long senders = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM dispatch_senders WHERE phone_key = ?1"
+                    + " AND active_until > ?2").setParameter(1, phoneKey).setParameter(2, ts(now))
+                    .getSingleResult()).longValue();
+            return (int) Math.max(1, rate / Math.max(1, senders));
+        });
     }
 
     /** This instance has nothing to send any more: the others sending on its numbers take the whole rate again. */
@@ -409,7 +423,7 @@ public class DispatchWork {
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, issues.parameters(i),
-                i.textBody, s.ratePerSecond(), phoneKey, s.consentExpiryMonths());
+                i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths());
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */

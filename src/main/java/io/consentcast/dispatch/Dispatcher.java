@@ -58,6 +58,9 @@ public class Dispatcher implements AutoCloseable {
 
     private static final long RUNNING_READ_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
+    /** How often a feeder re-reads its instance's share of the number's rate while it sends a batch. */
+    private static final long SHARE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final DispatchWork work;
     private final DispatchConfig config;
     private final String owner;
@@ -208,8 +211,8 @@ public class Dispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // Claimed rows keep their state: CLAIMED returns to PENDING after the lease.
-            LOG.warnf(e, "Feeding issue %s failed; its claimed rows return after their lease", job.issueId());
+            // Rows not given back (see giveBack) keep their state: CLAIMED returns to PENDING after the lease.
+            LOG.warnf(e, "Feeding issue %s failed; rows not given back return after their lease", job.issueId());
         }
         return total;
     }
@@ -219,7 +222,13 @@ public class Dispatcher implements AutoCloseable {
         RunContext ctx = batch.context();
         TokenBucket bucket = buckets.computeIfAbsent(ctx.phoneKey(), k -> new TokenBucket(ctx.rate()));
         bucket.rate(ctx.rate());
-        ChannelService.Sender sender = work.sender(ctx);
+        ChannelService.Sender sender;
+        try {
+            sender = work.sender(ctx);
+        } catch (RuntimeException e) {
+            giveBack(ctx, batch.rows(), e); // nothing was sent: the rows go back at once
+            throw e;
+        }
         // A twentieth of a second's worth per gate, so consent is read about 50 ms before the send;
         // when most readers of a slice are excluded (they take no sending slot), the next slice is larger.
         int most = Math.min(config.batchSize(), capacity);
@@ -227,7 +236,12 @@ public class Dispatcher implements AutoCloseable {
         int slice = target;
         List<Row> rows = batch.rows();
         int from = 0;
+        long nextShare = System.nanoTime() + SHARE_NANOS;
         while (from < rows.size() && !closed) {
+            if (System.nanoTime() - nextShare >= 0) {
+                bucket.rate(work.rateShare(ctx, owner)); // instances joining or leaving the number
+                nextShare = System.nanoTime() + SHARE_NANOS;
+            }
             List<Row> part = rows.subList(from, Math.min(rows.size(), from + slice));
             from += part.size();
             inflight.acquire(part.size());
@@ -236,6 +250,7 @@ public class Dispatcher implements AutoCloseable {
                 gate = work.gate(ctx, part, owner);
             } catch (RuntimeException e) {
                 inflight.release(part.size());
+                giveBack(ctx, rows.subList(from - part.size(), rows.size()), e); // none of them was sent
                 throw e;
             }
             List<Gated> passed = gate.passed();
@@ -262,6 +277,22 @@ public class Dispatcher implements AutoCloseable {
             work.release(ctx, rows.subList(from, rows.size()), owner); // closing: not sent, not lost
         }
         return !closed;
+    }
+
+    /**
+     * A database failure before the send (the channel's settings or the gate could not be read): the rows
+     * still CLAIMED by this instance go back to PENDING at once, so they are sent later like after a
+     * retryable error. Should the database refuse that too, they come back after their lease.
+     */
+    private void giveBack(RunContext ctx, List<Row> rows, RuntimeException cause) {
+        try {
+            work.release(ctx, rows, owner);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not give back %d claimed rows of issue %s (%s); they return after their lease",
+                    rows.size(), ctx.issueId(), e.toString());
+        }
+        LOG.warnf("Database failure before sending %d rows of issue %s; nothing sent, they are sent later: %s",
+                rows.size(), ctx.issueId(), cause.toString());
     }
 
     /** Waits for the number's sending slots; gated rows are SENDING, so they go out even if interrupted. */

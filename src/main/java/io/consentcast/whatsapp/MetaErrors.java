@@ -64,12 +64,12 @@ public final class MetaErrors {
 
     /** The request never left (connection refused, DNS, no pooled connection in time): retry later, nothing was sent. */
     public static SendResult.Failed notSent(String what) {
-        return new SendResult.Failed(ErrorClass.RETRY_LATER, null, what, null, RATE_PAUSE, false);
+        return new SendResult.Failed(ErrorClass.RETRY_LATER, null, what, null, null, false);
     }
 
     /** The request was written and no definite answer came back: Meta may have accepted it ({@link ErrorClass#OUTCOME_UNKNOWN}). */
     public static SendResult.Failed unknownOutcome(String what) {
-        return new SendResult.Failed(ErrorClass.OUTCOME_UNKNOWN, null, what, null, RATE_PAUSE, false);
+        return new SendResult.Failed(ErrorClass.OUTCOME_UNKNOWN, null, what, null, null, false);
     }
 
     /** The reason shown to the workspace's admins when Meta's error stops the channel. */
