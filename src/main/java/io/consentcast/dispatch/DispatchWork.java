@@ -113,14 +113,14 @@ public class DispatchWork {
     // ------------------------------------------------------------------ jobs (platform table)
 
     /** Claims due jobs of a kind with FOR UPDATE SKIP LOCKED and a lease: exactly one instance gets each. */
-    public List<JobRef> claimJobs(String kind, String owner, int limit) {
+    public List<JobRef> claimJobs(JobKind kind, String owner, int limit) {
         return tenantScope.platform(() -> {
             Instant now = clock.instant();
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT issue_id, tenant_id FROM dispatch_jobs WHERE kind = ?1"
                     + " AND due_at <= ?2 AND (lease_until IS NULL OR lease_until < ?2) ORDER BY due_at LIMIT ?3"
                     + " FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, kind).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
+                    .setParameter(1, kind.name()).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
             List<JobRef> out = new ArrayList<>();
             for (Object[] r : rows) {
                 UUID id = uuid(r[0]);
@@ -136,8 +136,8 @@ public class DispatchWork {
     /** Issues that are sending, in every workspace (read from the platform table only). */
     public List<JobRef> runningJobs() {
         return tenantScope.platform(() -> em
-                .createQuery("select j.issueId, j.tenantId from DispatchJob j where j.kind = 'RUN' order by j.dueAt",
-                        Object[].class)
+                .createQuery("select j.issueId, j.tenantId from DispatchJob j where j.kind = :run order by j.dueAt",
+                        Object[].class).setParameter("run", JobKind.RUN)
                 .getResultStream().map(r -> new JobRef((UUID) r[0], (String) r[1])).toList());
     }
 
@@ -190,12 +190,12 @@ public class DispatchWork {
             if (!finishIfDone(i)) {
                 String problem = issues.preflight(i, clock.instant());
                 if (problem != null) {
-                    i.status = IssueStatus.BLOCKED;
+                    i.moveTo(IssueStatus.BLOCKED);
                     i.blockedReason = problem;
                     i.updatedAt = clock.instant();
-                    issues.job(i, DispatchJob.START, clock.instant().plus(config.recheck()));
+                    issues.job(i, JobKind.START, clock.instant().plus(config.recheck()));
                 } else {
-                    issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+                    issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
                 }
                 release(i.id, owner);
             }
@@ -213,7 +213,7 @@ public class DispatchWork {
         if (openRows(i.id) == 0) {
             issues.deleteJob(i.id);
         } else {
-            issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+            issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
         }
     }
 
@@ -229,7 +229,7 @@ public class DispatchWork {
         if (inFlight == 0) {
             issues.deleteJob(i.id);
         } else {
-            issues.job(i, DispatchJob.RUN, clock.instant().plus(config.recheck()));
+            issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
         }
     }
 
@@ -248,7 +248,7 @@ public class DispatchWork {
         if (i.status != IssueStatus.SENDING || openRows(i.id) > 0) {
             return false;
         }
-        i.status = IssueStatus.DONE;
+        i.moveTo(IssueStatus.DONE);
         i.finishedAt = clock.instant();
         i.updatedAt = i.finishedAt;
         issues.deleteJob(i.id);

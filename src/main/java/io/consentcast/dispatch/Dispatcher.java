@@ -178,14 +178,14 @@ public class Dispatcher implements AutoCloseable {
     }
 
     private void startAndRecheck() {
-        for (JobRef job : work.claimJobs(DispatchJob.START, owner, 20)) {
+        for (JobRef job : work.claimJobs(JobKind.START, owner, 20)) {
             try {
                 work.advance(job, owner);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Starting issue %s failed; retried after the job lease", job.issueId());
             }
         }
-        for (JobRef job : work.claimJobs(DispatchJob.RUN, owner, 20)) {
+        for (JobRef job : work.claimJobs(JobKind.RUN, owner, 20)) {
             try {
                 work.recheck(job, owner);
             } catch (RuntimeException e) {
