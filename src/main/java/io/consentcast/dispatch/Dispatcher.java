@@ -62,6 +62,8 @@ public class Dispatcher implements AutoCloseable {
     private static final long SHARE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final DispatchWork work;
+    private final DispatchJobs jobs;
+    private final DeliveryOutcomes outcomes;
     private final DispatchConfig config;
     private final String owner;
     private final ExecutorService pool;
@@ -81,8 +83,11 @@ public class Dispatcher implements AutoCloseable {
     private record Result(RunContext ctx, Sent sent) {
     }
 
-    public Dispatcher(DispatchWork work, DispatchConfig config, String owner, int workers) {
+    public Dispatcher(DispatchWork work, DispatchJobs jobs, DeliveryOutcomes outcomes, DispatchConfig config,
+            String owner, int workers) {
         this.work = work;
+        this.jobs = jobs;
+        this.outcomes = outcomes;
         this.config = config;
         this.owner = owner;
         this.capacity = Math.max(1, workers);
@@ -119,7 +124,7 @@ public class Dispatcher implements AutoCloseable {
             // The feeders are watched every 20 ms (in memory); the running issues are read from the
             // database every 250 ms (reading them at every turn took 8% of the CPU at 1,000 messages/s).
             if (System.nanoTime() - nextRead >= 0) {
-                running = work.runningJobs();
+                running = jobs.runningJobs();
                 nextRead = System.nanoTime() + RUNNING_READ_NANOS;
             }
             boolean active = false;
@@ -128,7 +133,7 @@ public class Dispatcher implements AutoCloseable {
             }
             if (!active && idle()) {
                 for (JobRef job : running) {
-                    work.finishIfDone(job);
+                    jobs.finishIfDone(job);
                 }
                 work.leaveNumbers(owner); // the others sending on these numbers take the whole rate again
                 return;
@@ -178,16 +183,16 @@ public class Dispatcher implements AutoCloseable {
     }
 
     private void startAndRecheck() {
-        for (JobRef job : work.claimJobs(JobKind.START, owner, 20)) {
+        for (JobRef job : jobs.claimJobs(JobKind.START, owner, 20)) {
             try {
-                work.advance(job, owner);
+                jobs.advance(job, owner);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Starting issue %s failed; retried after the job lease", job.issueId());
             }
         }
-        for (JobRef job : work.claimJobs(JobKind.RUN, owner, 20)) {
+        for (JobRef job : jobs.claimJobs(JobKind.RUN, owner, 20)) {
             try {
-                work.recheck(job, owner);
+                jobs.recheck(job, owner);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Re-checking issue %s failed; retried after the job lease", job.issueId());
             }
@@ -356,7 +361,7 @@ public class Dispatcher implements AutoCloseable {
         List<Sent> sent = group.stream().map(Result::sent).toList();
         for (int attempt = 1;; attempt++) {
             try {
-                afterRecording(ctx, work.record(ctx, sent, owner));
+                afterRecording(ctx, outcomes.record(ctx, sent, owner));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= RECORD_ATTEMPTS) {
@@ -373,15 +378,15 @@ public class Dispatcher implements AutoCloseable {
     }
 
     /** An error burst (many recipients failing in a row) pauses the issue. */
-    private void afterRecording(RunContext ctx, List<Outcome> outcomes) {
+    private void afterRecording(RunContext ctx, List<Outcome> recorded) {
         AtomicInteger fails = failuresInARow.computeIfAbsent(ctx.issueId(), k -> new AtomicInteger());
-        for (Outcome outcome : outcomes) {
+        for (Outcome outcome : recorded) {
             if (outcome == Outcome.SENT) {
                 fails.set(0);
             } else if ((outcome == Outcome.RECIPIENT_FAILED || outcome == Outcome.AWAITING)
                     && fails.incrementAndGet() >= config.errorBurst()) {
                 fails.set(0);
-                work.pauseForErrors(ctx);
+                outcomes.pauseForErrors(ctx);
             }
         }
     }

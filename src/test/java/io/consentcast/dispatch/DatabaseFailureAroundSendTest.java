@@ -28,7 +28,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Database failures right before and right after a send, injected into the engine's own units of work
- * ({@link FaultInjectingDispatchWork}, a test-only alternative of {@link DispatchWork}) while {@link Dispatcher}
+ * ({@link FaultInjectingDispatchWork} and {@link FaultInjectingOutcomes}, test-only alternatives of the production beans) while {@link Dispatcher}
  * sends an issue to the Graph fake. Before the send nothing leaves and the rows are sent later; after the send
  * the recorder retries, and when the database stays away longer, the rows wait (AWAITING) until Meta's status
  * webhooks, which carry each delivery's callback data, record them SENT. The same holds for an instance killed
@@ -47,6 +47,9 @@ class DatabaseFailureAroundSendTest {
     FaultInjectingDispatchWork faults;
 
     @Inject
+    FaultInjectingOutcomes recording;
+
+    @Inject
     RecordedEvents events;
 
     @Inject
@@ -55,6 +58,7 @@ class DatabaseFailureAroundSendTest {
     @AfterEach
     void reset() {
         faults.reset();
+        recording.reset();
         clock.reset();
     }
 
@@ -86,7 +90,7 @@ class DatabaseFailureAroundSendTest {
         Cloud c = acceptingCloud("db-after");
         List<String> readers = cf.readers(c, 6);
         String id = cf.sendIssue(c, "Nachher");
-        faults.failRecords(2); // the recorder's third attempt succeeds
+        recording.failRecords(2); // the recorder's third attempt succeeds
         try (Dispatcher d = fx.dispatcher("db-after", 4)) {
             assertEquals("DONE", fx.drain(d, c.w(), id));
         }
@@ -104,11 +108,11 @@ class DatabaseFailureAroundSendTest {
         String id = cf.sendIssue(c, "Absturz");
         // Meta accepts every message, but none of the answers is ever written: like an instance killed with its
         // messages on the wire, or a database away for longer than the recorder's four attempts.
-        faults.failRecords(Integer.MAX_VALUE);
+        recording.failRecords(Integer.MAX_VALUE);
         try (Dispatcher d = fx.dispatcher("db-crash", 4)) {
             d.runOnce();
         }
-        faults.reset();
+        recording.reset();
         assertEquals(8, cf.calls(c).size(), "all messages left");
         JsonPath v = cf.issue(c, id);
         assertEquals(8, v.getInt("counts.pending"), "on the wire as far as the database knows");
@@ -153,7 +157,7 @@ class DatabaseFailureAroundSendTest {
         Set<String> overtaken = ConcurrentHashMap.newKeySet();
         // Before the recorder writes SENT and the wamids, Meta's webhooks have been processed: one names the
         // message only by its wamid (unknown to us yet), one carries its callback data as well.
-        faults.beforeRecord(sent -> {
+        recording.beforeRecord(sent -> {
             for (DispatchWork.Sent s : sent) {
                 String wamid = ((SendResult.Accepted) s.result()).messageId();
                 if (!overtaken.add(wamid)) {

@@ -13,8 +13,9 @@ import io.consentcast.whatsapp.ChannelService;
 
 /**
  * Test-only: the production {@link DispatchWork}, which the engine ({@link Dispatcher}) uses, with database
- * failures injected on demand right before a send (reading the channel's settings, the consent gate) and right
- * after it (recording the outcomes). Passes everything through unless a test arms it; {@link #reset()} disarms.
+ * failures injected on demand right before a send (reading the channel's settings, the consent gate); the
+ * failures after it are {@link FaultInjectingOutcomes}. Passes everything through unless a test arms it;
+ * {@link #reset()} disarms.
  */
 @Alternative
 @Priority(1)
@@ -23,8 +24,6 @@ public class FaultInjectingDispatchWork extends DispatchWork {
 
     private final AtomicInteger senderFailures = new AtomicInteger();
     private final AtomicInteger gateFailures = new AtomicInteger();
-    private final AtomicInteger recordFailures = new AtomicInteger();
-    private volatile Consumer<List<Sent>> beforeRecord;
     private volatile Consumer<List<Row>> beforeGate;
 
     /** The next {@code n} reads of the channel's settings for a batch fail. */
@@ -37,16 +36,6 @@ public class FaultInjectingDispatchWork extends DispatchWork {
         gateFailures.set(n);
     }
 
-    /** The next {@code n} attempts to record outcomes fail (the recorder tries each batch four times). */
-    public void failRecords(int n) {
-        recordFailures.set(n);
-    }
-
-    /** Runs {@code hook} with the outcomes about to be recorded, before each attempt. */
-    public void beforeRecord(Consumer<List<Sent>> hook) {
-        beforeRecord = hook;
-    }
-
     /** Runs {@code hook} with the rows about to pass the consent gate, before each gate transaction. */
     public void beforeGate(Consumer<List<Row>> hook) {
         beforeGate = hook;
@@ -55,12 +44,10 @@ public class FaultInjectingDispatchWork extends DispatchWork {
     public void reset() {
         senderFailures.set(0);
         gateFailures.set(0);
-        recordFailures.set(0);
-        beforeRecord = null;
         beforeGate = null;
     }
 
-    private static void maybeFail(AtomicInteger failures, String where) {
+    static void maybeFail(AtomicInteger failures, String where) {
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new PersistenceException("injected database failure: " + where);
         }
@@ -80,15 +67,5 @@ public class FaultInjectingDispatchWork extends DispatchWork {
         }
         maybeFail(gateFailures, "consent gate");
         return super.gate(ctx, rows, owner);
-    }
-
-    @Override
-    public List<Outcome> record(RunContext ctx, List<Sent> sent, String owner) {
-        Consumer<List<Sent>> hook = beforeRecord;
-        if (hook != null) {
-            hook.accept(sent);
-        }
-        maybeFail(recordFailures, "recording outcomes");
-        return super.record(ctx, sent, owner);
     }
 }
