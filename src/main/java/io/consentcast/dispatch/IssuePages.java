@@ -52,6 +52,9 @@ public class IssuePages {
     IssueService issues;
 
     @Inject
+    DispatchConfig dispatchConfig;
+
+    @Inject
     DispatchSettingsService settings;
 
     @Inject
@@ -117,7 +120,7 @@ public class IssuePages {
                 String editId);
 
         static native TemplateInstance issue(IssueService.IssueView issue, String blockedText, String pausedText,
-                IssueService.DeliveryPage deliveries, String state);
+                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes);
 
         static native TemplateInstance settings(DispatchSettingsService.SettingsView settings,
                 Map<String, String> errors);
@@ -222,7 +225,7 @@ public class IssuePages {
         String filter = state == null || state.isBlank() ? null : state;
         IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, p);
         return Templates.issue(v, text(v.blockedReason()), text(v.pausedReason()), deliveries,
-                filter == null ? "" : filter);
+                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes());
     }
 
     /** The JSON the issue page polls for live progress. */

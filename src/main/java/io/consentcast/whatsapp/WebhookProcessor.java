@@ -237,7 +237,8 @@ public class WebhookProcessor {
             m.errorTitle = errors.get(0).title();
         }
         em.flush();
-        MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors));
+        MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors),
+                s.path("biz_opaque_callback_data").asText(null));
         if (update.errorClass() == ErrorClass.STOP_CHANNEL) {
             // Spam blocks (131048) and policy blocks often arrive only as a failed status.
             MessageStatusUpdate.StatusError e = errors.get(0);

@@ -32,8 +32,9 @@ public interface WhatsAppConfig {
 
     /**
      * Read timeout towards the Graph API: long enough for Meta's usual answers (well under a
-     * second), short enough that a hanging call does not block a dispatch worker; a timeout is
-     * classified as "retry later" because the message may or may not have been accepted.
+     * second), short enough that a hanging call does not block a dispatch worker. A read timeout
+     * leaves the outcome unknown (the request was written; Meta may have accepted it), so the message
+     * is not sent again: it waits for a status webhook naming it.
      */
     @WithDefault("15S")
     Duration readTimeout();

@@ -1,5 +1,8 @@
 package io.consentcast.whatsapp;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -7,7 +10,11 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** WireMock standing in for Meta's Graph API, on a free port; {@code consentcast.whatsapp.graph-url} points at it. */
+/**
+ * WireMock standing in for Meta's Graph API, on a free port; {@code consentcast.whatsapp.graph-url} points at it.
+ * The port is fixed once chosen, so that a test can stop the fake (connections refused) and start it again
+ * at the same address, stubs and journal kept.
+ */
 public class GraphMock implements QuarkusTestResourceLifecycleManager {
 
     private static WireMockServer server;
@@ -18,9 +25,17 @@ public class GraphMock implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server = new WireMockServer(WireMockConfiguration.options().port(freePort()));
         server.start();
         return Map.of("consentcast.whatsapp.graph-url", server.baseUrl());
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
