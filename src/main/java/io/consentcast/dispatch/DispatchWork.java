@@ -19,7 +19,6 @@ import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 
 import io.consentcast.consent.ConsentAudience;
-import io.consentcast.shared.DatabaseKind;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
@@ -64,8 +63,6 @@ public class DispatchWork {
     @Inject
     DispatchConfig config;
 
-    @Inject
-    DatabaseKind database;
 
     @Inject
     Clock clock;
@@ -117,7 +114,7 @@ public class DispatchWork {
             Instant now = clock.instant();
             RunContext ctx = share(context(i), owner);
             int n = Math.max(1, Math.min(limit, ctx.rate() * 10));
-            List<Row> rows = database.postgres() ? claimReturning(i.id, owner, now, n) : claimThenMark(i.id, owner, now, n);
+            List<Row> rows = claimReturning(i.id, owner, now, n);
             return new Batch(ctx, rows);
         });
     }
@@ -152,30 +149,6 @@ public class DispatchWork {
         return out;
     }
 
-    /** H2 (development): no UPDATE ... RETURNING; select with the locks, then mark. */
-    private List<Row> claimThenMark(UUID issueId, String owner, Instant now, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT id, subscriber_id, attempts FROM issue_deliveries"
-                + " WHERE issue_id = ?1 AND state = 'PENDING' AND next_attempt_at <= ?2"
-                + " ORDER BY next_attempt_at LIMIT ?3 FOR UPDATE SKIP LOCKED")
-                .setParameter(1, issueId).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        List<Row> out = new ArrayList<>(rows.size());
-        List<Long> ids = new ArrayList<>(rows.size());
-        for (Object[] r : rows) {
-            long id = ((Number) r[0]).longValue();
-            ids.add(id);
-            out.add(new Row(id, uuid(r[1]), ((Number) r[2]).intValue()));
-        }
-        em.createQuery("update IssueDelivery d set d.state = :claimed, d.claimedBy = :owner, d.leaseUntil = :until,"
-                + " d.updatedAt = :now where d.id in (:ids)").setParameter("claimed", DeliveryState.CLAIMED)
-                .setParameter("owner", owner).setParameter("until", now.plus(config.lease()))
-                .setParameter("now", now).setParameter("ids", ids).executeUpdate();
-        return out;
-    }
-
     /**
      * One rate per sending number, across every issue and instance sending on it: this instance notes that it
      * sends on the number (until {@code sender-presence} from now) and takes rate / n, n being the instances
@@ -204,11 +177,8 @@ public class DispatchWork {
     private int rateShare(String phoneKey, int rate, String owner) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             Instant now = clock.instant();
-            String upsert = database.postgres()
-                    ? "INSERT INTO dispatch_senders (phone_key, instance_id, active_until) VALUES (?1, ?2, ?3)"
-                            + " ON CONFLICT (phone_key, instance_id) DO UPDATE SET active_until = EXCLUDED.active_until"
-                    : "MERGE INTO dispatch_senders (phone_key, instance_id, active_until) KEY (phone_key, instance_id)"
-                            + " VALUES (?1, ?2, ?3)";
+            String upsert = "INSERT INTO dispatch_senders (phone_key, instance_id, active_until) VALUES (?1, ?2, ?3)"
+                    + " ON CONFLICT (phone_key, instance_id) DO UPDATE SET active_until = EXCLUDED.active_until";
             em.createNativeQuery(upsert).setParameter(1, phoneKey).setParameter(2, owner)
                     .setParameter(3, ts(now.plus(config.senderPresence()))).executeUpdate();
             long senders = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM dispatch_senders WHERE phone_key = ?1"

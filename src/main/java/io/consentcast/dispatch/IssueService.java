@@ -21,7 +21,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentcast.consent.ConsentAudience;
-import io.consentcast.shared.DatabaseKind;
 import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
@@ -71,8 +70,6 @@ public class IssueService {
     @Inject
     DispatchConfig config;
 
-    @Inject
-    DatabaseKind database;
 
     @Inject
     ObjectMapper json;
@@ -468,11 +465,9 @@ public class IssueService {
      */
     private int materialise(NewsletterIssue i, Instant now) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        if (database.postgres()) {
-            // For this transaction only (set_config's third argument): the join and the sort stay in memory.
-            em.createNativeQuery("SELECT set_config('work_mem', :mem, true)")
-                    .setParameter("mem", config.materialiseWorkMem()).getSingleResult();
-        }
+        // For this transaction only (set_config's third argument): the join and the sort stay in memory.
+        em.createNativeQuery("SELECT set_config('work_mem', :mem, true)")
+                .setParameter("mem", config.materialiseWorkMem()).getSingleResult();
         return em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
                 + " reason, attempts, next_attempt_at, updated_at)"
                 + " SELECT d.tenant_id, :issue, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
