@@ -135,7 +135,7 @@ public class GraphClient {
         } catch (ProcessingException e) {
             // Timeouts and connection failures: the request may or may not have been accepted.
             LOG.infof("Graph API unreachable: %s", e.getClass().getSimpleName());
-            return new GraphResult(null, MetaErrors.timeout("Graph API unreachable or timed out"));
+            return new GraphResult(null, MetaErrors.timeout(MetaErrors.NO_ANSWER));
         }
     }
 

@@ -72,4 +72,15 @@ public final class MetaErrors {
         };
         return text + (message == null ? "" : " (" + code + ": " + message + ")");
     }
+
+    /** The message of a failure that got no answer from Meta (timeout, connection failure). */
+    public static final String NO_ANSWER = "Graph API unreachable or timed out";
+
+    /**
+     * True when a send got no answer at all: the request may or may not have been accepted by Meta, so sending it
+     * again may deliver it twice.
+     */
+    public static boolean noAnswer(SendResult.Failed failed) {
+        return failed.code() == null && NO_ANSWER.equals(failed.message());
+    }
 }

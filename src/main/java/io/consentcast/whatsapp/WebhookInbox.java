@@ -3,14 +3,20 @@ package io.consentcast.whatsapp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
@@ -19,27 +25,41 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.TenantScope;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * The platform inbox of webhook payloads: stored first (in the request's transaction), processed
- * after by a single background thread kicked after commit and by a scheduled sweep that also
- * picks up whatever a restart interrupted.
+ * The platform inbox of webhook payloads: stored first (one short insert in the request's transaction), processed
+ * after by a bounded pool of workers ({@code consentcast.whatsapp.inbox.workers}) woken after each commit, and by a
+ * scheduled sweep that also picks up whatever a restart interrupted.
  * <p>
- * A worker claims a row by setting {@code claimed_until} with a conditional UPDATE (works on
- * PostgreSQL and H2, needs no row locks); a row whose claim has expired is taken over. A row
- * that fails is retried with exponential backoff (30 s, 1 min, 2 min ... capped at 1 h) and
- * parked as FAILED after {@code consentcast.whatsapp.inbox.max-attempts}. Processing itself is
- * idempotent ({@link WebhookProcessor}), so a row processed twice (a crash after the work
- * committed but before the row was marked DONE) has no second effect.
+ * <b>Order.</b> Each row carries the key of its sender ({@link InboxParts}). A worker claims, with
+ * {@code FOR UPDATE SKIP LOCKED} and a lease ({@code claimed_until}), only rows that are the oldest pending row of
+ * their sender: while a sender's row is pending (being processed, or waiting for its retry), the sender's later rows
+ * wait. So different senders are processed in parallel, by any worker of any instance, and one sender's messages
+ * strictly in the order they arrived. Rows without a sender (statuses, template updates) are claimed freely.
+ * <p>
+ * <b>Outcomes.</b> Processed rows are marked DONE in one statement per claimed batch. A row whose content can never
+ * be processed ({@link WebhookProcessor.Outcome}) is PARKED at once with its reason, counted and logged, never
+ * retried. A row that fails for another reason (the database) is retried with exponential backoff (30 s, 1 min,
+ * 2 min ... capped at 1 h) and marked FAILED after {@code max-attempts}. Processing is idempotent
+ * ({@link WebhookProcessor}), so a row processed twice (a crash after its work committed but before it was marked
+ * DONE) has no second effect.
  */
 @ApplicationScoped
 public class WebhookInbox {
 
     private static final Logger LOG = Logger.getLogger(WebhookInbox.class);
+
+    /** A claimed row. */
+    record Claimed(UUID id, String source, String payload, int attempts) {
+    }
 
     @Inject
     EntityManager em;
@@ -57,64 +77,87 @@ public class WebhookInbox {
     Clock clock;
 
     @Inject
+    ObjectMapper json;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
     TransactionSynchronizationRegistry transactions;
 
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "whatsapp-inbox");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicBoolean kickPending = new AtomicBoolean();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong kicks = new AtomicLong();
+    private final AtomicLong pendingRows = new AtomicLong();
+    private final AtomicLong unroutedParked = new AtomicLong();
+
+    void registerGauges(@Observes StartupEvent start) {
+        metrics.gauge("consentcast.whatsapp.inbox.pending", pendingRows);
+        metrics.gauge("consentcast.whatsapp.inbox.parked.unrouted", unroutedParked);
+    }
 
     /** Stores a payload in the current transaction (or a new one) and processes it soon after commit. */
     public UUID store(String source, String payload) {
         return store(source, payload, true);
     }
 
-    /** Stores a payload; with {@code kick} false the caller processes it itself ({@link #process}). */
+    /**
+     * Stores a payload (one row per sender, see {@link InboxParts}); with {@code kick} false the caller processes it
+     * itself ({@link #process}). NUL bytes, which no database text holds, are stored as the JSON escape
+     * {@code \u0000}: the processor parks the payload. Returns the id of the first row.
+     */
     UUID store(String source, String payload, boolean kick) {
+        String text = payload.indexOf('\0') >= 0 ? payload.replace("\0", "\\u0000") : payload;
+        List<InboxParts.Part> parts = InboxParts.of(json, text);
         return QuarkusTransaction.joiningExisting().call(() -> {
-            InboxEntry e = new InboxEntry();
-            e.id = Ids.uuid7(clock);
-            e.source = source;
-            e.payload = payload;
-            e.receivedAt = clock.instant();
-            e.status = InboxEntry.PENDING;
-            e.attempts = 0;
-            e.nextAttemptAt = e.receivedAt;
-            em.persist(e);
-            if (!kick) {
-                return e.id;
+            UUID first = null;
+            for (InboxParts.Part part : parts) {
+                InboxEntry e = new InboxEntry();
+                e.id = Ids.uuid7(clock);
+                e.source = source;
+                e.payload = part.payload();
+                e.orderKey = part.orderKey();
+                e.receivedAt = clock.instant();
+                e.status = InboxEntry.PENDING;
+                e.attempts = 0;
+                e.nextAttemptAt = e.receivedAt;
+                em.persist(e);
+                first = first == null ? e.id : first;
             }
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        kick();
+            if (kick) {
+                transactions.registerInterposedSynchronization(new Synchronization() {
+                    @Override
+                    public void beforeCompletion() {
                     }
-                }
-            });
-            return e.id;
+
+                    @Override
+                    public void afterCompletion(int status) {
+                        if (status == Status.STATUS_COMMITTED) {
+                            kick();
+                        }
+                    }
+                });
+            }
+            return first;
         });
     }
 
-    /** Asks the background thread to process pending rows (coalesced: at most one run queued). */
-    /** Waits (bounded) until another worker has finished with row {@code id}: done, failed or rescheduled. */
-    public void awaitHandled(UUID id, java.time.Duration max) {
+    /** Waits (bounded) until row {@code id} is no longer pending: done, parked, failed or waiting for a retry. */
+    public void awaitHandled(UUID id, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            Boolean busy = tenantScope.platform(() -> {
+            Boolean pending = tenantScope.platform(() -> {
                 InboxEntry e = em.find(InboxEntry.class, id);
-                return e != null && InboxEntry.PENDING.equals(e.status) && e.claimedUntil != null
-                        && e.claimedUntil.isAfter(clock.instant());
+                return e != null && InboxEntry.PENDING.equals(e.status) && !e.nextAttemptAt.isAfter(clock.instant());
             });
-            if (!busy) {
+            if (!pending) {
                 return;
             }
+            kick();
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -124,19 +167,48 @@ public class WebhookInbox {
         }
     }
 
+    /**
+     * Wakes the workers: starts one more (up to {@code workers}) unless all run already; a running worker that finds
+     * nothing to claim looks again when a kick came in meanwhile.
+     */
     public void kick() {
-        if (kickPending.compareAndSet(false, true)) {
-            try {
-                worker.submit(() -> {
-                    kickPending.set(false);
-                    try {
-                        processPending();
-                    } catch (RuntimeException e) {
-                        LOG.warn("WhatsApp inbox run failed; the scheduled sweep will retry", e);
+        kicks.incrementAndGet();
+        int max = Math.max(1, config.inbox().workers());
+        for (int r = running.get(); r < max; r = running.get()) {
+            if (running.compareAndSet(r, r + 1)) {
+                try {
+                    workers.execute(this::work);
+                } catch (RejectedExecutionException e) {
+                    running.decrementAndGet(); // shutting down
+                }
+                return;
+            }
+        }
+    }
+
+    private void work() {
+        long seen = kicks.get();
+        try {
+            while (true) {
+                seen = kicks.get();
+                List<Claimed> batch = claim(null);
+                if (batch.isEmpty()) {
+                    if (kicks.get() == seen) {
+                        return;
                     }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                kickPending.set(false);
+                    continue;
+                }
+                if (batch.size() >= config.inbox().batchSize()) {
+                    kick(); // more is waiting: another worker helps
+                }
+                handle(batch);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("WhatsApp inbox worker failed; the scheduled sweep will retry", e);
+        } finally {
+            running.decrementAndGet();
+            if (kicks.get() != seen) {
+                kick(); // a kick came while this worker was leaving
             }
         }
     }
@@ -144,91 +216,140 @@ public class WebhookInbox {
     @Scheduled(every = "${consentcast.whatsapp.inbox.every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "whatsapp-inbox")
     void sweep() {
-        processPending();
+        kick();
         Instant cutoff = clock.instant().minus(config.inbox().retention());
-        tenantScope.platform(() -> em.createQuery("delete from InboxEntry e where e.status = 'DONE' and e.processedAt < :c")
-                .setParameter("c", cutoff).executeUpdate());
+        tenantScope.platform(() -> em.createQuery("delete from InboxEntry e where e.status in ('DONE', 'PARKED')"
+                + " and e.processedAt < :c").setParameter("c", cutoff).executeUpdate());
+        tenantScope.platform(() -> {
+            pendingRows.set(em.createQuery("select count(e) from InboxEntry e where e.status = 'PENDING'", Long.class)
+                    .getSingleResult());
+            unroutedParked.set(em.createQuery("select count(e) from InboxEntry e where e.status = 'PARKED'"
+                    + " and e.tenantId is null", Long.class).getSingleResult());
+            return null;
+        });
     }
 
-    /** Processes due rows until none is left; returns how many were processed successfully. */
+    /** Processes due rows in the calling thread until none is left; returns how many were processed. */
     public int processPending() {
         int done = 0;
         while (true) {
-            Instant now = clock.instant();
-            List<UUID> due = tenantScope.platform(() -> em.createQuery(
-                    "select e.id from InboxEntry e where e.status = 'PENDING' and e.nextAttemptAt <= :now"
-                            + " and (e.claimedUntil is null or e.claimedUntil < :now) order by e.receivedAt, e.id",
-                    UUID.class).setParameter("now", now).setMaxResults(config.inbox().batchSize()).getResultList());
-            if (due.isEmpty()) {
+            List<Claimed> batch = claim(null);
+            if (batch.isEmpty()) {
                 return done;
             }
-            int claimed = 0;
-            for (UUID id : due) {
-                Boolean ok = process(id);
-                if (ok != null) {
-                    claimed++;
-                    done += ok ? 1 : 0;
-                }
-            }
-            if (claimed == 0) {
-                return done; // everything due is being handled elsewhere
-            }
+            done += handle(batch);
         }
     }
 
     /**
-     * Claims and processes one row. Returns true when processed, false when it failed (and was
-     * rescheduled), null when another worker holds it or it is no longer pending.
+     * Claims and processes one row, if it is due and the oldest pending row of its sender. Returns true when
+     * processed (or parked), false when it failed (and was rescheduled), null when it could not be claimed.
      */
     public Boolean process(UUID id) {
-        Instant now = clock.instant();
-        Instant until = now.plus(config.inbox().claimDuration());
-        String payload = tenantScope.platform(() -> {
-            int n = em.createQuery("update InboxEntry e set e.claimedUntil = :until, e.attempts = e.attempts + 1"
-                    + " where e.id = :id and e.status = 'PENDING' and (e.claimedUntil is null or e.claimedUntil < :now)")
-                    .setParameter("until", until).setParameter("id", id).setParameter("now", now).executeUpdate();
-            if (n != 1) {
-                return null;
+        List<Claimed> one = claim(id);
+        return one.isEmpty() ? null : handle(one) == 1;
+    }
+
+    /** Claims up to {@code batch-size} due rows, each the oldest pending row of its sender (or only {@code id}). */
+    List<Claimed> claim(UUID id) {
+        return tenantScope.platform(() -> {
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT i.id, i.source, i.payload, i.attempts"
+                    + " FROM whatsapp_webhook_inbox i WHERE i.status = 'PENDING' AND i.next_attempt_at <= ?1"
+                    + " AND (i.claimed_until IS NULL OR i.claimed_until < ?1)"
+                    + (id == null ? "" : " AND i.id = ?3")
+                    + " AND (i.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM whatsapp_webhook_inbox j"
+                    + " WHERE j.order_key = i.order_key AND j.status = 'PENDING' AND j.seq < i.seq))"
+                    + " ORDER BY i.seq LIMIT ?2 FOR UPDATE SKIP LOCKED")
+                    .setParameter(1, ts(now)).setParameter(2, id == null ? config.inbox().batchSize() : 1)
+                    .setParameter(3, id == null ? UUID.randomUUID() : id).getResultList();
+            if (rows.isEmpty()) {
+                return List.of();
             }
-            InboxEntry e = em.find(InboxEntry.class, id);
-            return e.source + "\n" + e.payload;
+            List<Claimed> out = new ArrayList<>(rows.size());
+            for (Object[] r : rows) {
+                out.add(new Claimed(uuid(r[0]), (String) r[1], (String) r[2], ((Number) r[3]).intValue() + 1));
+            }
+            em.createQuery("update InboxEntry e set e.claimedUntil = :until, e.attempts = e.attempts + 1"
+                    + " where e.id in :ids").setParameter("until", now.plus(config.inbox().claimDuration()))
+                    .setParameter("ids", out.stream().map(Claimed::id).toList()).executeUpdate();
+            return out;
         });
-        if (payload == null) {
-            return null;
-        }
-        int nl = payload.indexOf('\n');
-        try {
-            processor.process(payload.substring(0, nl), payload.substring(nl + 1));
-        } catch (RuntimeException ex) {
-            LOG.warnf("WhatsApp webhook %s failed: %s", id, ex.toString());
-            tenantScope.platform(() -> {
-                InboxEntry e = em.find(InboxEntry.class, id);
-                e.claimedUntil = null;
-                e.lastError = ChannelSettingsService.truncate(String.valueOf(ex), 2000);
-                if (e.attempts >= config.inbox().maxAttempts()) {
-                    e.status = InboxEntry.FAILED;
-                    LOG.errorf("WhatsApp webhook %s parked as FAILED after %d attempts", id, e.attempts);
-                } else {
-                    long seconds = Math.min(3600, 30L << Math.min(e.attempts - 1, 10));
-                    e.nextAttemptAt = clock.instant().plus(Duration.ofSeconds(seconds));
-                }
-                return null;
-            });
-            return false;
+    }
+
+    /** Processes claimed rows one after the other and records their outcomes; returns how many were processed. */
+    private int handle(List<Claimed> batch) {
+        List<UUID> done = new ArrayList<>(batch.size());
+        List<Runnable> others = new ArrayList<>();
+        int failed = 0;
+        for (Claimed c : batch) {
+            WebhookProcessor.Outcome outcome;
+            try {
+                outcome = processor.process(c.source(), c.payload());
+            } catch (RuntimeException ex) {
+                LOG.warnf("WhatsApp webhook %s failed: %s", c.id(), ex.toString());
+                others.add(() -> reschedule(c, ex));
+                failed++;
+                continue;
+            }
+            if (outcome.processed()) {
+                done.add(c.id());
+            } else {
+                others.add(() -> park(c, outcome));
+            }
         }
         tenantScope.platform(() -> {
-            InboxEntry e = em.find(InboxEntry.class, id);
-            e.status = InboxEntry.DONE;
-            e.processedAt = clock.instant();
-            e.claimedUntil = null;
-            e.lastError = null;
+            Instant now = clock.instant();
+            if (!done.isEmpty()) {
+                em.createQuery("update InboxEntry e set e.status = 'DONE', e.processedAt = :now, e.claimedUntil = null,"
+                        + " e.lastError = null where e.id in :ids").setParameter("now", now).setParameter("ids", done)
+                        .executeUpdate();
+            }
+            others.forEach(Runnable::run);
             return null;
         });
-        return true;
+        return batch.size() - failed;
+    }
+
+    private void park(Claimed c, WebhookProcessor.Outcome outcome) {
+        InboxEntry e = em.find(InboxEntry.class, c.id());
+        e.status = InboxEntry.PARKED;
+        e.parkReason = outcome.parked();
+        e.lastError = outcome.detail();
+        e.tenantId = outcome.tenantId();
+        e.processedAt = clock.instant();
+        e.claimedUntil = null;
+        metrics.counter("consentcast.whatsapp.webhook.parked", "reason", outcome.parked().name(), "routed",
+                String.valueOf(outcome.tenantId() != null)).increment();
+        LOG.warnf("WhatsApp webhook %s parked (acknowledged, never processed): %s, %s; %s", c.id(), outcome.parked(),
+                outcome.detail(), outcome.tenantId() == null ? "unroutable, for the platform's operators"
+                        : "shown to the admins of workspace " + outcome.tenantId());
+    }
+
+    private void reschedule(Claimed c, RuntimeException ex) {
+        InboxEntry e = em.find(InboxEntry.class, c.id());
+        e.claimedUntil = null;
+        e.lastError = ChannelSettingsService.truncate(String.valueOf(ex), 2000);
+        if (e.attempts >= config.inbox().maxAttempts()) {
+            e.status = InboxEntry.FAILED;
+            LOG.errorf("WhatsApp webhook %s marked FAILED after %d attempts", c.id(), e.attempts);
+        } else {
+            long seconds = Math.min(3600, 30L << Math.min(e.attempts - 1, 10));
+            e.nextAttemptAt = clock.instant().plus(Duration.ofSeconds(seconds));
+        }
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static UUID uuid(Object o) {
+        return o instanceof UUID u ? u : UUID.fromString(o.toString());
     }
 
     @PreDestroy
     void stop() {
-        worker.shutdownNow();
+        workers.shutdownNow();
     }
 }
