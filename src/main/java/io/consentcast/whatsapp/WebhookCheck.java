@@ -36,10 +36,6 @@ final class WebhookCheck {
         if (root == null || !root.isObject()) {
             return problem(ParkReason.MALFORMED_STRUCTURE, "the payload is not a JSON object");
         }
-        Optional<Problem> nul = nul(root, "$");
-        if (nul.isPresent()) {
-            return nul;
-        }
         JsonNode entries = root.path("entry");
         if (!entries.isArray()) {
             return problem(ParkReason.MALFORMED_STRUCTURE, "entry is not a list");
@@ -62,6 +58,9 @@ final class WebhookCheck {
         JsonNode id = value.path("metadata").path("phone_number_id");
         if (!id.isTextual() || id.asText().isBlank()) {
             return problem(ParkReason.MISSING_FIELD, "metadata.phone_number_id is missing");
+        }
+        if (id.asText().indexOf('\0') >= 0) {
+            return problem(ParkReason.NUL_CHARACTER, "metadata.phone_number_id contains a NUL character");
         }
         return id.asText().length() > 64 ? problem(ParkReason.OVERSIZED, "metadata.phone_number_id is too long")
                 : Optional.empty();
@@ -206,7 +205,11 @@ final class WebhookCheck {
                 : problem(ParkReason.MALFORMED_STRUCTURE, name + " is not a list");
     }
 
-    /** NUL characters anywhere, in names or values: PostgreSQL text cannot hold them. */
+    /** NUL characters anywhere in the payload, in names or values: PostgreSQL text cannot hold them. */
+    static Optional<Problem> nul(JsonNode root) {
+        return nul(root, "$");
+    }
+
     private static Optional<Problem> nul(JsonNode node, String path) {
         if (node.isTextual()) {
             return node.asText().indexOf('\0') >= 0 ? problem(ParkReason.NUL_CHARACTER, path + " contains a NUL character")

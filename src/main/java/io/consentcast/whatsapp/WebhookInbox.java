@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentcast.shared.Ids;
+import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenantScope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -61,6 +62,10 @@ public class WebhookInbox {
     record Claimed(UUID id, String source, String payload, int attempts) {
     }
 
+    /** A parked payload as a workspace's admins see it: when it came, why it was parked. */
+    public record ParkedWebhook(UUID id, Instant receivedAt, ParkReason reason, String detail) {
+    }
+
     @Inject
     EntityManager em;
 
@@ -84,6 +89,9 @@ public class WebhookInbox {
 
     @Inject
     TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    CurrentTenant currentTenant;
 
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "whatsapp-inbox");
@@ -144,6 +152,17 @@ public class WebhookInbox {
             }
             return first;
         });
+    }
+
+    /**
+     * The newest parked payloads routed to the current workspace (at most {@code limit}). Payloads no workspace could
+     * be named for are the platform operators' concern: logged, counted in the metrics, kept in the inbox.
+     */
+    public List<ParkedWebhook> parked(int limit) {
+        return QuarkusTransaction.joiningExisting().call(() -> em.createQuery("from InboxEntry e where e.status = 'PARKED'"
+                + " and e.tenantId = :t order by e.receivedAt desc, e.id desc", InboxEntry.class)
+                .setParameter("t", currentTenant.id()).setMaxResults(limit).getResultStream()
+                .map(e -> new ParkedWebhook(e.id, e.receivedAt, e.parkReason, e.lastError)).toList());
     }
 
     /** Waits (bounded) until row {@code id} is no longer pending: done, parked, failed or waiting for a retry. */
@@ -254,16 +273,19 @@ public class WebhookInbox {
     List<Claimed> claim(UUID id) {
         return tenantScope.platform(() -> {
             Instant now = clock.instant();
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("SELECT i.id, i.source, i.payload, i.attempts"
+            var query = em.createNativeQuery("SELECT i.id, i.source, i.payload, i.attempts"
                     + " FROM whatsapp_webhook_inbox i WHERE i.status = 'PENDING' AND i.next_attempt_at <= ?1"
                     + " AND (i.claimed_until IS NULL OR i.claimed_until < ?1)"
                     + (id == null ? "" : " AND i.id = ?3")
                     + " AND (i.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM whatsapp_webhook_inbox j"
                     + " WHERE j.order_key = i.order_key AND j.status = 'PENDING' AND j.seq < i.seq))"
                     + " ORDER BY i.seq LIMIT ?2 FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, ts(now)).setParameter(2, id == null ? config.inbox().batchSize() : 1)
-                    .setParameter(3, id == null ? UUID.randomUUID() : id).getResultList();
+                    .setParameter(1, ts(now)).setParameter(2, id == null ? config.inbox().batchSize() : 1);
+            if (id != null) {
+                query.setParameter(3, id);
+            }
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = query.getResultList();
             if (rows.isEmpty()) {
                 return List.of();
             }

@@ -118,8 +118,8 @@ public class WebhookProcessor {
                                     + phoneNumberId, null);
                         }
                         boolean messages = field.equals("messages");
-                        Optional<WebhookCheck.Problem> content = messages ? WebhookCheck.messages(value, now)
-                                : WebhookCheck.preferences(value, now);
+                        Optional<WebhookCheck.Problem> content = WebhookCheck.nul(root)
+                                .or(() -> messages ? WebhookCheck.messages(value, now) : WebhookCheck.preferences(value, now));
                         if (content.isPresent()) {
                             return parked(content.get(), tenantId);
                         }
@@ -132,7 +132,7 @@ public class WebhookProcessor {
                         }));
                     }
                     case "message_template_status_update" -> {
-                        Optional<WebhookCheck.Problem> content = WebhookCheck.template(value);
+                        Optional<WebhookCheck.Problem> content = WebhookCheck.nul(root).or(() -> WebhookCheck.template(value));
                         if (content.isPresent()) {
                             return parked(content.get(), null);
                         }
@@ -147,6 +147,10 @@ public class WebhookProcessor {
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
             }
+        }
+        Optional<WebhookCheck.Problem> nul = WebhookCheck.nul(root);
+        if (nul.isPresent()) {
+            return parked(nul.get(), null); // in a part no change was routed by
         }
         work.forEach(Runnable::run);
         return Outcome.PROCESSED;

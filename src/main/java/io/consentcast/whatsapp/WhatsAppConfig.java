@@ -89,7 +89,7 @@ public interface WhatsAppConfig {
         int batchSize();
 
         /** Replies on the wire at once per instance (blocking Graph calls, outside any transaction). */
-        @WithDefault("64")
+        @WithDefault("128")
         int senders();
 
         /** First retry delay after a failed reply; doubles per attempt up to {@link #backoffMax()}. */
