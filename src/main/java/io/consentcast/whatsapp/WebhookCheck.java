@@ -44,6 +44,11 @@ final class WebhookCheck {
             if (!entry.isObject() || !entry.path("changes").isArray()) {
                 return problem(ParkReason.MALFORMED_STRUCTURE, "an entry has no list of changes");
             }
+            Optional<Problem> ids = text(entry.path("id"), "entry[].id", 64, false)
+                    .or(() -> text(entry.path("time"), "entry[].time", 32, false));
+            if (ids.isPresent()) {
+                return ids;
+            }
             for (JsonNode change : entry.path("changes")) {
                 if (!change.isObject() || !change.path("field").isTextual() || !change.path("value").isObject()) {
                     return problem(ParkReason.MALFORMED_STRUCTURE, "a change has no field name or no value object");
@@ -155,6 +160,7 @@ final class WebhookCheck {
     /** A {@code message_template_status_update} change. */
     static Optional<Problem> template(JsonNode value) {
         return text(value.path("event"), "event", 32, true)
+                .or(() -> text(value.path("message_template_id"), "message_template_id", 64, false))
                 .or(() -> text(value.path("message_template_name"), "message_template_name", 512, false))
                 .or(() -> text(value.path("message_template_language"), "message_template_language", 16, false))
                 .or(() -> text(value.path("reason"), "reason", MAX_TEXT, false));

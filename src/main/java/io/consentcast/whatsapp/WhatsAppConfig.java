@@ -71,8 +71,11 @@ public interface WhatsAppConfig {
         @WithDefault("P30D")
         Duration retention();
 
-        /** How long a worker owns a claimed row; a crashed worker's rows are taken over after it. */
-        @WithDefault("PT5M")
+        /**
+         * How long a worker owns a claimed row; a crashed worker's rows are taken over after it (and until then its
+         * sender's later rows wait). Longer than the transaction timeout (60 s), so a slow row is never processed twice.
+         */
+        @WithDefault("PT2M")
         Duration claimDuration();
     }
 
