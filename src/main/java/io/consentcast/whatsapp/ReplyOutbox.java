@@ -74,6 +74,9 @@ public class ReplyOutbox {
     @Inject
     ReplySender sender;
 
+    @Inject
+    WebhookInbox inbox;
+
     /**
      * Adds a reply of the current workspace to the outbox in the caller's transaction (one per inbound message: a
      * second reply to the same message is ignored). It is sent after the commit; a rollback takes it back.
@@ -121,6 +124,7 @@ public class ReplyOutbox {
     List<Claimed> claim(int limit) {
         return tenantScope.platform(() -> {
             Instant now = clock.instant();
+            inbox.preferOrderedScan();
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT o.id, o.tenant_id, o.recipient, o.body, o.window_ends_at,"
                     + " o.attempts FROM whatsapp_outbox o WHERE o.state = 'PENDING' AND o.next_attempt_at <= ?1"

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.consentcast.shared.DatabaseKind;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenantScope;
@@ -47,7 +50,7 @@ import io.quarkus.scheduler.Scheduled;
  * strictly in the order they arrived. Rows without a sender (statuses, template updates) are claimed freely.
  * <p>
  * <b>Outcomes.</b> Processed rows are marked DONE in one statement per claimed batch. A row whose content can never
- * be processed ({@link WebhookProcessor.Outcome}) is PARKED at once with its reason, counted and logged, never
+ * be processed ({@link WebhookPlan.Parked}) is PARKED at once with its reason, counted and logged, never
  * retried. A row that fails for another reason (the database) is retried with exponential backoff (30 s, 1 min,
  * 2 min ... capped at 1 h) and marked FAILED after {@code max-attempts}. Processing is idempotent
  * ({@link WebhookProcessor}), so a row processed twice (a crash after its work committed but before it was marked
@@ -73,7 +76,7 @@ public class WebhookInbox {
     TenantScope tenantScope;
 
     @Inject
-    WebhookProcessor processor;
+    InboxBatches batches;
 
     @Inject
     WhatsAppConfig config;
@@ -92,6 +95,9 @@ public class WebhookInbox {
 
     @Inject
     CurrentTenant currentTenant;
+
+    @Inject
+    DatabaseKind database;
 
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "whatsapp-inbox");
@@ -220,7 +226,7 @@ public class WebhookInbox {
                 if (batch.size() >= config.inbox().batchSize()) {
                     kick(); // more is waiting: another worker helps
                 }
-                handle(batch);
+                batches.handle(batch);
             }
         } catch (RuntimeException e) {
             LOG.warn("WhatsApp inbox worker failed; the scheduled sweep will retry", e);
@@ -256,7 +262,7 @@ public class WebhookInbox {
             if (batch.isEmpty()) {
                 return done;
             }
-            done += handle(batch);
+            done += batches.handle(batch);
         }
     }
 
@@ -266,13 +272,14 @@ public class WebhookInbox {
      */
     public Boolean process(UUID id) {
         List<Claimed> one = claim(id);
-        return one.isEmpty() ? null : handle(one) == 1;
+        return one.isEmpty() ? null : batches.handle(one) == 1;
     }
 
     /** Claims up to {@code batch-size} due rows, each the oldest pending row of its sender (or only {@code id}). */
     List<Claimed> claim(UUID id) {
         return tenantScope.platform(() -> {
             Instant now = clock.instant();
+            preferOrderedScan();
             var query = em.createNativeQuery("SELECT i.id, i.source, i.payload, i.attempts"
                     + " FROM whatsapp_webhook_inbox i WHERE i.status = 'PENDING' AND i.next_attempt_at <= ?1"
                     + " AND (i.claimed_until IS NULL OR i.claimed_until < ?1)"
@@ -300,65 +307,14 @@ public class WebhookInbox {
         });
     }
 
-    /** Processes claimed rows one after the other and records their outcomes; returns how many were processed. */
-    private int handle(List<Claimed> batch) {
-        List<UUID> done = new ArrayList<>(batch.size());
-        List<Runnable> others = new ArrayList<>();
-        int failed = 0;
-        for (Claimed c : batch) {
-            WebhookProcessor.Outcome outcome;
-            try {
-                outcome = processor.process(c.source(), c.payload());
-            } catch (RuntimeException ex) {
-                LOG.warnf("WhatsApp webhook %s failed: %s", c.id(), ex.toString());
-                others.add(() -> reschedule(c, ex));
-                failed++;
-                continue;
-            }
-            if (outcome.processed()) {
-                done.add(c.id());
-            } else {
-                others.add(() -> park(c, outcome));
-            }
-        }
-        tenantScope.platform(() -> {
-            Instant now = clock.instant();
-            if (!done.isEmpty()) {
-                em.createQuery("update InboxEntry e set e.status = 'DONE', e.processedAt = :now, e.claimedUntil = null,"
-                        + " e.lastError = null where e.id in :ids").setParameter("now", now).setParameter("ids", done)
-                        .executeUpdate();
-            }
-            others.forEach(Runnable::run);
-            return null;
-        });
-        return batch.size() - failed;
-    }
-
-    private void park(Claimed c, WebhookProcessor.Outcome outcome) {
-        InboxEntry e = em.find(InboxEntry.class, c.id());
-        e.status = InboxEntry.PARKED;
-        e.parkReason = outcome.parked();
-        e.lastError = outcome.detail();
-        e.tenantId = outcome.tenantId();
-        e.processedAt = clock.instant();
-        e.claimedUntil = null;
-        metrics.counter("consentcast.whatsapp.webhook.parked", "reason", outcome.parked().name(), "routed",
-                String.valueOf(outcome.tenantId() != null)).increment();
-        LOG.warnf("WhatsApp webhook %s parked (acknowledged, never processed): %s, %s; %s", c.id(), outcome.parked(),
-                outcome.detail(), outcome.tenantId() == null ? "unroutable, for the platform's operators"
-                        : "shown to the admins of workspace " + outcome.tenantId());
-    }
-
-    private void reschedule(Claimed c, RuntimeException ex) {
-        InboxEntry e = em.find(InboxEntry.class, c.id());
-        e.claimedUntil = null;
-        e.lastError = ChannelSettingsService.truncate(String.valueOf(ex), 2000);
-        if (e.attempts >= config.inbox().maxAttempts()) {
-            e.status = InboxEntry.FAILED;
-            LOG.errorf("WhatsApp webhook %s marked FAILED after %d attempts", c.id(), e.attempts);
-        } else {
-            long seconds = Math.min(3600, 30L << Math.min(e.attempts - 1, 10));
-            e.nextAttemptAt = clock.instant().plus(Duration.ofSeconds(seconds));
+    /**
+     * PostgreSQL: walk the pending rows through the index in arrival order and stop after a batch, instead of reading
+     * and sorting every pending row (the plan the statistics suggest while a burst is still unknown to them: 357 ms
+     * per claim at a backlog of 24,000 rows, quadratic in the backlog). For the current transaction only.
+     */
+    void preferOrderedScan() {
+        if (database.postgres()) {
+            em.createNativeQuery("SELECT set_config('enable_sort', 'off', true)").getSingleResult();
         }
     }
 

@@ -31,7 +31,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * messages are unique by provider id, statuses only move forward, preference changes are keyed,
  * template statuses are applied only when they differ. Unknown fields and types are ignored. A
  * payload that can never be processed (malformed, unknown number, out-of-range content) is not
- * handed over at all: {@link #process} answers it parked, with the reason.
+ * handed over at all: {@link #plan} answers it parked, with the reason.
  */
 @ApplicationScoped
 public class WebhookProcessor {
@@ -72,22 +72,13 @@ public class WebhookProcessor {
     @Inject
     Event<TemplateStatusChanged> templateEvents;
 
-    /** What became of a payload: processed, or parked with its reason (and the workspace it was routed to, if any). */
-    record Outcome(ParkReason parked, String detail, String tenantId) {
-        static final Outcome PROCESSED = new Outcome(null, null, null);
-
-        boolean processed() {
-            return parked == null;
-        }
-    }
-
     /**
-     * Checks the whole payload and routes each of its changes first; only when every part can be processed are the
-     * changes handed over, each in its own transaction in its workspace. A payload that can never be processed
-     * (see {@link WebhookCheck}, unknown phone number ids and accounts) is not touched and comes back parked.
-     * Unknown fields and message types are ignored. Throws only for failures worth a retry (the database).
+     * Checks the whole payload and routes each of its changes, without handing anything over: only when every part
+     * can be processed does the plan carry the changes. A payload that can never be processed (see
+     * {@link WebhookCheck}, unknown phone numbers and accounts) comes back parked. Unknown fields and message types
+     * are ignored.
      */
-    public Outcome process(String source, String payload) {
+    WebhookPlan plan(String source, String payload) {
         JsonNode root;
         try {
             root = json.readTree(payload);
@@ -99,7 +90,7 @@ public class WebhookProcessor {
             return parked(envelope.get(), null);
         }
         Instant now = clock.instant();
-        List<Runnable> work = new ArrayList<>();
+        List<WebhookPlan.Change> work = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String wabaId = entry.path("id").asText(null);
             for (JsonNode change : entry.path("changes")) {
@@ -123,7 +114,7 @@ public class WebhookProcessor {
                         if (content.isPresent()) {
                             return parked(content.get(), tenantId);
                         }
-                        work.add(() -> tenantScope.run(tenantId, () -> {
+                        work.add(new WebhookPlan.Change(tenantId, () -> {
                             if (messages) {
                                 messages(tenantId, value);
                             } else {
@@ -142,7 +133,7 @@ public class WebhookProcessor {
                                     + wabaId, null);
                         }
                         String entryTime = entry.path("time").asText("");
-                        work.add(() -> templateStatus(tenants, entryTime, value));
+                        work.add(new WebhookPlan.Change(null, () -> templateStatus(tenants, entryTime, value)));
                     }
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
@@ -152,16 +143,15 @@ public class WebhookProcessor {
         if (nul.isPresent()) {
             return parked(nul.get(), null); // in a part no change was routed by
         }
-        work.forEach(Runnable::run);
-        return Outcome.PROCESSED;
+        return new WebhookPlan(null, work);
     }
 
-    private static Outcome parked(WebhookCheck.Problem problem, String tenantId) {
-        return parked(problem.reason(), problem.detail(), tenantId);
+    private static WebhookPlan parked(WebhookCheck.Problem problem, String tenantId) {
+        return WebhookPlan.parked(problem.reason(), problem.detail(), tenantId);
     }
 
-    private static Outcome parked(ParkReason reason, String detail, String tenantId) {
-        return new Outcome(reason, ChannelSettingsService.truncate(detail, 500), tenantId);
+    private static WebhookPlan parked(ParkReason reason, String detail, String tenantId) {
+        return WebhookPlan.parked(reason, detail, tenantId);
     }
 
     String route(String source, String phoneNumberId) {

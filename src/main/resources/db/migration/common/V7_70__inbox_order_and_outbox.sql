@@ -40,4 +40,3 @@ CREATE TABLE whatsapp_outbox (
     CONSTRAINT whatsapp_outbox_state CHECK (state IN ('PENDING', 'SENDING', 'SENT', 'FAILED', 'EXPIRED', 'UNKNOWN'))
 );
 CREATE INDEX whatsapp_outbox_recipient ON whatsapp_outbox (tenant_id, recipient, state, seq);
-CREATE INDEX whatsapp_outbox_due ON whatsapp_outbox (state, next_attempt_at);
