@@ -15,8 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * How a verified payload is stored: as inbox rows, each with the key of the one sender whose messages it carries
- * ({@code phone_number_id/wa_id}), so that the workers process a sender's rows one at a time and in order, and
- * different senders in parallel. Rows without a sender (statuses, template updates) have no key.
+ * ({@code phone_number_id/wa_id}; for statuses, the recipient of our message), so that the workers process a
+ * person's rows one at a time and in order, and different people in parallel. Rows without one (template updates)
+ * have no key.
  * <p>
  * Meta sends one message per payload in practice: such a payload is stored as received, as one row. A payload that
  * carries messages or preference changes of several senders is stored as one row per sender (each a copy of the
@@ -69,15 +70,15 @@ final class InboxParts {
                 JsonNode value = change.path("value");
                 String phone = value.path("metadata").path("phone_number_id").asText(null);
                 List<JsonNode> items = senderItems(change);
-                String list = change.path("field").asText().equals("messages") ? "messages" : "user_preferences";
                 Map<String, ObjectNode> values = new LinkedHashMap<>();
                 ObjectNode rest = withoutSenderItems(value);
                 rest.remove("contacts");
+                boolean restHasWork = items.isEmpty() || value.path("errors").size() > 0;
                 for (JsonNode item : items) {
                     String key = key(phone, item);
+                    restHasWork |= key.equals(NO_KEY);
                     ObjectNode v = key.equals(NO_KEY) ? rest : values.computeIfAbsent(key, k -> {
                         ObjectNode own = withoutSenderItems(value);
-                        own.remove("statuses");
                         own.remove("errors");
                         ArrayNode contacts = own.putArray("contacts");
                         String waId = k.substring(k.indexOf('/') + 1);
@@ -88,11 +89,10 @@ final class InboxParts {
                         });
                         return own;
                     });
+                    String list = listOf(item);
                     (v.path(list).isArray() ? (ArrayNode) v.get(list) : v.putArray(list)).add(item);
                 }
                 values.forEach((key, v) -> add(json, parts, key, entry, change, v));
-                boolean restHasWork = items.isEmpty() || rest.has(list) || value.path("statuses").size() > 0
-                        || value.path("errors").size() > 0;
                 if (restHasWork) {
                     add(json, parts, NO_KEY, entry, change, items.isEmpty() ? (ObjectNode) value.deepCopy() : rest);
                 }
@@ -119,31 +119,46 @@ final class InboxParts {
         copy.putArray("changes").addObject().put("field", change.path("field").asText()).set("value", value);
     }
 
-    /** The messages and preference changes of a change: what a sender did. */
+    /**
+     * What concerns one person in a change: their messages ({@code from}), their preference changes ({@code wa_id})
+     * and the statuses of our messages to them ({@code recipient_id}), which are thereby processed in the order
+     * Meta sent them.
+     */
     private static List<JsonNode> senderItems(JsonNode change) {
         List<JsonNode> items = new ArrayList<>();
         String field = change.path("field").asText("");
         if (field.equals("messages")) {
             change.path("value").path("messages").forEach(items::add);
+            change.path("value").path("statuses").forEach(items::add);
         } else if (field.equals("user_preferences")) {
             change.path("value").path("user_preferences").forEach(items::add);
         }
         return items;
     }
 
-    /** {@code phone_number_id/wa_id} of a message ({@code from}) or preference ({@code wa_id}); "" when there is none. */
+    private static String listOf(JsonNode item) {
+        return item.has("from") ? "messages" : item.has("recipient_id") || item.has("status") ? "statuses"
+                : "user_preferences";
+    }
+
+    /** {@code phone_number_id/wa_id} of the person an item concerns; "" when there is none. */
     private static String key(String phone, JsonNode item) {
-        String sender = item.has("from") ? item.path("from").asText(null) : item.path("wa_id").asText(null);
-        if (phone == null || sender == null || item.has("from") && item.has("wa_id")) {
+        String person = switch (listOf(item)) {
+            case "messages" -> item.path("from").asText(null);
+            case "statuses" -> item.path("recipient_id").asText(null);
+            default -> item.path("wa_id").asText(null);
+        };
+        if (phone == null || person == null || person.isEmpty()) {
             return NO_KEY;
         }
-        String key = phone + "/" + sender;
+        String key = phone + "/" + person;
         return key.length() > MAX_KEY ? NO_KEY : key;
     }
 
     private static ObjectNode withoutSenderItems(JsonNode value) {
         ObjectNode copy = (ObjectNode) value.deepCopy();
         copy.remove("messages");
+        copy.remove("statuses");
         copy.remove("user_preferences");
         return copy;
     }

@@ -165,7 +165,8 @@ class InboundRepliesTest {
     @Test
     void aReplyMetaFailsIsRetriedAndTheConsentFactStays() {
         String reader = "4915177700101";
-        whatsappAndWait(reader, "START MORGEN");
+        String start = whatsappAndWait(reader, "START MORGEN");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(outboxState(start)));
         // Meta fails the next reply to this reader once (131000, HTTP 500), then accepts.
         graph().stubFor(post(messages()).withRequestBody(matchingJsonPath("$.to", equalTo(reader)))
                 .inScenario("reply-" + reader).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("recovered")
