@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -60,14 +58,10 @@ public class ReplySender {
     @Inject
     MeterRegistry metrics;
 
-    private final ExecutorService drains = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "whatsapp-outbox");
-        t.setDaemon(true);
-        return t;
-    });
+    private final WakeablePool drains = new WakeablePool("whatsapp-outbox",
+            () -> (config.outbox().senders() + config.outbox().batchSize() - 1) / config.outbox().batchSize(),
+            () -> config.outbox().batchSize(), this::drainOnce);
     private ExecutorService sends;
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicLong kicks = new AtomicLong();
 
     @PostConstruct
     void init() {
@@ -81,42 +75,7 @@ public class ReplySender {
 
     /** Drains in the background: as many drains as it takes to keep {@code senders} replies on the wire. */
     public void kick() {
-        kicks.incrementAndGet();
-        int max = Math.max(1, (config.outbox().senders() + config.outbox().batchSize() - 1) / config.outbox().batchSize());
-        for (int r = running.get(); r < max; r = running.get()) {
-            if (running.compareAndSet(r, r + 1)) {
-                try {
-                    drains.execute(this::work);
-                } catch (RejectedExecutionException e) {
-                    running.decrementAndGet();
-                }
-                return;
-            }
-        }
-    }
-
-    private void work() {
-        long seen = kicks.get();
-        try {
-            while (true) {
-                seen = kicks.get();
-                int n = drainOnce();
-                if (n == 0) {
-                    if (kicks.get() == seen) {
-                        return;
-                    }
-                } else if (n >= config.outbox().batchSize()) {
-                    kick();
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("WhatsApp reply drain failed; the scheduled sweep will retry", e);
-        } finally {
-            running.decrementAndGet();
-            if (kicks.get() != seen) {
-                kick();
-            }
-        }
+        drains.kick();
     }
 
     @Scheduled(every = "${consentcast.whatsapp.outbox.every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -251,7 +210,7 @@ public class ReplySender {
 
     @PreDestroy
     void stop() {
-        drains.shutdownNow();
+        drains.shutdown();
         if (sends != null) {
             sends.shutdownNow();
         }

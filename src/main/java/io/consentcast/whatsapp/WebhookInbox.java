@@ -10,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
@@ -99,13 +95,14 @@ public class WebhookInbox {
     @Inject
     DatabaseKind database;
 
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "whatsapp-inbox");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicLong kicks = new AtomicLong();
+    private final WakeablePool workers = new WakeablePool("whatsapp-inbox", () -> config.inbox().workers(),
+            () -> config.inbox().batchSize(), () -> {
+                List<Claimed> batch = claim(null);
+                if (!batch.isEmpty()) {
+                    batches.handle(batch);
+                }
+                return batch.size();
+            });
     private final AtomicLong pendingRows = new AtomicLong();
     private final AtomicLong unroutedParked = new AtomicLong();
 
@@ -192,50 +189,9 @@ public class WebhookInbox {
         }
     }
 
-    /**
-     * Wakes the workers: starts one more (up to {@code workers}) unless all run already; a running worker that finds
-     * nothing to claim looks again when a kick came in meanwhile.
-     */
+    /** Wakes the workers (see {@link WakeablePool}). */
     public void kick() {
-        kicks.incrementAndGet();
-        int max = Math.max(1, config.inbox().workers());
-        for (int r = running.get(); r < max; r = running.get()) {
-            if (running.compareAndSet(r, r + 1)) {
-                try {
-                    workers.execute(this::work);
-                } catch (RejectedExecutionException e) {
-                    running.decrementAndGet(); // shutting down
-                }
-                return;
-            }
-        }
-    }
-
-    private void work() {
-        long seen = kicks.get();
-        try {
-            while (true) {
-                seen = kicks.get();
-                List<Claimed> batch = claim(null);
-                if (batch.isEmpty()) {
-                    if (kicks.get() == seen) {
-                        return;
-                    }
-                    continue;
-                }
-                if (batch.size() >= config.inbox().batchSize()) {
-                    kick(); // more is waiting: another worker helps
-                }
-                batches.handle(batch);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("WhatsApp inbox worker failed; the scheduled sweep will retry", e);
-        } finally {
-            running.decrementAndGet();
-            if (kicks.get() != seen) {
-                kick(); // a kick came while this worker was leaving
-            }
-        }
+        workers.kick();
     }
 
     @Scheduled(every = "${consentcast.whatsapp.inbox.every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -328,6 +284,6 @@ public class WebhookInbox {
 
     @PreDestroy
     void stop() {
-        workers.shutdownNow();
+        workers.shutdown();
     }
 }
