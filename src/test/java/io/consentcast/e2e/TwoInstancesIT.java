@@ -282,7 +282,9 @@ class TwoInstancesIT {
         awaitTrue("all readers CONFIRMED", () -> readersIn("CONFIRMED") == READERS);
         assertEquals(0, readersIn("PENDING"));
 
-        // Each reader got exactly two replies: the consent text, then the confirmation.
+        // Replies leave through the outbox after the consent fact commits: wait for them. Each reader got
+        // exactly two replies: the consent text, then the confirmation.
+        awaitTrue("every reader's two replies", () -> sent("text").size() >= 2 * READERS);
         Map<String, List<JsonNode>> replies = sent("text").stream()
                 .collect(Collectors.groupingBy(s -> s.to, Collectors.mapping(s -> s.body, Collectors.toList())));
         assertEquals(Set.copyOf(readers), replies.keySet());
