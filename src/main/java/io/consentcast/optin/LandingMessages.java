@@ -33,7 +33,7 @@ public interface LandingMessages {
     @Message String import_title(String list);
     @Message String import_preview();
     @Message String import_done();
-    @Message String import_counts(long rows, long imported, int rejected);
+    @Message String import_counts(int rows, int imported, int rejected);
     @Message String import_row();
     @Message String import_reason();
     @Message String import_upload();

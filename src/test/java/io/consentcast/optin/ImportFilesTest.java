@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.Charset;
@@ -93,7 +94,7 @@ class ImportFilesTest {
                 assertEquals(c.line(), problem.getInt("line"), c.name());
                 assertTrue(problem.getString("detail").matches("(?s).*[Ll]ine [0-9,]+.*"), c.name());
             } else if (!c.name().equals("binary garbage")) {
-                assertEquals(null, problem.get("line"), c.name());
+                assertNull(problem.get("line"), c.name());
             }
         }
         owner.req().get("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(200)
