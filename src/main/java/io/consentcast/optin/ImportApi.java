@@ -62,12 +62,13 @@ public class ImportApi {
     @Consumes({ "text/csv", "text/plain" })
     @MinRole(Role.ADMIN)
     public Response importCsv(@PathParam("tenant") String tenant, @PathParam("list") String list,
-            @QueryParam("dryRun") boolean dryRun, @QueryParam("region") String region,
+            @QueryParam("dryRun") String dryRun, @QueryParam("region") String region,
             @QueryParam("charset") String charset, @Context HttpHeaders headers, InputStream body) {
         try {
+            boolean preview = flag(dryRun);
             byte[] bytes = readAtMost(body, config.maxBytes() + 1);
             ImportJobs.JobView job = jobs.submit(new ImportJobs.Upload(list, bytes, charset != null ? charset
-                    : declaredCharset(headers), "api upload", regions.regionOr(region), dryRun, caller.userId()));
+                    : declaredCharset(headers), "api upload", regions.regionOr(region), preview, caller.userId()));
             return Response.accepted(job)
                     .location(URI.create("/api/tenants/" + tenant + "/lists/" + list + "/imports/" + job.id())).build();
         } catch (ImportRejected e) {
@@ -98,6 +99,17 @@ public class ImportApi {
     public RepermissionService.RepermissionReport repermission(@PathParam("tenant") String tenant,
             @PathParam("list") String list) {
         return repermission.askImported(list, caller.userId());
+    }
+
+    /** {@code dryRun}: absent or {@code false} is false, {@code true} is true, anything else is a 400. */
+    private static boolean flag(String value) {
+        if (value == null || value.isEmpty() || "false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        throw new ImportRejected("dryRun", "optin.import-dry-run-invalid", null);
     }
 
     private static String declaredCharset(HttpHeaders headers) {

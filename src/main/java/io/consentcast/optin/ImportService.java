@@ -7,7 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -61,29 +64,47 @@ public class ImportService {
 
     /**
      * Applies {@code rows} to the list in the current transaction. With {@code dryRun} the rules are checked
-     * and nothing is written.
+     * and nothing is written. The ledger is read and written for all rows together (a few statements per chunk,
+     * not per row): the known subscribers and their consent in two queries, the new subscribers in one batch,
+     * the IMPORTED events through {@link ConsentService#appendAll}.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Outcome apply(UUID listId, List<CsvUpload.Row> rows, boolean dryRun, String fileName, UUID actorUserId) {
+        List<CsvUpload.Row> candidates = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
-        int imported = 0;
         for (CsvUpload.Row r : rows) {
-            Optional<RejectReason> reason = check(r, listId);
+            Optional<RejectReason> reason = checkRow(r);
             if (reason.isPresent()) {
                 rejected.add(new Rejection(r.rowNumber(), r.phone(), reason.get()));
-                continue;
+            } else {
+                candidates.add(r);
             }
-            if (!dryRun) {
-                SubscriberView s = consent.subscriberFor(r.e164());
-                consent.append(NewEvent.of(s.id(), ConsentEventType.IMPORTED, EventSource.IMPORT)
-                        .forList(listId)
-                        .withActor(actorUserId)
-                        .withSourceDetail(fileName + ", row " + r.rowNumber())
-                        .withReason(evidence(parseDate(r.optedInAt()), r.source(), r.consentText())));
-            }
-            imported++;
         }
-        return new Outcome(imported, rejected);
+        Map<String, SubscriberView> known = subscribers.findByPhones(candidates.stream().map(CsvUpload.Row::e164).toList());
+        Map<UUID, ConsentStatus> states = consent.statesOf(known.values().stream().map(SubscriberView::id).toList(),
+                listId);
+        List<CsvUpload.Row> taken = new ArrayList<>();
+        for (CsvUpload.Row r : candidates) {
+            Optional<RejectReason> reason = checkLedger(known.get(r.e164()), states);
+            if (reason.isPresent()) {
+                rejected.add(new Rejection(r.rowNumber(), r.phone(), reason.get()));
+            } else {
+                taken.add(r);
+            }
+        }
+        rejected.sort(Comparator.comparingInt(Rejection::row));
+        if (!dryRun && !taken.isEmpty()) {
+            Map<String, SubscriberView> all = new HashMap<>(known);
+            all.putAll(subscribers.subscribersFor(taken.stream().map(CsvUpload.Row::e164)
+                    .filter(p -> !known.containsKey(p)).toList()));
+            consent.appendAll(taken.stream().map(r -> NewEvent.of(all.get(r.e164()).id(), ConsentEventType.IMPORTED,
+                    EventSource.IMPORT)
+                    .forList(listId)
+                    .withActor(actorUserId)
+                    .withSourceDetail(fileName + ", row " + r.rowNumber())
+                    .withReason(evidence(parseDate(r.optedInAt()), r.source(), r.consentText()))).toList());
+        }
+        return new Outcome(taken.size(), rejected);
     }
 
     /**
@@ -98,7 +119,8 @@ public class ImportService {
         return apply(list.id(), rows, false, fileName, actorUserId).imported();
     }
 
-    private Optional<RejectReason> check(CsvUpload.Row r, UUID listId) {
+    /** What the row itself says: a number, not twice in the file, a readable date. */
+    private static Optional<RejectReason> checkRow(CsvUpload.Row r) {
         if (r.e164() == null) {
             return Optional.of(RejectReason.INVALID_PHONE);
         }
@@ -108,18 +130,22 @@ public class ImportService {
         if (r.optedInAt() != null && parseDate(r.optedInAt()) == null) {
             return Optional.of(RejectReason.BAD_DATE);
         }
-        Optional<SubscriberView> existing = subscribers.findByPhone(r.e164());
-        if (existing.isEmpty()) {
+        return Optional.empty();
+    }
+
+    /** What the ledger says: erased, suppressed and withdrawn numbers stay out; a live consent stays as it is. */
+    private static Optional<RejectReason> checkLedger(SubscriberView existing, Map<UUID, ConsentStatus> states) {
+        if (existing == null) {
             return Optional.empty();
         }
-        if (existing.get().erased()) {
+        if (existing.erased()) {
             return Optional.of(RejectReason.ERASED);
         }
-        Optional<ConsentStatus> state = consent.stateOf(existing.get().id(), listId);
-        if (state.isEmpty() || state.get() == ConsentStatus.EXPIRED) {
+        ConsentStatus state = states.get(existing.id());
+        if (state == null || state == ConsentStatus.EXPIRED) {
             return Optional.empty();
         }
-        return Optional.of(switch (state.get()) {
+        return Optional.of(switch (state) {
             case SUPPRESSED -> RejectReason.SUPPRESSED;
             case WITHDRAWN -> RejectReason.WITHDRAWN;
             case PENDING -> RejectReason.ALREADY_PENDING;

@@ -148,7 +148,10 @@ public class ImportWorker {
             j.startedAt = now;
         }
         List<CsvUpload.Row> rows = ImportRows.load(em, j.id, j.processedRows, config.chunkSize());
+        em.flush();
         ImportService.Outcome outcome = rules.apply(j.listId, rows, j.dryRun, j.fileName, j.actorUserId);
+        // The ledger's bulk append clears the persistence context: read the job again (its queue row stays locked).
+        j = em.find(ImportJob.class, job.jobId());
         ImportRows.reject(em, j.id, job.tenantId(), outcome.rejected());
         j.processedRows += rows.size();
         j.importedRows += outcome.imported();

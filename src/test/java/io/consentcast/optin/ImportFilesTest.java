@@ -81,7 +81,9 @@ class ImportFilesTest {
                         "The file has more than 50,000 rows (line 50,002 is one too many)"),
                 new BadFile("too large", huge, utf8, "file", null, "The file is larger than 16 MB"),
                 new BadFile("unknown charset", "phone\n0151 00000071\n".getBytes(StandardCharsets.UTF_8),
-                        utf8, "charset", null, "Unknown encoding \"klingon\"", "?charset=klingon"));
+                        utf8, "charset", null, "Unknown encoding \"klingon\"", "?charset=klingon"),
+                new BadFile("dryRun not a boolean", "phone\n0151 00000071\n".getBytes(StandardCharsets.UTF_8),
+                        utf8, "dryRun", null, "dryRun must be true or false.", "?dryRun=maybe"));
         for (BadFile c : cases) {
             JsonPath problem = owner.req().contentType(c.contentType()).body(c.body())
                     .post("/api/tenants/" + slug + "/lists/morgen/imports" + c.query()).then()
