@@ -147,9 +147,13 @@ public class ImportWorker {
             j.state = ImportState.RUNNING;
             j.startedAt = now;
         }
+        long t0 = System.nanoTime();
         List<CsvUpload.Row> rows = ImportRows.load(em, j.id, j.processedRows, config.chunkSize());
         em.flush();
+        long t1 = System.nanoTime();
         ImportService.Outcome outcome = rules.apply(j.listId, rows, j.dryRun, j.fileName, j.actorUserId);
+        LOG.debugf("Import job %s: %d rows read in %d ms, applied in %d ms", job.jobId(), rows.size(),
+                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         // The ledger's bulk append clears the persistence context: read the job again (its queue row stays locked).
         j = em.find(ImportJob.class, job.jobId());
         ImportRows.reject(em, j.id, job.tenantId(), outcome.rejected());
