@@ -4,11 +4,16 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +59,61 @@ class LedgerWriter {
     /** Appends to the chain of a subscriber locked with {@link #lock}; the request is already validated. */
     @Transactional(Transactional.TxType.MANDATORY)
     ConsentEvent append(Subscriber s, NewEvent req, ConsentText text) {
+        List<ConsentEvidence> evidence = new ArrayList<>(1);
+        ConsentEvent e = link(s, req, text, evidence::add);
+        em.persist(e);
+        evidence.forEach(em::persist);
+        project(states(List.of(s.id)).getOrDefault(s.id, new ArrayList<>()), e, em::persist);
+        return e;
+    }
+
+    /**
+     * Appends validated requests to their subscribers' chains in one go: locks all subscribers in one statement
+     * (in id order), reads their states once, and persists the events, then the evidence, then the new states,
+     * so that Hibernate writes each kind in JDBC batches. 404 when a subscriber is unknown, 409 when erased.
+     * The persistence context is flushed and cleared first, so the locked rows are read fresh.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    List<UUID> appendAll(List<NewEvent> requests, Map<UUID, ConsentText> texts) {
+        em.flush();
+        em.clear();
+        Set<UUID> ids = new HashSet<>();
+        for (NewEvent r : requests) {
+            if (r.subscriberId() == null) {
+                throw ApiException.notFound("consent.subscriber-not-found");
+            }
+            ids.add(r.subscriberId());
+        }
+        Map<UUID, Subscriber> subscribers = new HashMap<>();
+        em.createQuery("from Subscriber where id in :ids order by id", Subscriber.class).setParameter("ids", ids)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream().forEach(s -> subscribers.put(s.id, s));
+        if (subscribers.size() != ids.size()) {
+            throw ApiException.notFound("consent.subscriber-not-found");
+        }
+        if (subscribers.values().stream().anyMatch(Subscriber::erased)) {
+            throw ApiException.conflict("consent.subscriber-erased", null);
+        }
+        Map<UUID, List<ConsentState>> states = states(ids);
+        List<ConsentEvent> events = new ArrayList<>(requests.size());
+        List<ConsentEvidence> evidence = new ArrayList<>();
+        List<ConsentState> created = new ArrayList<>();
+        for (NewEvent r : requests) {
+            Subscriber s = subscribers.get(r.subscriberId());
+            ConsentEvent e = link(s, r, r.consentTextId() == null ? null : texts.get(r.consentTextId()), evidence::add);
+            events.add(e);
+            project(states.computeIfAbsent(s.id, k -> new ArrayList<>()), e, created::add);
+        }
+        events.forEach(em::persist);
+        evidence.forEach(em::persist);
+        created.forEach(em::persist);
+        return events.stream().map(e -> e.id).toList();
+    }
+
+    /**
+     * The next event of the subscriber's chain (not persisted yet) with its evidence, handed to
+     * {@code evidenceSink} when there is any; moves the chain head stored on the subscriber.
+     */
+    private ConsentEvent link(Subscriber s, NewEvent req, ConsentText text, Consumer<ConsentEvidence> evidenceSink) {
         ConsentEvent e = new ConsentEvent();
         e.id = Ids.uuid7(clock);
         e.tenantId = s.tenantId;
@@ -87,20 +147,27 @@ class LedgerWriter {
             e.evidenceDigest = LedgerHash.evidenceDigest(evidence.salt, evidence.ip, evidence.userAgent);
         }
         e.hash = LedgerHash.hash(LedgerHash.Content.of(e));
-        em.persist(e);
         if (evidence != null) {
-            em.persist(evidence);
+            evidenceSink.accept(evidence);
         }
         s.lastSeq = e.seq;
         s.lastHash = e.hash;
-        project(s.id, e);
         return e;
     }
 
-    private void project(UUID subscriberId, ConsentEvent e) {
-        List<ConsentState> current = em
-                .createQuery("from ConsentState where subscriberId = :s", ConsentState.class)
-                .setParameter("s", subscriberId).getResultList();
+    private Map<UUID, List<ConsentState>> states(Collection<UUID> subscriberIds) {
+        Map<UUID, List<ConsentState>> out = new HashMap<>();
+        em.createQuery("from ConsentState where subscriberId in :s", ConsentState.class)
+                .setParameter("s", subscriberIds).getResultStream()
+                .forEach(st -> out.computeIfAbsent(st.subscriberId, k -> new ArrayList<>()).add(st));
+        return out;
+    }
+
+    /**
+     * Applies the event to the subscriber's state rows ({@code current}, kept up to date in place); new rows are
+     * handed to {@code persist}.
+     */
+    private void project(List<ConsentState> current, ConsentEvent e, Consumer<ConsentState> persist) {
         Map<UUID, ConsentProjection.Row> rows = new HashMap<>();
         Map<UUID, ConsentState> entities = new HashMap<>();
         for (ConsentState st : current) {
@@ -111,6 +178,7 @@ class LedgerWriter {
         for (Map.Entry<UUID, ConsentState> old : entities.entrySet()) {
             if (!rows.containsKey(old.getKey())) {
                 em.remove(old.getValue());
+                current.remove(old.getValue());
             }
         }
         for (Map.Entry<UUID, ConsentProjection.Row> row : rows.entrySet()) {
@@ -118,10 +186,11 @@ class LedgerWriter {
             if (st == null) {
                 st = new ConsentState();
                 st.id = Ids.uuid7(clock);
-                st.subscriberId = subscriberId;
+                st.subscriberId = e.subscriberId;
                 st.listId = row.getKey();
                 copy(row.getValue(), st);
-                em.persist(st);
+                persist.accept(st);
+                current.add(st);
             } else {
                 copy(row.getValue(), st);
             }

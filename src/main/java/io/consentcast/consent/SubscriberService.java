@@ -1,7 +1,13 @@
 package io.consentcast.consent;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
 
 import io.consentcast.audit.ActivityLog;
 import io.consentcast.consent.Views.ConsentTextView;
@@ -93,6 +101,62 @@ public class SubscriberService {
     public Optional<SubscriberView> findByPhone(String phone) {
         String e164 = normalise(phone);
         return byHmac(keys.phoneHmac(currentTenant.id(), e164)).map(SubscriberView::of);
+    }
+
+    /**
+     * The known subscribers (also erased ones) among many E.164 numbers, keyed by number, read in one query
+     * (bulk work such as imports). Numbers must already be E.164 ({@link PhoneNumbers#e164}).
+     */
+    @Transactional
+    public Map<String, SubscriberView> findByPhones(Collection<String> e164s) {
+        Map<String, String> byHmac = new HashMap<>();
+        for (String e164 : e164s) {
+            byHmac.put(keys.phoneHmac(currentTenant.id(), e164), e164);
+        }
+        Map<String, SubscriberView> out = new HashMap<>();
+        if (byHmac.isEmpty()) {
+            return out;
+        }
+        em.createQuery("select s.phoneHmac, s.id, s.publicId, s.phone, s.waId, s.createdAt, s.erasedAt from Subscriber s"
+                + " where s.phoneHmac in :h", Object[].class).setParameter("h", byHmac.keySet()).getResultStream()
+                .forEach(r -> out.put(byHmac.get((String) r[0]), new SubscriberView((UUID) r[1], (String) r[2],
+                        (String) r[3], (String) r[4], (Instant) r[5], (Instant) r[6])));
+        return out;
+    }
+
+    /**
+     * As {@link #subscriberFor(String)} for many E.164 numbers at once: the missing ones are created in one
+     * JDBC batch, then all are read in one query. Keyed by number.
+     */
+    @Transactional
+    public Map<String, SubscriberView> subscribersFor(Collection<String> e164s) {
+        if (e164s.isEmpty()) {
+            return new HashMap<>();
+        }
+        Map<String, SubscriberView> known = findByPhones(e164s);
+        List<String> missing = e164s.stream().filter(p -> !known.containsKey(p)).distinct().toList();
+        if (missing.isEmpty()) {
+            return known;
+        }
+        String tenant = currentTenant.id();
+        Instant now = LedgerHash.truncate(clock.instant());
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO subscribers (id, tenant_id, public_id, phone,"
+                    + " phone_hmac, created_at, last_seq, last_hash) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING")) {
+                for (String e164 : missing) {
+                    ps.setObject(1, Ids.uuid7(clock));
+                    ps.setString(2, tenant);
+                    ps.setString(3, Ids.token(12));
+                    ps.setString(4, e164);
+                    ps.setString(5, keys.phoneHmac(tenant, e164));
+                    ps.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    ps.setString(7, LedgerHash.GENESIS);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+        return findByPhones(e164s);
     }
 
     @Transactional

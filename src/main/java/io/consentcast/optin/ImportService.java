@@ -1,33 +1,28 @@
 package io.consentcast.optin;
 
-import java.io.IOException;
-import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 import io.consentcast.consent.ConsentEventType;
 import io.consentcast.consent.ConsentService;
 import io.consentcast.consent.ConsentStatus;
 import io.consentcast.consent.EventSource;
 import io.consentcast.consent.NewEvent;
-import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.consent.SubscriberService;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.lists.ListService;
@@ -35,17 +30,17 @@ import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 
 /**
- * Imports existing subscribers from a CSV file with whatever evidence the publisher has. Imported people
- * are IMPORTED, not CONFIRMED: they get no marketing until they reconfirm. Every row is either taken or
- * reported with its reason; erased, suppressed and withdrawn numbers are never revived by an import.
+ * The consent rules of an import, applied to rows already read by {@link CsvUpload}. Imported people are
+ * IMPORTED, not CONFIRMED: they get no marketing until they reconfirm. Every row is either taken (an IMPORTED
+ * event with the publisher's evidence) or reported with its reason; erased, suppressed and withdrawn numbers
+ * are never revived by an import. The worker ({@link ImportWorker}) calls this once per chunk, inside the
+ * chunk's transaction.
  *
  * <p>Columns (header row, any order, case-insensitive): {@code phone} (required), {@code opted_in_at}
  * (ISO date or date-time), {@code source}, {@code consent_text}.
  */
 @ApplicationScoped
 public class ImportService {
-
-    static final int MAX_ROWS = 50_000;
 
     @Inject
     ListService lists;
@@ -56,91 +51,107 @@ public class ImportService {
     @Inject
     SubscriberService subscribers;
 
-    public record RejectedRow(long row, String phone, String reason) {
+    @Inject
+    ImportConfig config;
+
+    /** A row not taken, with the number it had in the file (the header is row 1). */
+    public record Rejection(int row, String phone, RejectReason reason) {
     }
 
-    public record ImportReport(String list, boolean dryRun, long rows, long imported, List<RejectedRow> rejected) {
+    /** What a chunk did: how many rows were taken and which were not. */
+    public record Outcome(int imported, List<Rejection> rejected) {
     }
 
     /**
-     * Reads the whole file first: a file that cannot be read as CSV, lacks the phone column or is too large is
-     * refused as a whole (400) and nothing is stored. Otherwise the valid rows are imported in one transaction
-     * and the report names every rejected row. With {@code dryRun} nothing is stored.
+     * Applies {@code rows} to the list in the current transaction. With {@code dryRun} the rules are checked
+     * and nothing is written. The ledger is read and written for all rows together (a few statements per chunk,
+     * not per row): the known subscribers and their consent in two queries, the new subscribers in one batch,
+     * the IMPORTED events through {@link ConsentService#appendAll}.
      */
-    @Transactional
-    public ImportReport importCsv(String listSlug, Reader csv, String fileName, String region, boolean dryRun,
-            java.util.UUID actorUserId) {
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Outcome apply(UUID listId, List<CsvUpload.Row> rows, boolean dryRun, String fileName, UUID actorUserId) {
+        List<CsvUpload.Row> candidates = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        for (CsvUpload.Row r : rows) {
+            Optional<RejectReason> reason = checkRow(r);
+            if (reason.isPresent()) {
+                rejected.add(new Rejection(r.rowNumber(), r.phone(), reason.get()));
+            } else {
+                candidates.add(r);
+            }
+        }
+        Map<String, SubscriberView> known = subscribers.findByPhones(candidates.stream().map(CsvUpload.Row::e164).toList());
+        Map<UUID, ConsentStatus> states = consent.statesOf(known.values().stream().map(SubscriberView::id).toList(),
+                listId);
+        List<CsvUpload.Row> taken = new ArrayList<>();
+        for (CsvUpload.Row r : candidates) {
+            Optional<RejectReason> reason = checkLedger(known.get(r.e164()), states);
+            if (reason.isPresent()) {
+                rejected.add(new Rejection(r.rowNumber(), r.phone(), reason.get()));
+            } else {
+                taken.add(r);
+            }
+        }
+        rejected.sort(Comparator.comparingInt(Rejection::row));
+        if (!dryRun && !taken.isEmpty()) {
+            Map<String, SubscriberView> all = new HashMap<>(known);
+            all.putAll(subscribers.subscribersFor(taken.stream().map(CsvUpload.Row::e164)
+                    .filter(p -> !known.containsKey(p)).toList()));
+            consent.appendAll(taken.stream().map(r -> NewEvent.of(all.get(r.e164()).id(), ConsentEventType.IMPORTED,
+                    EventSource.IMPORT)
+                    .forList(listId)
+                    .withActor(actorUserId)
+                    .withSourceDetail(fileName + ", row " + r.rowNumber())
+                    .withReason(evidence(parseDate(r.optedInAt()), r.source(), r.consentText()))).toList());
+        }
+        return new Outcome(taken.size(), rejected);
+    }
+
+    /**
+     * Imports a small CSV text at once, in the current transaction (sample data): the same reading and the
+     * same rules as an uploaded file. Returns how many rows were taken.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int importNow(String listSlug, String csv, String fileName, String region, UUID actorUserId) {
         ListView list = lists.bySlug(listSlug).orElseThrow(() -> ApiException.notFound("lists.not-found"));
-        List<CSVRecord> records;
-        Map<String, Integer> header;
-        try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreHeaderCase(true).setTrim(true).setIgnoreEmptyLines(true).get().parse(csv)) {
-            header = parser.getHeaderMap();
-            records = new ArrayList<>();
-            for (CSVRecord r : parser) {
-                if (records.size() >= MAX_ROWS) {
-                    throw ApiException.badRequest("optin.import-too-large");
-                }
-                records.add(r);
-            }
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw ApiException.badRequest("optin.import-unreadable");
+        List<CsvUpload.Row> rows = CsvUpload.read(csv.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+                region, config.maxRows());
+        return apply(list.id(), rows, false, fileName, actorUserId).imported();
+    }
+
+    /** What the row itself says: a number, not twice in the file, a readable date. */
+    private static Optional<RejectReason> checkRow(CsvUpload.Row r) {
+        if (r.e164() == null) {
+            return Optional.of(RejectReason.INVALID_PHONE);
         }
-        if (header == null || header.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("phone"))) {
-            throw ApiException.badRequest("optin.import-no-phone-column");
+        if (r.duplicate()) {
+            return Optional.of(RejectReason.DUPLICATE);
         }
-        List<RejectedRow> rejected = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        long imported = 0;
-        for (CSVRecord r : records) {
-            long row = r.getRecordNumber() + 1; // the header is row 1
-            String raw = value(r, "phone");
-            Optional<String> phone = PhoneNumbers.e164(raw, region);
-            if (phone.isEmpty()) {
-                rejected.add(new RejectedRow(row, raw, "invalid phone number"));
-                continue;
-            }
-            if (!seen.add(phone.get())) {
-                rejected.add(new RejectedRow(row, raw, "duplicate in this file"));
-                continue;
-            }
-            String optedIn = value(r, "opted_in_at");
-            Instant at = null;
-            if (optedIn != null) {
-                at = parseDate(optedIn);
-                if (at == null) {
-                    rejected.add(new RejectedRow(row, raw, "opted_in_at is not a date (use 2024-05-31)"));
-                    continue;
-                }
-            }
-            Optional<SubscriberView> existing = subscribers.findByPhone(phone.get());
-            if (existing.isPresent()) {
-                SubscriberView s = existing.get();
-                if (s.erased()) {
-                    rejected.add(new RejectedRow(row, raw, "erased earlier: stays suppressed"));
-                    continue;
-                }
-                Optional<ConsentStatus> state = consent.stateOf(s.id(), list.id());
-                if (state.isPresent() && state.get() != ConsentStatus.EXPIRED) {
-                    rejected.add(new RejectedRow(row, raw, switch (state.get()) {
-                        case SUPPRESSED -> "suppressed: stays suppressed";
-                        case WITHDRAWN -> "withdrew consent earlier: not imported";
-                        default -> "already " + state.get().name().toLowerCase(Locale.ROOT);
-                    }));
-                    continue;
-                }
-            }
-            if (!dryRun) {
-                SubscriberView s = existing.orElseGet(() -> consent.subscriberFor(phone.get()));
-                consent.append(NewEvent.of(s.id(), ConsentEventType.IMPORTED, EventSource.IMPORT)
-                        .forList(list.id())
-                        .withActor(actorUserId)
-                        .withSourceDetail(fileName + ", row " + row)
-                        .withReason(evidence(at, value(r, "source"), value(r, "consent_text"))));
-            }
-            imported++;
+        if (r.optedInAt() != null && parseDate(r.optedInAt()) == null) {
+            return Optional.of(RejectReason.BAD_DATE);
         }
-        return new ImportReport(list.slug(), dryRun, records.size(), imported, rejected);
+        return Optional.empty();
+    }
+
+    /** What the ledger says: erased, suppressed and withdrawn numbers stay out; a live consent stays as it is. */
+    private static Optional<RejectReason> checkLedger(SubscriberView existing, Map<UUID, ConsentStatus> states) {
+        if (existing == null) {
+            return Optional.empty();
+        }
+        if (existing.erased()) {
+            return Optional.of(RejectReason.ERASED);
+        }
+        ConsentStatus state = states.get(existing.id());
+        if (state == null || state == ConsentStatus.EXPIRED) {
+            return Optional.empty();
+        }
+        return Optional.of(switch (state) {
+            case SUPPRESSED -> RejectReason.SUPPRESSED;
+            case WITHDRAWN -> RejectReason.WITHDRAWN;
+            case PENDING -> RejectReason.ALREADY_PENDING;
+            case CONFIRMED -> RejectReason.ALREADY_CONFIRMED;
+            default -> RejectReason.ALREADY_IMPORTED;
+        });
     }
 
     private static String evidence(Instant optedInAt, String source, String text) {
@@ -155,21 +166,15 @@ public class ImportService {
         return b.toString();
     }
 
-    private static String value(CSVRecord r, String column) {
-        for (Map.Entry<String, String> e : r.toMap().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(column)) {
-                return e.getValue() == null || e.getValue().isBlank() ? null : e.getValue();
-            }
-        }
-        return null;
-    }
-
     private static Instant parseDate(String value) {
+        if (value == null) {
+            return null;
+        }
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException e2) {
                 return null;
             }

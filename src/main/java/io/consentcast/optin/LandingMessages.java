@@ -33,7 +33,7 @@ public interface LandingMessages {
     @Message String import_title(String list);
     @Message String import_preview();
     @Message String import_done();
-    @Message String import_counts(long rows, long imported, int rejected);
+    @Message String import_counts(int rows, int imported, int rejected);
     @Message String import_row();
     @Message String import_reason();
     @Message String import_upload();
@@ -41,6 +41,24 @@ public interface LandingMessages {
     @Message String import_file();
     @Message String import_dry_run();
     @Message String import_submit();
+    @Message String import_limits(int rows, int megabytes);
+    @Message String import_charset();
+    @Message String import_charset_hint();
+    @Message String import_recent();
+    @Message String import_none();
+    @Message String import_file_column();
+    @Message String import_state_column();
+    @Message String import_rows_column();
+    @Message String import_taken_column();
+    @Message String import_rejected_column();
+    @Message String import_open();
+    @Message("{#when state}{#is QUEUED}Waiting to start{#is RUNNING}Running{#is DONE}Finished{#else}Stopped{/when}")
+    String import_state(ImportState state);
+    @Message String import_progress(int processed, int rows, int imported, int rejected);
+    @Message String import_refresh_hint();
+    @Message String import_failed();
+    @Message String import_report_cut(int shown, int total);
+    @Message String import_back_to_form();
     @Message String repermission_title();
     @Message String repermission_hint();
     @Message String repermission_submit();

@@ -1,6 +1,5 @@
 package io.consentcast.optin;
 
-import java.io.StringReader;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.UUID;
@@ -106,8 +105,8 @@ public class SampleDataService {
         for (int i = 0; i < 6; i++) {
             csv.append(String.format(Locale.ROOT, "+4915200000%03d,2023-0%d-15,Newsletter-Formular alt%n", ++n, i + 1));
         }
-        ImportService.ImportReport imported = QuarkusTransaction.requiringNew().call(() -> imports.importCsv(SLUG,
-                new StringReader(csv.toString()), "sample.csv", "DE", false, actorUserId));
-        return new SampleReport(list.slug(), confirmed, pending, withdrawn, (int) imported.imported(), suppressed);
+        int imported = QuarkusTransaction.requiringNew().call(() -> imports.importNow(SLUG, csv.toString(),
+                "sample.csv", "DE", actorUserId));
+        return new SampleReport(list.slug(), confirmed, pending, withdrawn, imported, suppressed);
     }
 }

@@ -1,9 +1,11 @@
 package io.consentcast.optin;
 
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,7 +24,9 @@ import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
 import io.consentcast.testsupport.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 
+/** Imports through the API: the upload becomes a job (202), the job applies the consent rules in the background. */
 @QuarkusTest
 class ImportTest {
 
@@ -58,31 +62,64 @@ class ImportTest {
                 0151 00000004,yesterday,,
                 0151 00000003,,,
                 """;
-        owner.req().contentType("text/csv").body(csv).queryParam("dryRun", true)
-                .post("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(200)
-                .body("dryRun", equalTo(true)).body("imported", equalTo(2));
+        String preview = Imports.submit(owner, slug, "morgen", csv, true);
+        JsonPath dry = Imports.await(owner, preview, Duration.ofSeconds(60));
+        assertEquals("DONE", dry.getString("state"));
+        assertTrue(dry.getBoolean("dryRun"));
+        assertEquals(2, dry.getInt("imported"));
         assertEquals(Optional.empty(), state(tenantId, "+4915100000001", listId), "a dry run stores nothing");
 
-        owner.req().contentType("text/csv").body(csv)
-                .post("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(200)
-                .body("rows", equalTo(6)).body("imported", equalTo(2))
-                .body("rejected.row", hasItems(4, 5, 6, 7))
-                .body("rejected.find { it.row == 4 }.reason", equalTo("invalid phone number"))
-                .body("rejected.find { it.row == 5 }.reason", equalTo("duplicate in this file"))
-                .body("rejected.find { it.row == 7 }.reason", equalTo("withdrew consent earlier: not imported"));
+        JsonPath job = Imports.importAndWait(owner, slug, "morgen", csv);
+        assertEquals("DONE", job.getString("state"));
+        assertEquals(6, job.getInt("rows"));
+        assertEquals(6, job.getInt("processed"));
+        assertEquals(2, job.getInt("imported"));
+        assertEquals(4, job.getInt("rejectedRows"));
+        assertEquals(List.of(4, 5, 6, 7), job.getList("rejected.row", Integer.class));
+        assertEquals("invalid phone number", job.getString("rejected.find { it.row == 4 }.reason"));
+        assertEquals("duplicate in this file", job.getString("rejected.find { it.row == 5 }.reason"));
+        assertEquals("opted_in_at is not a date (use 2024-05-31)", job.getString("rejected.find { it.row == 6 }.reason"));
+        assertEquals("withdrew consent earlier: not imported", job.getString("rejected.find { it.row == 7 }.reason"));
+        assertEquals("12", job.getString("rejected.find { it.row == 4 }.phone"));
         assertEquals(Optional.of(ConsentStatus.IMPORTED), state(tenantId, "+4915100000001", listId));
         assertEquals(Optional.of(ConsentStatus.WITHDRAWN), state(tenantId, "+4915100000003", listId));
+
+        // The IMPORTED event carries the publisher's evidence and the file row.
+        String id = owner.req().queryParam("state", "IMPORTED").get("/api/tenants/" + slug + "/subscribers").then()
+                .body("total", equalTo(2)).extract().path("items.find { it.phone == '+4915100000001' }.id");
+        owner.req().get("/api/tenants/" + slug + "/subscribers/" + id + "/events").then().statusCode(200)
+                .body("find { it.type == 'IMPORTED' }.sourceDetail", equalTo("api upload, row 2"))
+                .body("find { it.type == 'IMPORTED' }.reason", equalTo("publisher's evidence: opted in"
+                        + " 2023-04-01T00:00:00Z; source: Gewinnspiel Stadtfest; consent text: Ja ich will den Newsletter"));
+
+        // Importing the same file again takes nobody twice.
+        JsonPath again = Imports.importAndWait(owner, slug, "morgen", csv);
+        assertEquals(0, again.getInt("imported"));
+        assertEquals("already imported", again.getString("rejected.find { it.row == 2 }.reason"));
+
+        // The list's jobs, newest first; the job's address is the one the 202 named.
+        owner.req().get("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(200)
+                .body("size()", equalTo(3)).body("[0].id", equalTo(again.getString("id")));
     }
 
     @Test
-    void aFileWithoutPhoneColumnIsRefusedWhole() {
-        Api owner = Api.newUser("import2");
-        String slug = owner.createWorkspace("import2");
+    void aJobOfAnotherListOrAnUnknownIdIsNotFound() {
+        Api owner = Api.newUser("import3");
+        String slug = owner.createWorkspace("import3");
         owner.req().body(Fixtures.germanList("morgen", "MORGEN")).post("/api/tenants/" + slug + "/lists")
                 .then().statusCode(201);
-        owner.req().contentType("text/csv").body("number\n0151 00000009\n")
-                .post("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(400)
-                .body("detail", equalTo("The file needs a header row with a column named phone."));
+        owner.req().body(Fixtures.germanList("abend", "ABEND")).post("/api/tenants/" + slug + "/lists")
+                .then().statusCode(201);
+        String location = Imports.submit(owner, slug, "morgen", "phone\n0151 00000301\n", false);
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        owner.req().get("/api/tenants/" + slug + "/lists/abend/imports/" + id).then().statusCode(404);
+        owner.req().get("/api/tenants/" + slug + "/lists/morgen/imports/" + UUID.randomUUID()).then().statusCode(404);
+        owner.req().get("/api/tenants/" + slug + "/lists/morgen/imports/not-a-uuid").then().statusCode(404)
+                .contentType("application/problem+json");
+        owner.req().get("/api/tenants/" + slug + "/lists/nope/imports").then().statusCode(404);
+        Api stranger = Api.newUser("import3b");
+        stranger.createWorkspace("import3b");
+        stranger.req().get(location).then().statusCode(404);
     }
 
     private Optional<ConsentStatus> state(String tenantId, String phone, UUID listId) {

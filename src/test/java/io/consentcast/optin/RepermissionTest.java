@@ -48,9 +48,8 @@ class RepermissionTest {
         String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
         UUID listId = UUID.fromString(owner.req().body(Fixtures.germanList("morgen", "MORGEN"))
                 .post("/api/tenants/" + slug + "/lists").then().statusCode(201).extract().path("id"));
-        owner.req().contentType("text/csv").body("phone\n0151 00001001\n0151 00001002\n")
-                .post("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(200)
-                .body("imported", equalTo(2));
+        assertEquals(2, Imports.importAndWait(owner, slug, "morgen", "phone\n0151 00001001\n0151 00001002\n")
+                .getInt("imported"));
 
         owner.req().post("/api/tenants/" + slug + "/lists/morgen/repermission").then().statusCode(200)
                 .body("asked", equalTo(2)).body("template", equalTo("subscription_confirm"));
