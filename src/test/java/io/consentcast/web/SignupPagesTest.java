@@ -56,7 +56,8 @@ class SignupPagesTest {
             f.getInputByName("name").type("Abendblatt");
             f.getInputByName("slug").type("API");
             HtmlPage refused = submit(f);
-            assertEquals(400, refused.getWebResponse().getStatusCode());
+            assertEquals(403, refused.getWebResponse().getStatusCode());
+            assertTrue(refused.getWebResponse().getContentAsString().contains("This form has expired"));
             assertTrue(refused.asNormalizedText().contains("Use lowercase letters"), refused.asNormalizedText());
             HtmlForm again = refused.getForms().stream().filter(x -> "/app/new".equals(x.getActionAttribute()))
                     .findFirst().orElseThrow();
@@ -83,7 +84,8 @@ class SignupPagesTest {
             f.getInputByName("name").type("No token");
             f.getInputByName("slug").type("no-token-" + System.nanoTime() % 100_000);
             org.htmlunit.Page refused = f.getOneHtmlElementByAttribute("button", "type", "submit").click();
-            assertEquals(400, refused.getWebResponse().getStatusCode());
+            assertEquals(403, refused.getWebResponse().getStatusCode());
+            assertTrue(refused.getWebResponse().getContentAsString().contains("This form has expired"));
             client.getPage(new URL(root, "/app"));
         }
     }
