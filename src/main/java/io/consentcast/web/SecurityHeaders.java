@@ -7,11 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.quarkus.csrf.reactive.runtime.RestCsrfConfig;
-import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.impl.ServerCookie;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -44,12 +45,16 @@ public class SecurityHeaders {
     /** Development tools that come with their own inline scripts (dev mode only; absent in production). */
     private static final Set<String> DEV_TOOLS = Set.of("/q/dev-ui", "/q/swagger-ui");
 
-    void register(@Observes Filters filters, RestCsrfConfig csrf) {
+    /**
+     * First in the router, where Quarkus puts the {@code quarkus.http.header} headers: before authentication,
+     * so that its 401 and redirects carry the headers too.
+     */
+    void register(@Observes Router router, RestCsrfConfig csrf) {
         String cookieName = csrf.cookieName();
-        filters.register(rc -> {
+        router.route().order(RouteConstants.ROUTE_ORDER_HEADERS).handler(rc -> {
             rc.addHeadersEndHandler(v -> decorate(rc, cookieName));
             rc.next();
-        }, 100);
+        });
     }
 
     private static void decorate(RoutingContext rc, String csrfCookie) {
