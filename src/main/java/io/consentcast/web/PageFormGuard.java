@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.WithFormRead;
@@ -41,12 +43,37 @@ public class PageFormGuard {
     RestCsrfConfig csrf;
 
     /**
-     * Nothing of ours sends the token in a header: dropping it keeps quarkus-rest-csrf from checking (and
-     * failing with a 500 on) a garbled header value on routes this filter does not guard.
+     * Before quarkus-rest-csrf sees the request. Nothing of ours sends the token in a header: dropping it keeps
+     * the extension from checking (and failing with a 500 on) a garbled header value, also under {@code /api}.
+     * A page load with a garbled CSRF cookie is answered with a redirect to the same page that forgets the
+     * cookie (the extension would answer it, and every later page, with an empty 400).
      */
     @ServerRequestFilter(preMatching = true)
-    public void dropTokenHeader(ContainerRequestContext request) {
+    public Response dropTokenHeader(ContainerRequestContext request, RoutingContext routing) {
         request.getHeaders().remove(csrf.tokenHeaderName());
+        Cookie cookie = routing.request().getCookie(csrf.cookieName());
+        if (cookie != null && SAFE_METHODS.contains(request.getMethod()) && isPage(request.getUriInfo().getPath())
+                && !wellFormedCookie(cookie.getValue())) {
+            // quarkus-rest-csrf answers every request with a garbled cookie with an empty 400, for as long as the
+            // browser keeps it: forget it and load the page again, which issues a fresh one.
+            String again = LocalPaths.local(request.getUriInfo().getRequestUri().getRawPath()
+                    + (request.getUriInfo().getRequestUri().getRawQuery() == null ? ""
+                            : "?" + request.getUriInfo().getRequestUri().getRawQuery())).orElse("/");
+            return Response.seeOther(URI.create(again))
+                    .cookie(new NewCookie.Builder(csrf.cookieName()).value("").path(csrf.cookiePath()).maxAge(0).build())
+                    .header("Cache-Control", "no-store").build();
+        }
+        return null;
+    }
+
+    /** What quarkus-rest-csrf accepts as its cookie: base64url of an HMAC-SHA256 (or of the raw token). */
+    private boolean wellFormedCookie(String value) {
+        try {
+            int size = Base64.getUrlDecoder().decode(value).length;
+            return size == (csrf.tokenSignatureKey().isPresent() ? 32 : csrf.tokenSize());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -138,14 +165,22 @@ public class PageFormGuard {
         if (referer == null || referer.length() > LocalPaths.MAX_LENGTH) {
             return Optional.empty();
         }
+        return sameOrigin(referer, routing)
+                .flatMap(uri -> LocalPaths.local(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+    }
+
+    /** The URL when it is on this site (scheme, host and port as the browser sees them), else empty. */
+    private static Optional<URI> sameOrigin(String url, RoutingContext routing) {
         try {
-            URI uri = new URI(referer);
+            URI uri = new URI(url);
             var here = routing.request().authority();
-            if (here == null || uri.getHost() == null || !uri.getHost().equalsIgnoreCase(here.host())
-                    || port(uri) != (here.port() > 0 ? here.port() : defaultPort(routing.request().scheme()))) {
+            String scheme = routing.request().scheme();
+            if (here == null || uri.getHost() == null || !scheme.equalsIgnoreCase(uri.getScheme())
+                    || !uri.getHost().equalsIgnoreCase(here.host())
+                    || port(uri) != (here.port() > 0 ? here.port() : defaultPort(scheme))) {
                 return Optional.empty();
             }
-            return LocalPaths.local(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            return Optional.of(uri);
         } catch (java.net.URISyntaxException e) {
             return Optional.empty();
         }

@@ -136,6 +136,19 @@ class PageFormGuardTest {
         assertTrue(landing.asString().contains("id=\"back\" href=\"/p/" + w.slug() + "/sweep\""), landing.asString());
     }
 
+    /** A garbled CSRF cookie is forgotten and the page loads again, instead of an empty 400 on every page. */
+    @Test
+    void aGarbledCookieIsReplacedOnTheNextPage() {
+        for (String garbled : List.of("garbled!", "c2hvcnQ", "%%%")) {
+            Response home = given().redirects().follow(false).cookie("csrf-token", garbled).get("/?x=1");
+            assertEquals(303, home.statusCode(), garbled);
+            assertTrue(home.getHeader("Location").endsWith("/?x=1"), home.getHeader("Location"));
+            assertTrue(home.getHeaders().getValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("csrf-token=;")
+                    && c.contains("Max-Age=0")), home.getHeaders().toString());
+        }
+        given().get("/").then().statusCode(200);
+    }
+
     @Test
     void theApiStaysBearerOnlyAndIsNotCsrfChecked() {
         Api owner = Api.newUser("api-csrf");
