@@ -62,11 +62,8 @@ PORT: "8080"
 {{- if .Values.management.enabled }}
 QUARKUS_MANAGEMENT_PORT: {{ .Values.management.port | quote }}
 {{- end }}
-{{- if .Values.config.proxyForwarding }}
-QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING: "true"
-QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED: "true"
-QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_HOST: "true"
-QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_PREFIX: "true"
+{{- if .Values.config.trustedProxies }}
+CONSENTCAST_TRUSTED_PROXIES: {{ .Values.config.trustedProxies | quote }}
 {{- end }}
 JAVA_OPTS_APPEND: {{ printf "-Dquarkus.http.host=0.0.0.0 -Djava.util.logging.manager=org.jboss.logmanager.LogManager %s" .Values.config.javaOpts | trim | quote }}
 {{- range $k, $v := .Values.config.extraEnv }}

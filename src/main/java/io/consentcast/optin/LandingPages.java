@@ -19,6 +19,7 @@ import io.consentcast.shared.ApiException;
 import io.consentcast.shared.ConsentcastConfig;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.PublicTenantRoute;
+import io.consentcast.web.ClientAddress;
 import io.consentcast.web.PageContext;
 import io.consentcast.web.QrCodes;
 import io.quarkus.qute.CheckedTemplate;
@@ -161,7 +162,7 @@ public class LandingPages {
     }
 
     private String clientIp() {
-        return routing.request().remoteAddress() == null ? null : routing.request().remoteAddress().host();
+        return ClientAddress.of(routing);
     }
 
     private String userAgent() {

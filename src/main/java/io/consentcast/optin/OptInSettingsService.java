@@ -49,6 +49,11 @@ public class OptInSettingsService {
     Clock clock;
 
     public record View(List<String> stopWords, String accentColor, boolean hasLogo) {
+
+        /** The colour without its {@code #}, as the public pages' stylesheet address names it ({@code web.ThemeStyles}). */
+        public String accentHex() {
+            return accentColor.substring(1);
+        }
     }
 
     public record Logo(byte[] bytes, String type) {

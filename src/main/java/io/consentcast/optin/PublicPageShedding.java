@@ -29,15 +29,15 @@ public class PublicPageShedding {
     static final String PAGE = """
             <!DOCTYPE html>
             <html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Einen Moment bitte / One moment please</title></head>
-            <body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 2rem auto; padding: 0 1rem">
+            <title>Einen Moment bitte / One moment please</title><link rel="stylesheet" href="/assets/app.css"></head>
+            <body class="public"><main class="public-main">
             <h1>Einen Moment bitte</h1>
             <p>Gerade sind sehr viele Leserinnen und Leser hier. Bitte versuchen Sie es in ein paar Sekunden noch
             einmal; Ihre Angaben wurden nicht gespeichert.</p>
             <h1 lang="en">One moment please</h1>
             <p lang="en">Very many readers are here right now. Please try again in a few seconds; nothing you entered
             was stored.</p>
-            </body></html>
+            </main></body></html>
             """;
 
     private final AtomicInteger inFlight = new AtomicInteger();

@@ -93,6 +93,11 @@ public interface AppMessages {
     @Message String error_404();
     @Message String error_500();
     @Message String error_back();
+    @Message String error_csrf_title();
+    @Message String error_csrf_detail();
+    @Message String error_form_back();
+    @Message String error_415_title();
+    @Message String error_415_detail();
     @Message String form_errors();
 
 }

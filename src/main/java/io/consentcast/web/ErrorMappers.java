@@ -38,6 +38,15 @@ public class ErrorMappers {
         return respond(uri, e.toProblem(isApi(uri) ? Locale.ENGLISH : page.locale()));
     }
 
+    /** A page form refused by {@link PageFormGuard}: what happened and the way back, never a blank page. */
+    @ServerExceptionMapper
+    public Response pageRequestRejected(PageRequestRejected e) {
+        String html = localized(errorPage.data("status", e.reason().status()).data("detail", null)
+                .data("reason", e.reason().name()).data("back", e.back())).render();
+        return Response.status(e.reason().status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .header("Cache-Control", "no-store").entity(html).build();
+    }
+
     @ServerExceptionMapper
     public Response validation(jakarta.validation.ConstraintViolationException e, UriInfo uri) {
         Map<String, String> errors = new java.util.LinkedHashMap<>();
@@ -60,7 +69,7 @@ public class ErrorMappers {
         String detail = switch (status) {
             case 404 -> "There is nothing at this address.";
             case 405 -> "This address does not accept that method.";
-            case 415 -> "Send the body as application/json.";
+            case 415 -> isApi(uri) ? "Send the body as application/json." : null;
             case 400 -> "The request could not be read: " + safeMessage(e);
             default -> safeMessage(e);
         };
@@ -79,8 +88,16 @@ public class ErrorMappers {
         if (isApi(uri)) {
             return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
         }
-        String html = errorPage.data("status", problem.status()).data("detail", problem.detail()).render();
+        String html = localized(errorPage.data("status", problem.status()).data("detail", problem.detail())
+                .data("reason", problem.status() == 415 ? PageRequestRejected.Reason.NOT_A_FORM.name() : null)
+                .data("back", null)).render();
         return Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html).build();
+    }
+
+    /** Error pages speak the page's language, like every page ({@link PageLocaleFilter}). */
+    private io.quarkus.qute.TemplateInstance localized(io.quarkus.qute.TemplateInstance instance) {
+        instance.setLocale(page.locale());
+        return instance;
     }
 
     private static boolean isApi(UriInfo uri) {

@@ -29,7 +29,9 @@ public final class Flash {
         c.setPath("/");
         c.setHttpOnly(true);
         c.setMaxAge(60);
+        // Lax: the message must survive the redirect that follows a form; Secure whenever the page came over HTTPS.
         c.setSameSite(CookieSameSite.LAX);
+        c.setSecure(routing.request().isSSL());
         routing.response().addCookie(c);
     }
 
@@ -41,6 +43,8 @@ public final class Flash {
         Cookie expired = Cookie.cookie(COOKIE, "");
         expired.setPath("/");
         expired.setMaxAge(0);
+        expired.setSameSite(CookieSameSite.LAX);
+        expired.setSecure(routing.request().isSSL());
         routing.response().addCookie(expired);
         String value = URLDecoder.decode(c.getValue(), StandardCharsets.UTF_8);
         int colon = value.indexOf(':');

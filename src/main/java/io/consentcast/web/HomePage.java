@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
 
 /** The public home page, the language switch and the sign-up entry. */
 @Path("/")
@@ -21,6 +22,9 @@ public class HomePage {
 
     @Inject
     SignupConfig signup;
+
+    @Inject
+    RoutingContext routing;
 
     @CheckedTemplate
     static class Templates {
@@ -55,9 +59,11 @@ public class HomePage {
     @Path("lang/{code}")
     public Response language(@PathParam("code") String code, @QueryParam("return") String returnTo) {
         String lang = Languages.supported(code) ? code : "en";
-        String target = returnTo != null && returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : "/";
+        String target = LocalPaths.local(returnTo).orElse("/");
+        // Lax: the language must also hold when a reader follows a link from another site.
         NewCookie cookie = new NewCookie.Builder(PageContext.LANG_COOKIE).value(lang).path("/")
-                .maxAge(365 * 24 * 3600).sameSite(NewCookie.SameSite.LAX).httpOnly(true).build();
+                .maxAge(365 * 24 * 3600).sameSite(NewCookie.SameSite.LAX).httpOnly(true)
+                .secure(routing.request().isSSL()).build();
         return Response.seeOther(URI.create(target)).cookie(cookie).build();
     }
 }

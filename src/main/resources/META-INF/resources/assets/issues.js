@@ -1,4 +1,5 @@
-// Issue pages: the compose form's variables and preview bubble, and live progress on the issue page.
+// Issue pages: the compose form's variables and preview bubble, and live progress on the issue page
+// (app.js asks before the cancel form is sent).
 (function () {
   var select = document.getElementById('template');
   if (select) {
@@ -25,12 +26,6 @@
     select.addEventListener('change', render);
     document.getElementById('compose').addEventListener('input', render);
     render();
-  }
-  var cancel = document.querySelectorAll('form[data-confirm]');
-  for (var c = 0; c < cancel.length; c++) {
-    cancel[c].addEventListener('submit', function (e) {
-      if (!window.confirm(this.getAttribute('data-confirm'))) { e.preventDefault(); }
-    });
   }
   var live = document.getElementById('live');
   var status = document.getElementById('status');

@@ -81,6 +81,26 @@ class DeploymentFilesTest {
         assertTrue(compose.at("/services/postgres/volumes").toString().contains("/docker-entrypoint-initdb.d/"));
     }
 
+    /**
+     * Only the TLS proxy sets the client address: the application trusts the forwarded headers of the Compose
+     * network's gateway (through which the host's proxy reaches the port published on 127.0.0.1) and nobody
+     * else, and no setting switches Quarkus' forwarding on for every client.
+     */
+    @Test
+    void composeTrustsTheForwardedHeadersOfTheHostsTlsProxyOnly() throws IOException {
+        JsonNode compose = new YAMLMapper().readTree(COMPOSE.toFile());
+        JsonNode env = compose.at("/services/consentcast/environment");
+        assertEquals("${CONSENTCAST_TRUSTED_PROXIES:-172.31.250.1}", env.at("/CONSENTCAST_TRUSTED_PROXIES").asText());
+        env.fieldNames().forEachRemaining(name -> assertFalse(name.startsWith("QUARKUS_HTTP_PROXY_"), name));
+        assertEquals("${CONSENTCAST_DOCKER_GATEWAY:-172.31.250.1}",
+                compose.at("/networks/default/ipam/config/0/gateway").asText());
+        assertEquals(List.of("127.0.0.1:8080:8080"), List.of(compose.at("/services/consentcast/ports/0").asText()),
+                "the application's port is reachable from the host only, i.e. through the TLS proxy");
+        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+        assertTrue(properties.contains("quarkus.http.proxy.trusted-proxies=${CONSENTCAST_TRUSTED_PROXIES:0.0.0.0/32}"),
+                "without the setting no peer is trusted (Quarkus trusts every peer when the list is empty)");
+    }
+
     @Test
     void theExampleEnvFileNamesEverySettingTheComposeFileReads() throws IOException {
         Set<String> used = matches(Files.readString(COMPOSE), Pattern.compile("\\$\\{([A-Z0-9_]+)"));

@@ -126,6 +126,18 @@ class HelmChartTest {
     }
 
     @Test
+    void onlyTheIngressControllersForwardedHeadersAreBelieved() throws IOException {
+        JsonNode data = render(Map.of()).one("ConfigMap").at("/data");
+        assertEquals("10.0.0.0/8,172.16.0.0/12,192.168.0.0/16", data.at("/CONSENTCAST_TRUSTED_PROXIES").asText());
+        data.fieldNames().forEachRemaining(name -> assertFalse(name.startsWith("QUARKUS_HTTP_PROXY_"),
+                "forwarded headers are switched on by the application for trusted proxies only: " + name));
+        assertEquals("10.244.0.0/16", render(Map.of("config.trustedProxies", "10.244.0.0/16")).one("ConfigMap")
+                .at("/data/CONSENTCAST_TRUSTED_PROXIES").asText());
+        assertTrue(render(Map.of("config.trustedProxies", "")).one("ConfigMap").at("/data/CONSENTCAST_TRUSTED_PROXIES")
+                .isMissingNode(), "empty: no proxy is trusted (the application's default)");
+    }
+
+    @Test
     void theIngressRoutesTheWhatsappWebhookAndThePagesOverTls() throws IOException {
         Manifests m = render(Map.of());
         JsonNode ingress = m.one("Ingress");

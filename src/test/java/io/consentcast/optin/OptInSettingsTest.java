@@ -101,7 +101,7 @@ class OptInSettingsTest {
                 .contentType("image/png").extract().asByteArray();
         assertArrayEquals(png, served);
         io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
-                .body(containsString("--accent: #123456"))
+                .body(containsString("/theme/accent-123456.css"))
                 .body(containsString("src=\"/brand/" + slug + "/logo\""));
     }
 
@@ -113,14 +113,14 @@ class OptInSettingsTest {
         owner.req().body(Fixtures.germanList("morgen", "MORGEN")).post("/api/tenants/" + slug + "/lists")
                 .then().statusCode(201);
         io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
-                .body(not(containsString("--accent: #654321"))).body(not(containsString("Neue Fassung")));
+                .body(not(containsString("/theme/accent-654321.css"))).body(not(containsString("Neue Fassung")));
 
         owner.req().body(Map.of("accentColor", "#654321")).put("/api/tenants/" + slug + "/optin-settings")
                 .then().statusCode(200);
         owner.req().body(Map.of("consentText", "Neue Fassung: Ja, ich möchte das Morgenbriefing erhalten."))
                 .put("/api/tenants/" + slug + "/lists/morgen").then().statusCode(200);
         io.restassured.RestAssured.given().get("/p/" + slug + "/morgen").then().statusCode(200)
-                .body(containsString("--accent: #654321"))
+                .body(containsString("/theme/accent-654321.css"))
                 .body(containsString("Neue Fassung: Ja, ich möchte das Morgenbriefing erhalten."));
 
         owner.req().body(Map.of("status", "CLOSED")).put("/api/tenants/" + slug + "/lists/morgen")

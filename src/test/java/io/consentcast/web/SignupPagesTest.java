@@ -83,7 +83,8 @@ class SignupPagesTest {
             f.getInputByName("name").type("No token");
             f.getInputByName("slug").type("no-token-" + System.nanoTime() % 100_000);
             org.htmlunit.Page refused = f.getOneHtmlElementByAttribute("button", "type", "submit").click();
-            assertEquals(400, refused.getWebResponse().getStatusCode());
+            assertEquals(403, refused.getWebResponse().getStatusCode());
+            assertTrue(refused.getWebResponse().getContentAsString().contains("This form has expired"));
             client.getPage(new URL(root, "/app"));
         }
     }

@@ -83,7 +83,7 @@ class SandboxPhoneTest {
         // Without the CSRF token the form is refused.
         given().auth().oauth2(owner.token()).contentType("application/x-www-form-urlencoded")
                 .formParam("number", "4915123456789").formParam("text", "forged").post("/t/" + slug + "/sandbox/messages")
-                .then().statusCode(400);
+                .then().statusCode(403);
 
         // The newsletter goes out through the sandbox channel: the workspace never saved any settings.
         SendResult sent = tenantScope.call(tenantId, () -> channel.send(new OutgoingMessage.Template("4915123456789",
