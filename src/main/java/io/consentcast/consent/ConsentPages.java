@@ -162,6 +162,7 @@ public class ConsentPages {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("directory.filter-list");
         }
+        listNames.require(listId, "list");
         String why = reason == null || reason.isBlank() ? "withdrawn by an admin" : reason.strip();
         consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN).forList(listId)
                 .withActor(caller.userId()).withReason(why.length() > 500 ? why.substring(0, 500) : why));

@@ -26,7 +26,9 @@ import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Dates;
 import io.consentcast.shared.Ids;
+import io.consentcast.shared.Paging;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.whatsapp.ChannelSettingsService;
@@ -233,7 +235,7 @@ public class IssueService {
         Instant at = null;
         if (r.scheduledAt() != null && !r.scheduledAt().isBlank()) {
             try {
-                at = OffsetDateTime.parse(r.scheduledAt().trim()).toInstant();
+                at = Dates.instant(r.scheduledAt());
                 v.check(!at.isBefore(clock.instant()), "scheduledAt", "dispatch.scheduled-in-past");
             } catch (DateTimeParseException e) {
                 v.check(false, "scheduledAt", "dispatch.scheduled-at-invalid");
@@ -280,7 +282,7 @@ public class IssueService {
             Instant at = null;
             Validation v = new Validation();
             try {
-                at = scheduledAt == null ? null : OffsetDateTime.parse(scheduledAt.trim()).toInstant();
+                at = scheduledAt == null ? null : Dates.instant(scheduledAt);
                 v.check(at != null, "scheduledAt", "dispatch.scheduled-at-invalid");
                 v.check(at == null || !at.isBefore(clock.instant()), "scheduledAt", "dispatch.scheduled-in-past");
             } catch (DateTimeParseException e) {
@@ -672,7 +674,7 @@ public class IssueService {
                 select.setParameter("st", st);
             }
             int p = Math.max(page, 1);
-            List<DeliveryView> items = select.setFirstResult((p - 1) * PAGE_SIZE).setMaxResults(PAGE_SIZE)
+            List<DeliveryView> items = select.setFirstResult(Paging.offset(p, PAGE_SIZE)).setMaxResults(PAGE_SIZE)
                     .getResultStream().map(d -> new DeliveryView(d.id, d.subscriberId, d.state, d.reason, d.detail,
                             d.consentEventId, d.providerMessageId, d.providerStatus, d.errorCode, d.attempts, d.sentAt,
                             d.deliveredAt, d.readAt))
