@@ -46,9 +46,6 @@ public class ConsentService {
     EntityManager em;
 
     @Inject
-    ListNames listNames;
-
-    @Inject
     CurrentTenant currentTenant;
 
     @Inject
@@ -218,7 +215,6 @@ public class ConsentService {
         v.require(body, "text", "consent.text-required");
         v.check(body == null || body.length() <= MAX_TEXT, "text", "consent.text-too-long");
         v.throwIfInvalid();
-        listNames.require(listId, "listId");
         // Versions of one workspace are numbered one after the other: serialise publishing.
         tenancy.lockCurrentWorkspace();
         Optional<ConsentText> current = latest(listId);

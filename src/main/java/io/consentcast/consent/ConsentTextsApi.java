@@ -59,6 +59,7 @@ public class ConsentTextsApi {
         if (body == null) {
             throw ApiException.badRequest("request.body-missing");
         }
+        listNames.require(body.listId(), "listId");
         UUID before = consent.currentConsentText(body.listId()).map(ConsentTextView::id).orElse(null);
         ConsentTextView t = consent.publishConsentText(body.listId(), body.language(), body.text(), caller.userId());
         return Response.status(t.id().equals(before) ? 200 : 201).entity(t).build();
