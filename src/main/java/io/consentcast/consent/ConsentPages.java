@@ -28,6 +28,7 @@ import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.InputText;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
@@ -163,6 +164,10 @@ public class ConsentPages {
             throw ApiException.badRequest("directory.filter-list");
         }
         listNames.require(listId, "list");
+        InputText.Fault fault = InputText.fault(reason);
+        if (fault != null) {
+            throw ApiException.invalid(Map.of("reason", fault.code));
+        }
         String why = reason == null || reason.isBlank() ? "withdrawn by an admin" : reason.strip();
         consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN).forList(listId)
                 .withActor(caller.userId()).withReason(why.length() > 500 ? why.substring(0, 500) : why));

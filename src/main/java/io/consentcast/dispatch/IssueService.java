@@ -204,6 +204,10 @@ public class IssueService {
             list = lists.byId(i.listId).orElse(null);
         }
         String title = r.title() == null && !creating ? i.title : r.title();
+        v.text("title", title).text("text", r.text());
+        if (r.template() != null && r.template().parameters() != null) {
+            r.template().parameters().forEach(p -> v.text("template.parameters", p));
+        }
         v.check(title != null && !title.isBlank(), "title", "dispatch.title-required");
         v.check(title == null || title.trim().length() <= MAX_TITLE, "title", "dispatch.title-too-long");
         TemplateRef template = r.template();
