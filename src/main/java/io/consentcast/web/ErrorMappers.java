@@ -13,8 +13,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -95,6 +97,9 @@ public class ErrorMappers {
     }
 
     private Response json(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof JsonGenerationException || e instanceof InvalidDefinitionException) {
+            return unexpected(e, uri); // writing an answer or a type Jackson cannot bind: our failure, not the caller's
+        }
         String field = "body";
         String code;
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
