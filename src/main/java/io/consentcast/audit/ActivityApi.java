@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Paging;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.MinRole;
@@ -49,16 +49,18 @@ public class ActivityApi {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<ActivityLog.Entry> list(@PathParam("tenant") String tenant,
-            @QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("before") String before) {
-        if (limit < 1 || limit > ActivityLog.MAX_PAGE) {
-            throw ApiException.invalid(Map.of("limit", "consent.activity-limit-invalid"));
-        }
+            @QueryParam("limit") String limitParam, @QueryParam("before") String before) {
+        int limit = Paging.number(limitParam, "limit", 1, ActivityLog.MAX_PAGE, 100, "consent.activity-limit-invalid");
         UUID cursor = null;
         if (before != null && !before.isBlank()) {
             try {
                 cursor = UUID.fromString(before.strip());
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(Map.of("before", "consent.activity-cursor-invalid"));
+            }
+            if (!log.has(cursor)) {
+                throw new ApiException(404, "Not Found", "consent.activity-cursor-unknown",
+                        Map.of("before", "consent.activity-cursor-unknown"));
             }
         }
         return log.list(limit, cursor);

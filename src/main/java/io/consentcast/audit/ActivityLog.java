@@ -109,6 +109,13 @@ public class ActivityLog {
         });
     }
 
+    /** Whether the workspace's log has the entry {@code id}. */
+    @Transactional
+    public boolean has(UUID id) {
+        return em.createQuery("select count(a) from ActivityEntry a where a.id = :id", Long.class)
+                .setParameter("id", id).getSingleResult() > 0;
+    }
+
     /** The newest entries first; {@code before} (an entry id) continues an earlier page. */
     @Transactional
     public List<Entry> list(int limit, UUID before) {

@@ -28,6 +28,7 @@ import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.InputText;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
@@ -161,6 +162,11 @@ public class ConsentPages {
             listId = list == null || list.isBlank() ? null : UUID.fromString(list);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("directory.filter-list");
+        }
+        listNames.require(listId, "list");
+        InputText.Fault fault = InputText.fault(reason);
+        if (fault != null) {
+            throw ApiException.invalid(Map.of("reason", fault.code));
         }
         String why = reason == null || reason.isBlank() ? "withdrawn by an admin" : reason.strip();
         consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN).forList(listId)

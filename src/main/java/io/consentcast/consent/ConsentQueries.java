@@ -14,6 +14,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
+import io.consentcast.shared.Paging;
+
 /** Read models over the consent projection: the subscriber directory, counts, and audiences. */
 @ApplicationScoped
 public class ConsentQueries {
@@ -100,7 +102,7 @@ public class ConsentQueries {
             select.setParameter(k, v);
         });
         int p = Math.max(page, 1);
-        List<Subscriber> found = select.setFirstResult((p - 1) * PAGE_SIZE).setMaxResults(PAGE_SIZE).getResultList();
+        List<Subscriber> found = select.setFirstResult(Paging.offset(p, PAGE_SIZE)).setMaxResults(PAGE_SIZE).getResultList();
         Map<UUID, List<ListState>> states = new HashMap<>();
         if (!found.isEmpty()) {
             em.createQuery("from ConsentState where subscriberId in :ids and listId is not null order by since",

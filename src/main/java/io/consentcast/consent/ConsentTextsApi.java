@@ -30,19 +30,26 @@ public class ConsentTextsApi {
     @Inject
     Caller caller;
 
+    @Inject
+    ListNames listNames;
+
     public record PublishRequest(UUID listId, String language, String text) {
     }
 
     /** All versions, newest first. */
     @GET
     public List<ConsentTextView> versions(@PathParam("tenant") String tenant, @QueryParam("list") String list) {
-        return consent.consentTextVersions(listId(list));
+        UUID listId = listId(list);
+        listNames.require(listId, "list");
+        return consent.consentTextVersions(listId);
     }
 
     @GET
     @Path("/current")
     public ConsentTextView current(@PathParam("tenant") String tenant, @QueryParam("list") String list) {
-        return consent.currentConsentText(listId(list)).orElseThrow(() -> ApiException.notFound("consent.no-text"));
+        UUID listId = listId(list);
+        listNames.require(listId, "list");
+        return consent.currentConsentText(listId).orElseThrow(() -> ApiException.notFound("consent.no-text"));
     }
 
     /** Publishes a new version (201), or answers the current one (200) when nothing changed. */
@@ -52,6 +59,7 @@ public class ConsentTextsApi {
         if (body == null) {
             throw ApiException.badRequest("request.body-missing");
         }
+        listNames.require(body.listId(), "listId");
         UUID before = consent.currentConsentText(body.listId()).map(ConsentTextView::id).orElse(null);
         ConsentTextView t = consent.publishConsentText(body.listId(), body.language(), body.text(), caller.userId());
         return Response.status(t.id().equals(before) ? 200 : 201).entity(t).build();

@@ -1,12 +1,13 @@
 package io.consentcast.consent;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
 
+import io.consentcast.shared.Dates;
+import io.consentcast.shared.Paging;
 import io.consentcast.shared.Validation;
 
 /** The subscriber directory's filters as typed in a URL, checked with a message per bad parameter. */
@@ -41,7 +42,7 @@ public record DirectoryFilter(UUID list, ConsentStatus state, Instant from, Inst
         if (blank(page) != null) {
             try {
                 p = Integer.parseInt(page.trim());
-                v.check(p >= 1 && p <= 100_000, "page", "directory.filter-page");
+                v.check(p >= 1 && p <= Paging.MAX_PAGE, "page", "directory.filter-page");
             } catch (NumberFormatException e) {
                 v.check(false, "page", "directory.filter-page");
             }
@@ -55,7 +56,7 @@ public record DirectoryFilter(UUID list, ConsentStatus state, Instant from, Inst
             return null;
         }
         try {
-            return LocalDate.parse(value.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return Dates.date(value).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e) {
             v.check(false, field, "directory.filter-date");
             return null;

@@ -38,6 +38,7 @@ import io.consentcast.audit.ActivityLog;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.CsvCells;
+import io.consentcast.shared.Dates;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.TenantScope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -121,6 +122,9 @@ public class LedgerExport {
     LedgerReader reader;
 
     @Inject
+    ListNames listNames;
+
+    @Inject
     LedgerVerifier verifier;
 
     @Inject
@@ -176,6 +180,7 @@ public class LedgerExport {
         String sub = subscriber == null || subscriber.isBlank() ? null : subscriber.strip();
         v.check(sub == null || sub.length() <= 32, "subscriber", "consent.filter-subscriber-unknown");
         v.throwIfInvalid();
+        listNames.require(listId, "list");
         if (sub != null) {
             try {
                 subscribers.get(sub);
@@ -193,10 +198,10 @@ public class LedgerExport {
         String s = value.strip();
         try {
             if (s.length() == 10) {
-                LocalDate date = LocalDate.parse(s);
+                LocalDate date = Dates.date(s);
                 return (end ? date.plusDays(1) : date).atStartOfDay(ZoneOffset.UTC).toInstant();
             }
-            return java.time.OffsetDateTime.parse(s).toInstant();
+            return Dates.instant(s);
         } catch (DateTimeParseException e) {
             v.check(false, field, "consent.filter-time-invalid");
             return null;

@@ -38,6 +38,9 @@ public class SubscribersApi {
     @Inject
     ConsentQueries queries;
 
+    @Inject
+    ListNames listNames;
+
     public record SubscriberDetail(SubscriberView subscriber, List<StateView> states) {
     }
 
@@ -55,6 +58,7 @@ public class SubscribersApi {
             @jakarta.ws.rs.QueryParam("from") String from, @jakarta.ws.rs.QueryParam("to") String to,
             @jakarta.ws.rs.QueryParam("q") String q, @jakarta.ws.rs.QueryParam("page") String page) {
         DirectoryFilter filter = DirectoryFilter.parse(list, state, from, to, page);
+        listNames.require(filter.list(), "list");
         return queries.directory(filter.list(), filter.state(), filter.from(), filter.to(), q, filter.page());
     }
 
@@ -102,6 +106,7 @@ public class SubscribersApi {
             throw ApiException.invalid(java.util.Map.of("reason", "consent.reason-required"));
         }
         SubscriberView s = subscribers.get(id);
+        listNames.require(body.listId(), "listId");
         return consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN)
                 .forList(body.listId()).withActor(caller.userId()).withReason(body.reason().strip()));
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.consentcast.lists.ListService;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Paging;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.MinRole;
@@ -136,8 +136,8 @@ public class IssueApi {
     @GET
     @Path("/issues/{id}/deliveries")
     public IssueService.DeliveryPage deliveries(@PathParam("tenant") String tenant, @PathParam("id") String id,
-            @QueryParam("state") String state, @QueryParam("page") @DefaultValue("1") int page) {
-        return issues.deliveries(id(id), state, page);
+            @QueryParam("state") String state, @QueryParam("page") String page) {
+        return issues.deliveries(id(id), state, Paging.page(page, "page"));
     }
 
     @GET

@@ -11,7 +11,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.consentcast.lists.ListService;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Paging;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.MinRole;
@@ -219,11 +219,11 @@ public class IssuePages {
     @GET
     @Path("/{id}")
     public TemplateInstance issue(@PathParam("tenant") String tenant, @PathParam("id") String id,
-            @QueryParam("state") String state, @QueryParam("page") @DefaultValue("1") int p) {
+            @QueryParam("state") String state, @QueryParam("page") String page) {
         UUID uuid = IssueApi.id(id);
         IssueService.IssueView v = issues.view(uuid);
         String filter = state == null || state.isBlank() ? null : state;
-        IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, p);
+        IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, Paging.page(page, "page"));
         return Templates.issue(v, text(v.blockedReason()), text(v.pausedReason()), deliveries,
                 filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes());
     }

@@ -25,7 +25,9 @@ import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Dates;
 import io.consentcast.shared.Ids;
+import io.consentcast.shared.Paging;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.whatsapp.ChannelSettingsService;
@@ -203,6 +205,10 @@ public class IssueService {
             list = lists.byId(i.listId).orElse(null);
         }
         String title = r.title() == null && !creating ? i.title : r.title();
+        v.text("title", title).text("text", r.text());
+        if (r.template() != null && r.template().parameters() != null) {
+            r.template().parameters().forEach(p -> v.text("template.parameters", p));
+        }
         v.check(title != null && !title.isBlank(), "title", "dispatch.title-required");
         v.check(title == null || title.trim().length() <= MAX_TITLE, "title", "dispatch.title-too-long");
         TemplateRef template = r.template();
@@ -234,7 +240,7 @@ public class IssueService {
         Instant at = null;
         if (r.scheduledAt() != null && !r.scheduledAt().isBlank()) {
             try {
-                at = OffsetDateTime.parse(r.scheduledAt().trim()).toInstant();
+                at = Dates.instant(r.scheduledAt());
                 v.check(!at.isBefore(clock.instant()), "scheduledAt", "dispatch.scheduled-in-past");
             } catch (DateTimeParseException e) {
                 v.check(false, "scheduledAt", "dispatch.scheduled-at-invalid");
@@ -281,7 +287,7 @@ public class IssueService {
             Instant at = null;
             Validation v = new Validation();
             try {
-                at = scheduledAt == null ? null : OffsetDateTime.parse(scheduledAt.trim()).toInstant();
+                at = scheduledAt == null ? null : Dates.instant(scheduledAt);
                 v.check(at != null, "scheduledAt", "dispatch.scheduled-at-invalid");
                 v.check(at == null || !at.isBefore(clock.instant()), "scheduledAt", "dispatch.scheduled-in-past");
             } catch (DateTimeParseException e) {
@@ -678,7 +684,7 @@ public class IssueService {
                 select.setParameter("st", st);
             }
             int p = Math.max(page, 1);
-            List<DeliveryView> items = select.setFirstResult((p - 1) * PAGE_SIZE).setMaxResults(PAGE_SIZE)
+            List<DeliveryView> items = select.setFirstResult(Paging.offset(p, PAGE_SIZE)).setMaxResults(PAGE_SIZE)
                     .getResultStream().map(d -> new DeliveryView(d.id, d.subscriberId, d.state, d.reason, d.detail,
                             d.consentEventId, d.providerMessageId, d.providerStatus, d.errorCode, d.attempts, d.sentAt,
                             d.deliveredAt, d.readAt))

@@ -169,6 +169,7 @@ public class ListService {
     }
 
     private static void validateConsentText(Validation v, String text, boolean required) {
+        v.text("consentText", text);
         v.check(!required || (text != null && !text.isBlank()), "consentText", "lists.consent-text-required");
         v.check(text == null || required || !text.isBlank(), "consentText", "lists.consent-text-required");
         v.check(text == null || text.trim().length() <= 2000, "consentText", "lists.consent-text-too-long");
@@ -176,6 +177,7 @@ public class ListService {
 
     private static void validateContent(Validation v, String name, String description, String language,
             String purpose, String keyword, String imprint, String privacy) {
+        v.text("name", name).text("description", description).text("imprintUrl", imprint).text("privacyUrl", privacy);
         v.check(name != null && !name.isBlank(), "name", "lists.name-required");
         v.check(name == null || name.trim().length() <= 120, "name", "lists.name-too-long");
         v.check(description == null || description.length() <= 1000, "description", "lists.description-too-long");

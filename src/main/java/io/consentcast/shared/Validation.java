@@ -19,6 +19,15 @@ public final class Validation {
         return check(value != null && !value.isBlank(), field, message);
     }
 
+    /**
+     * Refuses text that {@link InputText} does not accept (NUL and other control characters, unpaired
+     * surrogates, oversized values): form posts reach services without the JSON reader's check.
+     */
+    public Validation text(String field, String value) {
+        InputText.Fault fault = InputText.fault(value);
+        return check(fault == null, field, fault == null ? null : fault.code);
+    }
+
     public boolean has(String field) {
         return errors.containsKey(field);
     }

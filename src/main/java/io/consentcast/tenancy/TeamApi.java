@@ -1,6 +1,7 @@
 package io.consentcast.tenancy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -93,7 +94,16 @@ public class TeamApi {
     @Path("/invitations/accept")
     @PublicTenantRoute
     public AcceptResponse accept(@PathParam("tenant") String tenant, AcceptRequest body) {
-        Role role = team.accept(body == null ? null : body.token(), caller.user(), caller.emailVerified());
+        if (body == null) {
+            throw ApiException.badRequest("request.body-missing");
+        }
+        Role role;
+        try {
+            role = team.accept(body.token(), caller.user(), caller.emailVerified());
+        } catch (ApiException e) {
+            // Name the field that carried the bad token (problem details name the offending field).
+            throw e.status() == 404 ? new ApiException(404, e.title(), e.getMessage(), Map.of("token", e.getMessage())) : e;
+        }
         return new AcceptResponse(currentTenant.slug(), role);
     }
 }

@@ -51,6 +51,7 @@ public class TenancyService {
         String slug = request.slug() == null ? null : request.slug().trim();
         String name = request.name() == null ? null : request.name().trim();
         Validation v = new Validation();
+        v.text("name", request.name());
         String slugProblem = WorkspaceRules.slugProblem(slug);
         v.check(slugProblem == null, "slug", slugProblem);
         v.require(name, "name", "name.required");

@@ -1,5 +1,6 @@
 package io.consentcast.web;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,6 +12,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonGenerationException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.consentcast.shared.ApiException;
@@ -57,9 +64,23 @@ public class ErrorMappers {
         return respond(uri, new Problem("about:blank", "Bad Request", 400, "Some fields are invalid.", errors));
     }
 
+    /** A body of the wrong shape or type: 400 naming the field (its JSON path), or "body" when it is the whole. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            return json(json, uri);
+        }
         if (e instanceof NotAuthorizedException || status == 401) {
             return Response.fromResponse(e.getResponse())
                     .type(Problem.MEDIA_TYPE)
@@ -69,7 +90,7 @@ public class ErrorMappers {
         String detail = switch (status) {
             case 404 -> "There is nothing at this address.";
             case 405 -> "This address does not accept that method.";
-            case 415 -> isApi(uri) ? "Send the body as application/json." : null;
+            case 415 -> isApi(uri) ? "Send the body as application/json (Content-Type)." : null;
             case 400 -> "The request could not be read: " + safeMessage(e);
             default -> safeMessage(e);
         };
@@ -82,6 +103,36 @@ public class ErrorMappers {
         LOG.error("Unexpected failure at " + uri.getPath(), e);
         return respond(uri, new Problem("about:blank", "Internal Server Error", 500,
                 "Something went wrong on our side. It has been logged; please try again.", null));
+    }
+
+    private Response json(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof JsonGenerationException || e instanceof InvalidDefinitionException) {
+            return unexpected(e, uri); // writing an answer or a type Jackson cannot bind: our failure, not the caller's
+        }
+        String field = "body";
+        String code;
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            field = path(m.getPath());
+            String original = m.getOriginalMessage();
+            code = original != null && original.startsWith("request.") ? original : "request.field-type";
+        } else {
+            code = e instanceof MismatchedInputException ? "request.body-shape" : "request.json-malformed";
+        }
+        return apiException(new ApiException(400, "Bad Request", "body".equals(field) ? code : "request.invalid",
+                Map.of(field, code)), uri);
+    }
+
+    /** {@code template.parameters[0]}: the JSON path of a refused value. */
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : references) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "body" : sb.toString();
     }
 
     private Response respond(UriInfo uri, Problem problem) {

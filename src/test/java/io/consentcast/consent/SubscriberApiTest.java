@@ -2,11 +2,13 @@ package io.consentcast.consent;
 
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** A subscriber's history, data export and erasure through the API. */
@@ -29,14 +32,19 @@ class SubscriberApiTest {
     @Inject
     ConsentService consent;
 
-    private final UUID list = UUID.randomUUID();
+    record Setup(Api owner, String slug, SubscriberView subscriber, ConsentTextView text, UUID list) {
+    }
 
-    record Setup(Api owner, String slug, SubscriberView subscriber, ConsentTextView text) {
+    /** A list of the workspace, created through the API as a publisher would. */
+    private static UUID newList(Api owner, String slug, String listSlug) {
+        return UUID.fromString(owner.req().body(Fixtures.germanList(listSlug, listSlug.toUpperCase(java.util.Locale.ROOT)))
+                .post("/api/tenants/" + slug + "/lists").then().statusCode(201).extract().path("id"));
     }
 
     private Setup subscribed() {
         Api owner = Api.newUser("dsr");
         String slug = owner.createWorkspace("dsr");
+        UUID list = newList(owner, slug, "news");
         ConsentTextView text = fx.in(slug, () -> consent.publishConsentText(list, "en", "Yes, send me the news.", null));
         SubscriberView s = fx.in(slug, () -> consent.subscriberFor("+4916098765432"));
         fx.run(slug, () -> {
@@ -45,7 +53,7 @@ class SubscriberApiTest {
             consent.append(NewEvent.of(s.id(), ConsentEventType.CONFIRMED, EventSource.WHATSAPP).forList(list)
                     .withConsentText(text.id()).withWhatsApp("wamid.yes", null));
         });
-        return new Setup(owner, slug, s, text);
+        return new Setup(owner, slug, s, text, list);
     }
 
     @Test
@@ -149,7 +157,7 @@ class SubscriberApiTest {
         String base = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
         s.owner().req().body(Map.of()).post(base + "/withdraw").then().statusCode(400)
                 .body("errors.reason", equalTo("Give a reason."));
-        s.owner().req().body(Map.of("listId", list.toString(), "reason", "Asked by letter of 2026-11-20"))
+        s.owner().req().body(Map.of("listId", s.list().toString(), "reason", "Asked by letter of 2026-11-20"))
                 .post(base + "/withdraw").then().statusCode(200)
                 .body("type", equalTo("WITHDRAWN")).body("source", equalTo("ADMIN"))
                 .body("actorUserId", notNullValue()).body("seq", equalTo(3));
@@ -157,24 +165,51 @@ class SubscriberApiTest {
     }
 
     @Test
+    void aListIdOfAnotherWorkspaceOrOfNoListIsRefusedAndStoresNothing() {
+        Setup s = subscribed();
+        Api stranger = Api.newUser("stranger");
+        String strangerSlug = stranger.createWorkspace("stranger");
+        UUID foreignList = newList(stranger, strangerSlug, "fremd");
+        String subscriber = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        String texts = "/api/tenants/" + s.slug() + "/consent-texts";
+        for (UUID bad : List.of(foreignList, UUID.randomUUID())) {
+            s.owner().req().body(Map.of("listId", bad.toString(), "reason", "letter"))
+                    .post(subscriber + "/withdraw").then().statusCode(404)
+                    .body("errors.listId", equalTo("There is no such list in this workspace."));
+            s.owner().req().body(Map.of("listId", bad.toString(), "language", "de", "text", "Ja."))
+                    .post(texts).then().statusCode(404).body("errors.listId", notNullValue());
+            s.owner().req().queryParam("list", bad.toString()).get(texts).then().statusCode(404)
+                    .body("errors.list", notNullValue());
+            s.owner().req().queryParam("list", bad.toString()).get("/api/tenants/" + s.slug() + "/subscribers")
+                    .then().statusCode(404).body("errors.list", notNullValue());
+        }
+        s.owner().req().get(subscriber + "/events").then().statusCode(200).body("type", contains("REQUESTED", "CONFIRMED"));
+        s.owner().req().queryParam("list", s.list().toString()).get(texts).then().statusCode(200)
+                .body("listId", everyItem(equalTo(s.list().toString())));
+        s.owner().req().get(texts).then().statusCode(200).body("", hasSize(0));
+    }
+
+    @Test
     void consentTextsArePublishedThroughTheApi() {
         Api owner = Api.newUser("texts");
         String slug = owner.createWorkspace("texts");
+        UUID list = newList(owner, slug, "texte");
         String base = "/api/tenants/" + slug + "/consent-texts";
         owner.req().get(base + "/current").then().statusCode(404);
+        // Creating the list published its text as version 1.
         owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, bitte."))
-                .post(base).then().statusCode(201).body("version", equalTo(1));
-        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, bitte."))
-                .post(base).then().statusCode(200).body("version", equalTo(1));
-        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, gerne."))
                 .post(base).then().statusCode(201).body("version", equalTo(2));
+        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, bitte."))
+                .post(base).then().statusCode(200).body("version", equalTo(2));
+        owner.req().body(Map.of("listId", list.toString(), "language", "de", "text", "Ja, gerne."))
+                .post(base).then().statusCode(201).body("version", equalTo(3));
         owner.req().queryParam("list", list.toString()).get(base + "/current").then().statusCode(200)
                 .body("text", equalTo("Ja, gerne."));
         owner.req().body(Map.of("language", "xx", "text", "")).post(base).then().statusCode(400)
                 .body("errors.language", equalTo("Choose German (de) or English (en)."))
                 .body("errors.text", equalTo("Enter the consent text."));
         owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
-                .body("findAll { it.action == 'consent-text.published' }", hasSize(2))
+                .body("findAll { it.action == 'consent-text.published' }", hasSize(3))
                 .body("actor", hasItem(owner.email()));
     }
 }
