@@ -18,6 +18,8 @@ import java.util.UUID;
  * shows as SUPPRESSED over any consent; REPERMISSION_REQUESTED leaves the state as it is;
  * ERASED withdraws and suppresses everything.</li>
  * <li>{@code since} changes only when the visible state changes; {@code lastEventId} always.</li>
+ * <li>{@code sandboxConfirmed}: the consent was set by a CONFIRMED event from the sandbox (source SANDBOX); any
+ * other confirmation clears it, and it holds only while the consent is CONFIRMED (suppressions keep it).</li>
  * </ul>
  */
 public final class ConsentProjection {
@@ -25,8 +27,12 @@ public final class ConsentProjection {
     private ConsentProjection() {
     }
 
-    /** The projected state of one (subscriber, list). {@code consent} may be null while only a suppression is known. */
-    public record Row(ConsentStatus consent, boolean suppressed, Instant since, UUID lastEventId) {
+    /**
+     * The projected state of one (subscriber, list). {@code consent} may be null while only a suppression is known;
+     * {@code sandboxConfirmed} says that the consent was confirmed through the sandbox only.
+     */
+    public record Row(ConsentStatus consent, boolean suppressed, Instant since, UUID lastEventId,
+            boolean sandboxConfirmed) {
 
         public ConsentStatus state() {
             return suppressed ? ConsentStatus.SUPPRESSED : consent;
@@ -50,6 +56,7 @@ public final class ConsentProjection {
         Row before = rows.containsKey(list) ? rows.get(list) : (list == null ? null : rows.get(null));
         ConsentStatus consent = before == null ? null : before.consent();
         boolean suppressed = before != null && before.suppressed();
+        boolean sandbox = before != null && before.sandboxConfirmed();
         switch (event.type) {
             case REQUESTED -> consent = ConsentStatus.PENDING;
             case CONFIRMED -> consent = ConsentStatus.CONFIRMED;
@@ -66,12 +73,15 @@ public final class ConsentProjection {
                 // A request to confirm again changes nothing until the answer arrives.
             }
         }
+        if (event.type == ConsentEventType.CONFIRMED) {
+            sandbox = event.source == EventSource.SANDBOX;
+        }
         if (consent == null && !suppressed) {
             rows.remove(list);
             return;
         }
         ConsentStatus visible = suppressed ? ConsentStatus.SUPPRESSED : consent;
         Instant since = before != null && before.state() == visible ? before.since() : event.occurredAt;
-        rows.put(list, new Row(consent, suppressed, since, event.id));
+        rows.put(list, new Row(consent, suppressed, since, event.id, sandbox && consent == ConsentStatus.CONFIRMED));
     }
 }

@@ -29,6 +29,7 @@ import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ErrorClass;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
+import io.consentcast.whatsapp.WhatsAppChannel;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -82,7 +83,7 @@ public class DispatchWork {
 
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
-            List<String> parameters, String text, int rate, String phoneKey, int expiryMonths) {
+            List<String> parameters, String text, int rate, String phoneKey, int expiryMonths, boolean liveChannel) {
 
         OutgoingMessage message(String to) {
             return text != null ? new OutgoingMessage.Text(to, text)
@@ -347,7 +348,7 @@ public class DispatchWork {
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
                 ctx.parameters(), ctx.text(), (int) Math.max(1, ctx.rate() / (others + 1)), ctx.phoneKey(),
-                ctx.expiryMonths());
+                ctx.expiryMonths(), ctx.liveChannel());
     }
 
     private RunContext context(NewsletterIssue i) {
@@ -355,7 +356,8 @@ public class DispatchWork {
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, issues.parameters(i),
-                i.textBody, s.ratePerSecond(), phoneKey, s.consentExpiryMonths());
+                i.textBody, s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
+                !WhatsAppChannel.SANDBOX.equals(ch.type()));
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */
@@ -404,7 +406,7 @@ public class DispatchWork {
             List<ConsentGate.Decision> decisions = new ArrayList<>();
             for (Row row : rows) {
                 ConsentGate.Decision d = ConsentGate.decide(recipients.get(row.subscriberId()), now,
-                        ctx.expiryMonths());
+                        ctx.expiryMonths(), ctx.liveChannel());
                 if (d.send()) {
                     passing.add(row);
                     decisions.add(d);

@@ -30,6 +30,7 @@ import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.InboundMessage;
+import io.consentcast.whatsapp.Origin;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 
@@ -141,7 +142,7 @@ public class InboundCommands {
             return;
         }
         EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
-                EventSource.WHATSAPP)
+                source(message))
                 .forList(list.id())
                 .withConsentText(request.consentTextId)
                 .withSourceDetail("confirmation code " + code + " for request event " + request.requestedEventId)
@@ -171,7 +172,7 @@ public class InboundCommands {
         Instant now = clock.instant();
         if (requests.findOpen(subscriber.id(), list.id(), OptInRequest.WHATSAPP, now).isEmpty()) {
             EventView requested = consent.append(NewEvent.of(subscriber.id(), ConsentEventType.REQUESTED,
-                    EventSource.WHATSAPP)
+                    source(message))
                     .forList(list.id())
                     .withConsentText(text.get().id())
                     .withSourceDetail("START " + list.keyword())
@@ -201,7 +202,7 @@ public class InboundCommands {
         OptInRequest request = open.get();
         ListView list = lists.byId(request.listId).orElseThrow();
         EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
-                EventSource.WHATSAPP)
+                source(message))
                 .forList(list.id())
                 .withConsentText(request.consentTextId)
                 .withSourceDetail("reply to START " + list.keyword() + " (message " + request.startMessageId + ")")
@@ -213,7 +214,7 @@ public class InboundCommands {
 
     private void withdraw(InboundMessage message, Optional<ListView> list) {
         SubscriberView subscriber = consent.subscriberFor("+" + message.from());
-        NewEvent event = NewEvent.of(subscriber.id(), ConsentEventType.WITHDRAWN, EventSource.WHATSAPP)
+        NewEvent event = NewEvent.of(subscriber.id(), ConsentEventType.WITHDRAWN, source(message))
                 .withSourceDetail(list.map(l -> "STOP " + l.keyword()).orElse("STOP"))
                 .withWhatsApp(message.messageId(), message.timestamp());
         if (!subscriber.erased()) {
@@ -256,6 +257,15 @@ public class InboundCommands {
         } catch (RuntimeException e) {
             LOG.warnf(e, "Reply %s to an inbound message failed", code);
         }
+    }
+
+    /** The ledger source of what a message makes: WHATSAPP for Meta's webhooks, SANDBOX for the sandbox phone. */
+    static EventSource source(Origin origin) {
+        return origin == Origin.SANDBOX ? EventSource.SANDBOX : EventSource.WHATSAPP;
+    }
+
+    private static EventSource source(InboundMessage message) {
+        return source(message.origin());
     }
 
     private Set<String> stopWords() {

@@ -79,14 +79,15 @@ public class WebhookProcessor {
         if (root == null || !root.isObject()) {
             return;
         }
+        Origin origin = Origin.ofInboxSource(source);
         for (JsonNode entry : root.path("entry")) {
             String wabaId = entry.path("id").asText(null);
             for (JsonNode change : entry.path("changes")) {
                 String field = change.path("field").asText("");
                 JsonNode value = change.path("value");
                 switch (field) {
-                    case "messages" -> routed(source, value, tenantId -> messages(tenantId, value));
-                    case "user_preferences" -> routed(source, value, tenantId -> preferences(tenantId, value));
+                    case "messages" -> routed(source, value, tenantId -> messages(tenantId, value, origin));
+                    case "user_preferences" -> routed(source, value, tenantId -> preferences(tenantId, value, origin));
                     case "message_template_status_update" -> templateStatus(wabaId, entry.path("time").asText(""), value);
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
@@ -114,21 +115,24 @@ public class WebhookProcessor {
                 return null;
             }
             String tenantId = phoneNumberId.substring(SANDBOX_PHONE_PREFIX.length());
-            return tenantScope.platform(() -> tenancy.workspace(tenantId).isPresent()) ? tenantId : null;
+            // ... and only while that workspace's channel is the sandbox: never into a workspace on the Cloud API.
+            return tenantScope.platform(() -> tenancy.workspace(tenantId).isPresent())
+                    && tenantScope.call(tenantId, () -> channelSettings.sandbox()) ? tenantId : null;
         }
+        // Meta's webhooks: by the phone number id alone, as claimed (and verified with Meta) by one workspace.
         return tenantScope.platform(() -> {
             PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
             return r == null ? null : r.tenantId;
         });
     }
 
-    private void messages(String tenantId, JsonNode value) {
+    private void messages(String tenantId, JsonNode value, Origin origin) {
         Map<String, String> names = new HashMap<>();
         for (JsonNode c : value.path("contacts")) {
             names.put(c.path("wa_id").asText(""), c.path("profile").path("name").asText(null));
         }
         for (JsonNode m : value.path("messages")) {
-            inbound(tenantId, m, names);
+            inbound(tenantId, m, names, origin);
         }
         for (JsonNode s : value.path("statuses")) {
             status(tenantId, s);
@@ -139,7 +143,7 @@ public class WebhookProcessor {
         }
     }
 
-    private void inbound(String tenantId, JsonNode m, Map<String, String> names) {
+    private void inbound(String tenantId, JsonNode m, Map<String, String> names, Origin origin) {
         String id = m.path("id").asText(null);
         String from = m.path("from").asText(null);
         if (id == null || from == null) {
@@ -186,7 +190,7 @@ public class WebhookProcessor {
         }
         String context = m.path("context").path("id").asText(null);
         inboundEvents.fire(new InboundMessage(tenantId, from, profileName, id, at, type, text, payload, buttonText,
-                replyId, replyTitle, context));
+                replyId, replyTitle, context, origin));
     }
 
     static int rank(String status) {
@@ -246,7 +250,7 @@ public class WebhookProcessor {
         statusEvents.fire(update);
     }
 
-    private void preferences(String tenantId, JsonNode value) {
+    private void preferences(String tenantId, JsonNode value, Origin origin) {
         for (JsonNode p : value.path("user_preferences")) {
             String waId = p.path("wa_id").asText(null);
             String v = p.path("value").asText("");
@@ -261,7 +265,7 @@ public class WebhookProcessor {
             preferenceEvents.fire(new MarketingPreferenceChanged(tenantId, waId,
                     v.equals("stop") ? MarketingPreferenceChanged.Preference.STOP
                             : MarketingPreferenceChanged.Preference.RESUME,
-                    epoch(p.path("timestamp"))));
+                    epoch(p.path("timestamp")), origin));
         }
     }
 
