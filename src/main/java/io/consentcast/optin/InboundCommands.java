@@ -3,6 +3,7 @@ package io.consentcast.optin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -170,7 +171,8 @@ public class InboundCommands {
         }
         SubscriberView subscriber = consent.subscriberFor("+" + message.from());
         Instant now = clock.instant();
-        if (requests.findOpen(subscriber.id(), list.id(), OptInRequest.WHATSAPP, now).isEmpty()) {
+        String via = message.origin() == Origin.SANDBOX ? OptInRequest.SANDBOX : OptInRequest.WHATSAPP;
+        if (requests.findOpen(subscriber.id(), list.id(), via, now).isEmpty()) {
             EventView requested = consent.append(NewEvent.of(subscriber.id(), ConsentEventType.REQUESTED,
                     source(message))
                     .forList(list.id())
@@ -181,7 +183,7 @@ public class InboundCommands {
             request.id = Ids.uuid7(clock);
             request.subscriberId = subscriber.id();
             request.listId = list.id();
-            request.via = OptInRequest.WHATSAPP;
+            request.via = via;
             request.consentTextId = text.get().id();
             request.requestedEventId = requested.id();
             request.startMessageId = message.messageId();
@@ -194,7 +196,10 @@ public class InboundCommands {
 
     private void confirmWhatsApp(InboundMessage message) {
         Optional<SubscriberView> subscriber = subscribers.findByPhone("+" + message.from());
-        Optional<OptInRequest> open = subscriber.flatMap(s -> requests.findNewestOpenWhatsApp(s.id(), clock.instant()));
+        // A START made on the sandbox phone is answered only there; the sandbox may answer any (re-permission).
+        List<String> vias = message.origin() == Origin.SANDBOX ? List.of(OptInRequest.WHATSAPP, OptInRequest.SANDBOX)
+                : List.of(OptInRequest.WHATSAPP);
+        Optional<OptInRequest> open = subscriber.flatMap(s -> requests.findNewestOpen(s.id(), vias, clock.instant()));
         if (open.isEmpty()) {
             reply(message, workspaceLanguage(), "optin.reply.nothing-pending");
             return;
