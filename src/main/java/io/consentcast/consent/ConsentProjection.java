@@ -18,11 +18,15 @@ import java.util.UUID;
  * shows as SUPPRESSED over any consent; REPERMISSION_REQUESTED leaves the state as it is;
  * ERASED withdraws and suppresses everything.</li>
  * <li>{@code since} changes only when the visible state changes; {@code lastEventId} always.</li>
- * <li>{@code sandboxConfirmed}: the consent was set by a CONFIRMED event from the sandbox (source SANDBOX); any
- * other confirmation clears it, and it holds only while the consent is CONFIRMED (suppressions keep it).</li>
+ * <li>{@code sandboxConfirmed}: the consent was set by a CONFIRMED event from the sandbox
+ * ({@link #fromSandbox}); any other confirmation clears it, and it holds only while the consent is CONFIRMED
+ * (suppressions keep it).</li>
  * </ul>
  */
 public final class ConsentProjection {
+
+    /** The message ids the sandbox phone gives what is written on it (Meta's ids never start so). */
+    static final String LEGACY_SANDBOX_MESSAGE_PREFIX = "wamid.SANDBOXIN.";
 
     private ConsentProjection() {
     }
@@ -52,6 +56,15 @@ public final class ConsentProjection {
         }
     }
 
+    /**
+     * Whether an event came from the sandbox phone: its source, or (recorded before the source SANDBOX existed,
+     * as WHATSAPP) its message id, which only the sandbox phone gives ({@code whatsapp.SandboxPhone}).
+     */
+    static boolean fromSandbox(ConsentEvent event) {
+        return event.source == EventSource.SANDBOX || (event.source == EventSource.WHATSAPP
+                && event.waMessageId != null && event.waMessageId.startsWith(LEGACY_SANDBOX_MESSAGE_PREFIX));
+    }
+
     private static void change(Map<UUID, Row> rows, UUID list, ConsentEvent event) {
         Row before = rows.containsKey(list) ? rows.get(list) : (list == null ? null : rows.get(null));
         ConsentStatus consent = before == null ? null : before.consent();
@@ -74,7 +87,7 @@ public final class ConsentProjection {
             }
         }
         if (event.type == ConsentEventType.CONFIRMED) {
-            sandbox = event.source == EventSource.SANDBOX;
+            sandbox = fromSandbox(event);
         }
         if (consent == null && !suppressed) {
             rows.remove(list);

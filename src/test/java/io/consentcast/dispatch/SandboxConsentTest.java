@@ -26,8 +26,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.consentcast.consent.ConsentEventType;
+import io.consentcast.consent.ConsentService;
+import io.consentcast.consent.EventSource;
 import io.consentcast.consent.LedgerHash;
+import io.consentcast.consent.NewEvent;
 import io.consentcast.dispatch.DispatchFixture.Workspace;
+import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
 import io.consentcast.testsupport.Forms;
 import io.consentcast.whatsapp.GraphMock;
@@ -45,6 +50,12 @@ class SandboxConsentTest {
 
     @Inject
     DispatchFixture fx;
+
+    @Inject
+    TenantScope scope;
+
+    @Inject
+    ConsentService consent;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -99,6 +110,11 @@ class SandboxConsentTest {
         writeOnSandboxPhone(w.owner(), w.slug(), tester, "JA");
         String real = DispatchFixture.number();
         fx.confirmed(w, real);
+        // Written on the sandbox phone before the source SANDBOX existed: recorded as WHATSAPP with a sandbox id.
+        String legacy = DispatchFixture.number();
+        scope.run(w.tenantId(), () -> consent.append(NewEvent.of(consent.subscriberFor(legacy).id(),
+                ConsentEventType.CONFIRMED, EventSource.WHATSAPP).forList(w.listId()).withConsentText(w.consentTextId())
+                .withWhatsApp("wamid.SANDBOXIN." + UUID.randomUUID().toString().replace("-", ""), Instant.now())));
 
         // Ledger and export: the sandbox's events carry the source SANDBOX, never WHATSAPP.
         List<JsonNode> rows = ledger(w);
@@ -108,8 +124,7 @@ class SandboxConsentTest {
         assertTrue(sandbox.stream().allMatch(r -> text(r, "wa_message_id").startsWith("wamid.SANDBOXIN.")));
         String csv = w.owner().req().queryParam("format", "csv").get("/api/tenants/" + w.slug()
                 + "/consent-events/export").then().statusCode(200).extract().asString();
-        assertTrue(csv.lines().filter(l -> l.contains("wamid.SANDBOXIN.")).allMatch(l -> l.contains(",SANDBOX,")),
-                csv);
+        assertEquals(2, csv.lines().filter(l -> l.contains(tester) && l.contains(",SANDBOX,")).count(), csv);
 
         // The hash covers the source: relabelling the sandbox confirmation as WHATSAPP breaks it.
         JsonNode confirmed = sandbox.get(1);
@@ -122,10 +137,15 @@ class SandboxConsentTest {
         assertTrue(receipt.contains("data-evidence=\"sandbox\"") && !receipt.contains("data-evidence=\"whatsapp\""));
         assertTrue(receipt.contains("Sandbox message (a test written in Consentcast, not a message received from"
                 + " WhatsApp)"), receipt);
+        JsonNode legacyConfirmed = rows.stream().filter(r -> legacy.equals(text(r, "subscriber_phone"))).findFirst()
+                .orElseThrow();
+        assertTrue(w.owner().req().accept("text/html").get("/t/" + w.slug() + "/subscribers/"
+                + text(legacyConfirmed, "subscriber_public_id")).then().statusCode(200).extract().asString()
+                .contains("data-evidence=\"sandbox\""), "a sandbox message id is never shown as WhatsApp proof");
 
         // The channel page warns before the switch; after it, the channel and issue pages say how many and why.
         w.owner().req().accept("text/html").get("/t/" + w.slug() + "/channel").then().statusCode(200)
-                .body(containsString("Readers who confirmed only on the sandbox phone: 1. If you switch to the"
+                .body(containsString("Readers who confirmed only on the sandbox phone: 2. If you switch to the"
                         + " Cloud API, they receive nothing until they confirm on WhatsApp"));
         String phone = DispatchEngineTest.graphId();
         String waba = DispatchEngineTest.graphId();
@@ -143,7 +163,7 @@ class SandboxConsentTest {
                 .withTransformers("response-template")));
         given().auth().oauth2(w.owner().token()).header("Accept-Language", "de").accept("text/html")
                 .get("/t/" + w.slug() + "/channel").then().statusCode(200)
-                .body(containsString("Leser, die nur auf dem Sandbox-Telefon bestätigt haben: 1. Der Workspace"
+                .body(containsString("Leser, die nur auf dem Sandbox-Telefon bestätigt haben: 2. Der Workspace"
                         + " sendet jetzt über die Cloud API"))
                 .body(not(containsString("/sandbox\"")));
 
@@ -151,14 +171,14 @@ class SandboxConsentTest {
                 Map.of("name", "morning_briefing", "language", "de", "parameters", List.of("Montag"))))
                 .post(w.issues()).then().statusCode(201).extract().path("id");
         w.owner().req().accept("text/html").get("/t/" + w.slug() + "/issues/" + id).then().statusCode(200)
-                .body(containsString("Readers of this list who confirmed only on the sandbox phone: 1."));
+                .body(containsString("Readers of this list who confirmed only on the sandbox phone: 2."));
         given().auth().oauth2(w.owner().token()).header("Accept-Language", "de").accept("text/html")
                 .get("/t/" + w.slug() + "/issues/" + id).then().statusCode(200)
-                .body(containsString("Leser dieser Liste, die nur auf dem Sandbox-Telefon bestätigt haben: 1."));
+                .body(containsString("Leser dieser Liste, die nur auf dem Sandbox-Telefon bestätigt haben: 2."));
 
         w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
         JsonPath started = w.owner().req().get(w.issues() + "/" + id).then().statusCode(200).extract().jsonPath();
-        assertEquals(Map.of("sandbox-only-consent", 1), started.getMap("excludedByReason"));
+        assertEquals(Map.of("sandbox-only-consent", 2), started.getMap("excludedByReason"));
         try (Dispatcher d = fx.dispatcher("sbxconsent", 2)) {
             assertEquals("DONE", fx.drain(d, w, id));
         }
