@@ -24,7 +24,7 @@ public class OptInRequestRepository implements PanacheRepositoryBase<OptInReques
 
     /** The newest open request of a subscriber made one of the ways {@code vias} (what a "JA" answers). */
     public Optional<OptInRequest> findNewestOpen(UUID subscriberId, Collection<String> vias, Instant now) {
-        return find("subscriberId = ?1 and via in ?2 and confirmedAt is null and expiresAt > ?3 order by createdAt desc",
-                subscriberId, vias, now).firstResultOptional();
+        return find("subscriberId = ?1 and via in ?2 and confirmedAt is null and expiresAt > ?3"
+                + " order by createdAt desc", subscriberId, vias, now).firstResultOptional();
     }
 }

@@ -21,8 +21,8 @@ class ChannelOwnership {
     GraphClient graph;
 
     /**
-     * What Meta says about the number, or 400 naming the field that does not hold (token, number, account), or 503 when Meta
-     * could not be asked (timeout, 5xx, rate limit).
+     * What Meta says about the number, or 400 naming the field that does not hold (token, number, account),
+     * or 503 when Meta could not be asked (timeout, 5xx, rate limit).
      */
     GraphClient.PhoneNumberInfo verify(String phoneNumberId, String wabaId, String accessToken) {
         GraphClient.GraphResult number = graph.phoneNumber(phoneNumberId, accessToken);

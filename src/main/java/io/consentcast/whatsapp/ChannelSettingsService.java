@@ -185,7 +185,8 @@ public class ChannelSettingsService {
     }
 
     private static ApiException taken() {
-        return ApiException.conflict("whatsapp.phone-number-taken", Map.of("phoneNumberId", "whatsapp.phone-number-taken"));
+        return ApiException.conflict("whatsapp.phone-number-taken",
+                Map.of("phoneNumberId", "whatsapp.phone-number-taken"));
     }
 
     private void route(String tenantId, String phoneNumberId, String wabaId) {

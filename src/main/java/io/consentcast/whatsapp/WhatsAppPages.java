@@ -58,7 +58,8 @@ public class WhatsAppPages {
         static native TemplateInstance templates(List<TemplateService.TemplateView> templates, Integer synced,
                 Map<String, String> errors);
 
-        static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, String number, String text, Map<String, String> errors, List<TemplateService.TemplateView> templates);
+        static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, String number,
+                String text, Map<String, String> errors, List<TemplateService.TemplateView> templates);
     }
 
     @GET
@@ -83,8 +84,8 @@ public class WhatsAppPages {
             return Response.ok(Templates.channel(v, form(v), Map.of(), true, null, sandboxConfirmations.readers()))
                     .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.channel(settings.view(), form, localized(e), false, null,
-                    sandboxConfirmations.readers())).build();
+            return Response.status(e.status()).entity(Templates.channel(settings.view(), form, localized(e), false,
+                    null, sandboxConfirmations.readers())).build();
         }
     }
 

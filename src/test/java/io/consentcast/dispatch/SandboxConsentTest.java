@@ -63,9 +63,10 @@ class SandboxConsentTest {
     private static void writeOnSandboxPhone(Api user, String slug, String number, String text) {
         Response page = given().auth().oauth2(user.token()).accept("text/html").get("/t/" + slug + "/sandbox");
         page.then().statusCode(200);
-        given().auth().oauth2(user.token()).redirects().follow(false).cookie("csrf-token", page.getCookie("csrf-token"))
-                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", Forms.csrfToken(page.asString()))
-                .formParam("number", number).formParam("text", text).post("/t/" + slug + "/sandbox/messages").then()
+        given().auth().oauth2(user.token()).redirects().follow(false)
+                .cookie("csrf-token", page.getCookie("csrf-token")).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf-token", Forms.csrfToken(page.asString())).formParam("number", number)
+                .formParam("text", text).post("/t/" + slug + "/sandbox/messages").then()
                 .statusCode(303);
     }
 

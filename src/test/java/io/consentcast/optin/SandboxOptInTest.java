@@ -82,9 +82,10 @@ class SandboxOptInTest {
         String digits = "49151000" + String.format("%05d", System.nanoTime() % 100_000L);
 
         Response page = given().auth().oauth2(owner.token()).accept("text/html").get("/t/" + slug + "/sandbox");
-        given().auth().oauth2(owner.token()).redirects().follow(false).cookie("csrf-token", page.getCookie("csrf-token"))
-                .contentType("application/x-www-form-urlencoded").formParam("csrf-token", Forms.csrfToken(page.asString()))
-                .formParam("number", "+" + digits).formParam("text", "START MORGEN")
+        given().auth().oauth2(owner.token()).redirects().follow(false)
+                .cookie("csrf-token", page.getCookie("csrf-token")).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf-token", Forms.csrfToken(page.asString())).formParam("number", "+" + digits)
+                .formParam("text", "START MORGEN")
                 .post("/t/" + slug + "/sandbox/messages").then().statusCode(303);
 
         String phone = String.valueOf(System.nanoTime());
