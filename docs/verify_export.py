@@ -6,6 +6,10 @@ Usage: python3 verify_export.py consent-events.csv [manifest.json]
 Checks every event's hash (docs/LEDGER.md, "Event hash"), the links between consecutive events of
 each subscriber, the evidence digests where IP address / user agent are still present, and, with a
 manifest, the file's SHA-256 and row count. Exit status 0 when everything verifies.
+
+CSV cells are neutralised against spreadsheet formulas (docs/LEDGER.md, "Exports"): a cell that starts with
+a single quote ' had exactly one ' added in front of the raw value; it is removed before hashing. NDJSON
+values are raw.
 """
 import csv
 import hashlib
@@ -36,6 +40,11 @@ def evidence_digest(row):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def raw(cell):
+    """The raw value of a neutralised CSV cell: without the one leading ' that the export added."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def rows(path):
     if path.endswith(".ndjson"):
         with open(path, encoding="utf-8") as f:
@@ -44,7 +53,8 @@ def rows(path):
                     yield json.loads(line)
     else:
         with open(path, encoding="utf-8", newline="") as f:
-            yield from csv.DictReader(f)
+            for row in csv.DictReader(f):
+                yield {name: raw(value) for name, value in row.items()}
 
 
 def main(path, manifest_path=None):

@@ -20,6 +20,7 @@ import jakarta.transaction.Transactional;
 
 import org.apache.commons.csv.CSVFormat;
 
+import io.consentcast.shared.CsvCells;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TeamService;
@@ -95,8 +96,9 @@ public class ActivityLog {
                     for (ActivityEntry a : (Iterable<ActivityEntry>) rows::iterator) {
                         String actor = a.actorUserId == null ? "" : actors.computeIfAbsent(a.actorUserId,
                                 id -> tenancy.userLabels(java.util.Set.of(id)).getOrDefault(id, ""));
-                        csv.printRecord(a.id, a.occurredAt, a.actorUserId == null ? "" : a.actorUserId, actor,
-                                a.action, a.detail == null ? "" : a.detail);
+                        csv.printRecord(CsvCells.neutralise(a.id), CsvCells.neutralise(a.occurredAt),
+                                CsvCells.neutralise(a.actorUserId), CsvCells.neutralise(actor),
+                                CsvCells.neutralise(a.action), CsvCells.neutralise(a.detail));
                         em.detach(a);
                     }
                 }

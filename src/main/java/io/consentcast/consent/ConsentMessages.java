@@ -35,6 +35,7 @@ public interface ConsentMessages {
     @Message String timeline_text_version(int version, String language);
     @Message String timeline_ip();
     @Message String timeline_user_agent();
+    @Message String timeline_evidence_admins_only();
     @Message String timeline_wa_message();
     @Message String timeline_sandbox_message();
     @Message String timeline_actor();

@@ -87,8 +87,8 @@ public class ConsentPages {
 
     /** One line of the timeline, formatted for the page's language and the workspace's time zone. */
     public record Entry(long seq, String when, String typeKey, String list, String sourceKey, String sourceDetail,
-            Integer textVersion, String textLanguage, String ip, String userAgent, String waMessageId,
-            String waWhen, String actor, String reason, String hash) {
+            Integer textVersion, String textLanguage, String ip, String userAgent, boolean evidenceWithheld,
+            String waMessageId, String waWhen, String actor, String reason, String hash) {
     }
 
     public record State(UUID listId, String list, String stateKey, String since) {
@@ -130,7 +130,7 @@ public class ConsentPages {
                         .findFirst().orElse(null),
                 texts.stream().filter(t -> t.id().equals(e.consentTextId())).map(ConsentTextView::language)
                         .findFirst().orElse(null),
-                e.ip(), e.userAgent(), e.waMessageId(), e.waTimestamp() == null ? null : time.format(e.waTimestamp()),
+                e.ip(), e.userAgent(), e.evidenceWithheld(), e.waMessageId(), e.waTimestamp() == null ? null : time.format(e.waTimestamp()),
                 actor(actors, e.actorUserId()), e.reason(), e.hash())).toList();
         List<State> states = consent.states(s.id()).stream()
                 .map(st -> new State(st.listId(), listLabel(st.listId()), "state_" + st.state().name(),

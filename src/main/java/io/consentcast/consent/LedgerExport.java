@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentcast.audit.ActivityLog;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.CsvCells;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.TenantScope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -254,8 +255,7 @@ public class LedgerExport {
                     try {
                         List<Object> values = new ArrayList<>(COLUMNS.size());
                         for (Function<LedgerReader.Row, Object> column : COLUMNS.values()) {
-                            Object value = column.apply(row);
-                            values.add(value == null ? "" : value.toString());
+                            values.add(CsvCells.neutralise(column.apply(row)));
                         }
                         csv.printRecord(values);
                         rows[0]++;

@@ -21,6 +21,7 @@ import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.Role;
 
 /**
  * Subscribers of the current workspace: one per WhatsApp number, found again by the number's
@@ -125,12 +126,17 @@ public class SubscriberService {
         return SubscriberView.of(s);
     }
 
-    /** The subscriber's events, oldest first, with the evidence still held. */
+    /**
+     * The subscriber's events, oldest first, with the evidence still held. IP address and browser only for a
+     * caller who is ADMIN or OWNER of the workspace (as in exports); for everyone else they are null and the
+     * event says {@code evidenceWithheld}.
+     */
     @Transactional
     public List<EventView> events(String publicId) {
         return events(entity(publicId).id);
     }
 
+    /** As {@link #events(String)}, by internal id. */
     @Transactional
     public List<EventView> events(UUID subscriberId) {
         List<ConsentEvent> events = em.createQuery("from ConsentEvent where subscriberId = :s order by seq",
@@ -138,7 +144,15 @@ public class SubscriberService {
         Map<UUID, ConsentEvidence> evidence = new java.util.HashMap<>();
         em.createQuery("from ConsentEvidence where subscriberId = :s", ConsentEvidence.class)
                 .setParameter("s", subscriberId).getResultList().forEach(v -> evidence.put(v.eventId, v));
-        return events.stream().map(e -> EventView.of(e, evidence.get(e.id))).toList();
+        boolean details = mayReadEvidenceDetails();
+        return events.stream().map(e -> EventView.of(e, evidence.get(e.id)))
+                .map(v -> details ? v : v.withoutEvidenceDetails()).toList();
+    }
+
+    /** Whether the caller may read IP addresses and browsers: ADMIN and OWNER (docs/ROLES.md). */
+    public boolean mayReadEvidenceDetails() {
+        Role role = currentTenant.role();
+        return role != null && role.atLeast(Role.ADMIN);
     }
 
     /** Everything held about one subscriber (GDPR Art. 15/20), for the subscriber or an authority. */

@@ -31,16 +31,29 @@ public final class Views {
         }
     }
 
-    /** One ledger event with its (possibly purged) personal evidence. */
+    /**
+     * One ledger event with its (possibly purged) personal evidence. {@code evidenceWithheld}: the event has IP
+     * address or browser evidence that this caller may not see (ADMIN and OWNER only); {@code ip} and
+     * {@code userAgent} are null then.
+     */
     public record EventView(UUID id, long seq, UUID listId, ConsentEventType type, Instant occurredAt,
             EventSource source, String sourceDetail, UUID consentTextId, String consentTextSha256, String ip,
             String userAgent, String evidenceDigest, String waMessageId, Instant waTimestamp, UUID actorUserId,
-            String reason, String prevHash, String hash) {
+            String reason, String prevHash, String hash, boolean evidenceWithheld) {
 
         static EventView of(ConsentEvent e, ConsentEvidence v) {
             return new EventView(e.id, e.seq, e.listId, e.type, e.occurredAt, e.source, e.sourceDetail,
                     e.consentTextId, e.consentTextSha256, v == null ? null : v.ip, v == null ? null : v.userAgent,
-                    e.evidenceDigest, e.waMessageId, e.waTimestamp, e.actorUserId, e.reason, e.prevHash, e.hash);
+                    e.evidenceDigest, e.waMessageId, e.waTimestamp, e.actorUserId, e.reason, e.prevHash, e.hash,
+                    false);
+        }
+
+        /** The same event without IP address and browser, for members below ADMIN. */
+        EventView withoutEvidenceDetails() {
+            boolean held = ip != null || userAgent != null;
+            return new EventView(id, seq, listId, type, occurredAt, source, sourceDetail, consentTextId,
+                    consentTextSha256, null, null, evidenceDigest, waMessageId, waTimestamp, actorUserId, reason,
+                    prevHash, hash, held);
         }
     }
 

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.consentcast.shared.Ids;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -39,6 +40,9 @@ public class Caller {
 
     @Inject
     Clock clock;
+
+    @Inject
+    IdentityConfig identityConfig;
 
     private AppUser user;
     private List<WorkspaceSummary> workspaces;
@@ -66,6 +70,26 @@ public class Caller {
     /** The caller's user id (the actor of what they do); requires an authenticated request. */
     public UUID userId() {
         return user().id;
+    }
+
+    /**
+     * Whether the identity provider vouches for the caller's e-mail address: the token's {@code email_verified}
+     * claim is true. Invitations are bound to an address, so only a verified one may accept them. A token without
+     * the claim counts as verified only outside production with {@link IdentityConfig#emailVerifiedWithoutClaim()}
+     * (the dev login).
+     */
+    public boolean emailVerified() {
+        if (!isAuthenticated() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return false;
+        }
+        Object value = jwt.getClaim("email_verified");
+        if (value == null) {
+            return identityConfig.emailVerifiedWithoutClaim() && LaunchMode.current() != LaunchMode.NORMAL;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        return value == jakarta.json.JsonValue.TRUE || "true".equals(value.toString());
     }
 
     /** The caller's display name, or empty when nobody is signed in. */

@@ -93,7 +93,7 @@ public class TeamApi {
     @Path("/invitations/accept")
     @PublicTenantRoute
     public AcceptResponse accept(@PathParam("tenant") String tenant, AcceptRequest body) {
-        Role role = team.accept(body == null ? null : body.token(), caller.user());
+        Role role = team.accept(body == null ? null : body.token(), caller.user(), caller.emailVerified());
         return new AcceptResponse(currentTenant.slug(), role);
     }
 }

@@ -117,17 +117,23 @@ public class TeamService {
         }
     }
 
-    /** What the invitation page shows before the invitee accepts. */
+    /**
+     * What the invitation page shows before the invitee accepts. {@code emailVerified}: the identity provider
+     * vouches for the user's address ({@link Caller#emailVerified()}); an unverified address is refused (403).
+     */
     @Transactional
-    public InvitationView inspect(String token, AppUser user) {
-        Invitation inv = usable(token, user);
+    public InvitationView inspect(String token, AppUser user, boolean emailVerified) {
+        Invitation inv = usable(token, user, emailVerified);
         return new InvitationView(inv.id, inv.email, inv.role, inv.expiresAt);
     }
 
-    /** Accepts an invitation for the logged-in user; single use, expiring, bound to the invited address. */
+    /**
+     * Accepts an invitation for the logged-in user; single use, expiring, bound to the invited address, which the
+     * identity provider must have verified ({@code emailVerified}).
+     */
     @Transactional
-    public Role accept(String token, AppUser user) {
-        Invitation inv = usable(token, user);
+    public Role accept(String token, AppUser user, boolean emailVerified) {
+        Invitation inv = usable(token, user, emailVerified);
         Instant now = clock.instant();
         inv.acceptedAt = now;
         inv.acceptedBy = user.id;
@@ -145,7 +151,7 @@ public class TeamService {
         return m.role;
     }
 
-    private Invitation usable(String token, AppUser user) {
+    private Invitation usable(String token, AppUser user, boolean emailVerified) {
         Invitation inv = token == null ? null
                 : invitations.findByTokenHash(Ids.sha256Hex(token)).orElse(null);
         if (inv == null || inv.revokedAt != null) {
@@ -159,6 +165,10 @@ public class TeamService {
         }
         if (user.email == null || !user.email.toLowerCase(Locale.ROOT).equals(inv.email.toLowerCase(Locale.ROOT))) {
             throw ApiException.forbidden("invitation.wrong-user");
+        }
+        if (!emailVerified) {
+            // Anyone can register an account with any address: only the provider's verification proves it is theirs.
+            throw ApiException.forbidden("invitation.email-unverified");
         }
         return inv;
     }

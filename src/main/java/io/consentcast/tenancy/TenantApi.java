@@ -7,12 +7,11 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
 import io.consentcast.shared.ApiException;
 
-/** Workspaces of the caller: {@code /api/me}, {@code /api/tenants}. */
+/** Workspaces of the caller: {@code /api/me}, {@code /api/tenants}; one workspace is {@link WorkspaceApi}. */
 @Path("/api")
 public class TenantApi {
 
@@ -21,9 +20,6 @@ public class TenantApi {
 
     @Inject
     Caller caller;
-
-    @Inject
-    CurrentTenant currentTenant;
 
     public record MeResponse(String subject, String email, String name, List<WorkspaceItem> tenants) {
     }
@@ -61,13 +57,6 @@ public class TenantApi {
         return Response.created(URI.create("/api/tenants/" + t.slug))
                 .entity(new TenantResponse(t.slug, t.name, t.locale, t.timezone, Role.OWNER))
                 .build();
-    }
-
-    @GET
-    @Path("/tenants/{tenant}")
-    public TenantResponse get(@PathParam("tenant") String slug) {
-        Tenant t = tenancy.findById(currentTenant.id()).orElseThrow();
-        return new TenantResponse(t.slug, t.name, t.locale, t.timezone, currentTenant.role());
     }
 
     private List<WorkspaceItem> items() {

@@ -109,7 +109,7 @@ public class WorkspacePages {
     @Path("join/{tenant}/{token}")
     @PublicTenantRoute
     public TemplateInstance joinPage(@PathParam("tenant") String tenant, @PathParam("token") String token) {
-        TeamService.InvitationView inv = team.inspect(token, caller.user());
+        TeamService.InvitationView inv = team.inspect(token, caller.user(), caller.emailVerified());
         String name = tenancy.findById(currentTenant.id()).map(t -> t.name).orElse(tenant);
         return Templates.join(name, inv, token);
     }
@@ -118,7 +118,7 @@ public class WorkspacePages {
     @Path("join/{tenant}/{token}")
     @PublicTenantRoute
     public Response join(@PathParam("tenant") String tenant, @PathParam("token") String token) {
-        team.accept(token, caller.user());
+        team.accept(token, caller.user(), caller.emailVerified());
         caller.refreshWorkspaces();
         Flash.set(routing, "success", "flash.joined");
         return Response.seeOther(URI.create("/t/" + tenant)).build();

@@ -5,12 +5,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The admin activity log records team changes and is for owners and admins only. */
@@ -52,5 +58,36 @@ class ActivityLogTest {
         Api other = Api.newUser("other");
         String otherSlug = other.createWorkspace("activity");
         other.req().get("/api/tenants/" + otherSlug + "/activity").then().statusCode(200).body("", hasSize(0));
+    }
+
+    /**
+     * An invited address and a member's name that a spreadsheet would run as formulas: neutralised in the CSV
+     * (one {@code '} in front), raw in the JSON API.
+     */
+    @Test
+    void formulaLikeAddressesAndNamesAreNeutralisedInTheCsv() throws Exception {
+        Api owner = Api.newUser("boss");
+        String slug = owner.createWorkspace("formula");
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String email = "=1+1-" + id + "@example.org";
+        Api formula = new Api("sub-formula-" + id, email, Tokens.of("sub-formula-" + id, email));
+        owner.addMember(slug, formula, "EDITOR");
+        owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
+                .body("find { it.action == 'member.invited' }.detail", equalTo(email + " as EDITOR"));
+
+        String csv = owner.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then()
+                .statusCode(200).extract().asString();
+        List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(csv)).getRecords();
+        CSVRecord invited = rows.stream().filter(r -> r.get("action").equals("member.invited")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals("'" + email + " as EDITOR", invited.get("detail"));
+        CSVRecord joined = rows.stream().filter(r -> r.get("action").equals("member.joined")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals("'" + email, joined.get("actor"), csv);
+        for (CSVRecord r : rows) {
+            for (String cell : r.values()) {
+                org.junit.jupiter.api.Assertions.assertFalse(!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0,
+                        "a cell a spreadsheet would run: " + cell);
+            }
+        }
     }
 }

@@ -57,7 +57,8 @@ class SubscriberApiTest {
         viewer.req().get(base + "/events").then().statusCode(200)
                 .body("type", contains("REQUESTED", "CONFIRMED"))
                 .body("seq", contains(1, 2))
-                .body("[0].ip", equalTo("192.0.2.44"))
+                .body("[0].ip", nullValue())
+                .body("[0].evidenceDigest", notNullValue())
                 .body("[1].waMessageId", equalTo("wamid.yes"));
         viewer.req().get(base).then().statusCode(200)
                 .body("subscriber.phone", equalTo("+4916098765432"))
@@ -66,6 +67,43 @@ class SubscriberApiTest {
         viewer.req().post(base + "/erase").then().statusCode(403);
         viewer.req().get("/api/tenants/" + s.slug() + "/subscribers/unknown/events").then().statusCode(404)
                 .body("detail", equalTo("There is no such subscriber in this workspace."));
+    }
+
+    /**
+     * IP address and browser are evidence details for ADMIN and OWNER only, in the API and on the consent record
+     * page; EDITOR and VIEWER see that there is evidence and that admins can read it.
+     */
+    @Test
+    void evidenceDetailsAreForAdminsAndOwnersOnly() {
+        Setup s = subscribed();
+        Map<String, Api> members = new java.util.LinkedHashMap<>();
+        members.put("OWNER", s.owner());
+        for (String role : java.util.List.of("ADMIN", "EDITOR", "VIEWER")) {
+            Api member = Api.newUser(role.toLowerCase(java.util.Locale.ROOT));
+            s.owner().addMember(s.slug(), member, role);
+            members.put(role, member);
+        }
+        String base = "/api/tenants/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        String page = "/t/" + s.slug() + "/subscribers/" + s.subscriber().publicId();
+        members.forEach((role, member) -> {
+            boolean admin = role.equals("OWNER") || role.equals("ADMIN");
+            member.req().get(base + "/events").then().statusCode(200)
+                    .body("[0].ip", admin ? equalTo("192.0.2.44") : nullValue())
+                    .body("[0].userAgent", admin ? equalTo("Firefox") : nullValue())
+                    .body("[0].evidenceWithheld", equalTo(!admin))
+                    .body("[0].evidenceDigest", notNullValue())
+                    .body("[1].evidenceWithheld", equalTo(false));
+            String html = io.restassured.RestAssured.given().auth().oauth2(member.token())
+                    .header("Accept-Language", "en").get(page).then().statusCode(200).extract().asString();
+            org.junit.jupiter.api.Assertions.assertEquals(admin, html.contains("192.0.2.44"), role + " sees the IP");
+            org.junit.jupiter.api.Assertions.assertEquals(admin, html.contains("Firefox"), role + " sees the browser");
+            org.junit.jupiter.api.Assertions.assertEquals(!admin,
+                    html.contains("IP address and browser: visible to admins"), role + " is told why");
+        });
+        String german = io.restassured.RestAssured.given().auth().oauth2(members.get("VIEWER").token())
+                .header("Accept-Language", "de").get(page).then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertTrue(german.contains("IP-Adresse und Browser: nur für Admins sichtbar"),
+                german);
     }
 
     @Test

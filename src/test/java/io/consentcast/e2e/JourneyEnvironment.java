@@ -3,6 +3,11 @@ package io.consentcast.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +53,8 @@ final class JourneyEnvironment implements AutoCloseable {
     private final int appPort = Processes.freePort();
 
     private final String clientSecret = secret(16);
+    /** The password of Keycloak's bootstrap admin (master realm), for {@link #markEmailVerified(String)}. */
+    private final String keycloakAdminPassword = secret(12);
     /** What Meta and the application share: the app secret signs webhooks, the verify token subscribes them. */
     final String whatsappAppSecret = secret(16);
     final String whatsappVerifyToken = secret(8);
@@ -83,7 +90,7 @@ final class JourneyEnvironment implements AutoCloseable {
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
-        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", secret(12));
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", keycloakAdminPassword);
         // The realm file reads these two placeholders from the environment, as in deploy/compose.yaml.
         env.put("CONSENTCAST_OIDC_CLIENT_SECRET", clientSecret);
         env.put("CONSENTCAST_BASE_URL", appUrl);
@@ -109,6 +116,51 @@ final class JourneyEnvironment implements AutoCloseable {
         realm.put("verifyEmail", false);
         realm.put("accessTokenLifespan", TOKEN_LIFESPAN_SECONDS);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(realm);
+    }
+
+    /**
+     * Does what the link in Keycloak's verification e-mail does (there is no mail server here, so the realm's
+     * {@code verifyEmail} is off and registered users' tokens say {@code email_verified: false}): marks the user's
+     * address verified through Keycloak's admin REST API. Their next login's tokens say {@code true}.
+     */
+    void markEmailVerified(String email) throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        HttpClient http = HttpClient.newHttpClient();
+        String form = "grant_type=password&client_id=admin-cli&username=admin&password="
+                + URLEncoder.encode(keycloakAdminPassword, StandardCharsets.UTF_8);
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(keycloakUrl
+                + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        check(login, 200, "admin login");
+        String bearer = "Bearer " + json.readTree(login.body()).path("access_token").asText();
+        String users = keycloakUrl + "/admin/realms/consentcast/users";
+        HttpResponse<String> found = http.send(HttpRequest.newBuilder(URI.create(users + "?exact=true&email="
+                + URLEncoder.encode(email, StandardCharsets.UTF_8))).header("Authorization", bearer).build(),
+                HttpResponse.BodyHandlers.ofString());
+        check(found, 200, "finding " + email);
+        String id = json.readTree(found.body()).path(0).path("id").asText();
+        if (id.isEmpty()) {
+            throw new IllegalStateException("Keycloak has no user " + email + ": " + found.body());
+        }
+        // The whole representation goes back with only emailVerified changed (a partial one could drop fields).
+        HttpResponse<String> user = http.send(HttpRequest.newBuilder(URI.create(users + "/" + id))
+                .header("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString());
+        check(user, 200, "reading " + email);
+        ObjectNode representation = (ObjectNode) json.readTree(user.body());
+        representation.put("emailVerified", true);
+        HttpResponse<String> updated = http.send(HttpRequest.newBuilder(URI.create(users + "/" + id))
+                .header("Authorization", bearer).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(representation))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        check(updated, 204, "verifying " + email);
+    }
+
+    private static void check(HttpResponse<String> response, int expected, String what) {
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException("Keycloak's admin API, " + what + ": " + response.statusCode() + " "
+                    + response.body());
+        }
     }
 
     private void startApplication() {

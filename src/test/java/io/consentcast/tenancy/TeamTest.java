@@ -1,5 +1,6 @@
 package io.consentcast.tenancy;
 
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Tokens;
 import io.consentcast.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 
 @QuarkusTest
 class TeamTest {
@@ -94,6 +97,38 @@ class TeamTest {
         // The intended invitee can still use it.
         invited.req().body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept")
                 .then().statusCode(200);
+    }
+
+    /**
+     * Anyone can register at the identity provider with any address; only the provider's verification proves the
+     * address is theirs. An unverified (or unclaimed) address cannot accept the invitation, in the API and on the
+     * invitation page, and is told what to do; once verified, the same person joins.
+     */
+    @Test
+    void anInvitationNeedsAVerifiedAddress() {
+        Api owner = Api.newUser("owner");
+        String slug = owner.createWorkspace("verified");
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String email = "newcomer-" + id + "@example.org";
+        String token = invite(owner, slug, email, "ADMIN");
+        String unverified = Tokens.withEmailVerified("sub-newcomer-" + id, email, false);
+        String unclaimed = Tokens.withEmailVerified("sub-newcomer-" + id, email, null);
+        for (String bearer : java.util.List.of(unverified, unclaimed)) {
+            given().auth().oauth2(bearer).contentType(ContentType.JSON).body(Map.of("token", token))
+                    .post("/api/tenants/" + slug + "/invitations/accept").then().statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("detail", startsWith("Your e-mail address is not verified yet."));
+        }
+        given().auth().oauth2(unverified).header("Accept-Language", "de").get("/join/" + slug + "/" + token).then()
+                .statusCode(403).body(containsString("Ihre E-Mail-Adresse ist noch nicht bestätigt."));
+        given().auth().oauth2(unverified).header("Accept-Language", "en").get("/join/" + slug + "/" + token).then()
+                .statusCode(403).body(containsString("Verify it with your login provider first"));
+        given().auth().oauth2(unverified).get("/api/tenants").then().statusCode(200).body("slug", not(hasItem(slug)));
+        owner.req().get("/api/tenants/" + slug + "/invitations").then().body("email", hasItem(email));
+
+        given().auth().oauth2(Tokens.of("sub-newcomer-" + id, email)).contentType(ContentType.JSON)
+                .body(Map.of("token", token)).post("/api/tenants/" + slug + "/invitations/accept").then()
+                .statusCode(200).body("role", equalTo("ADMIN"));
     }
 
     @Test

@@ -18,6 +18,25 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class WorkspaceApiTest {
 
+    /** The workspace resource answers every member with the workspace and their own role; outsiders get 404. */
+    @Test
+    void everyMemberReadsTheWorkspaceWithTheirRole() {
+        Api owner = Api.newUser("wsowner");
+        String slug = owner.createWorkspace("readable");
+        Map<String, Api> members = Map.of("ADMIN", Api.newUser("wsadmin"), "EDITOR", Api.newUser("wseditor"),
+                "VIEWER", Api.newUser("wsviewer"));
+        members.forEach((role, member) -> owner.addMember(slug, member, role));
+        owner.req().get("/api/tenants/" + slug).then().statusCode(200)
+                .body("slug", equalTo(slug)).body("name", equalTo("Publication " + slug))
+                .body("locale", equalTo("de")).body("timezone", equalTo("Europe/Berlin")).body("role", equalTo("OWNER"));
+        members.forEach((role, member) -> member.req().get("/api/tenants/" + slug).then().statusCode(200)
+                .body("slug", equalTo(slug)).body("role", equalTo(role)));
+        Api stranger = Api.newUser("wsstranger");
+        stranger.req().get("/api/tenants/" + slug).then().statusCode(404)
+                .body("detail", equalTo("There is no such workspace, or you are not a member of it."));
+        given().accept(ContentType.JSON).get("/api/tenants/" + slug).then().statusCode(401);
+    }
+
     @Test
     void signUpThroughTheApiMakesTheCreatorOwner() {
         Api alice = Api.newUser("alice");

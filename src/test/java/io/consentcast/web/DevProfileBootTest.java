@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.testsupport.Api;
+import io.consentcast.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -31,7 +32,9 @@ class DevProfileBootTest {
                     Map.entry("quarkus.datasource.migration.username", "sa"),
                     Map.entry("quarkus.datasource.migration.password", ""),
                     Map.entry("quarkus.flyway.migration.locations", "db/migration/common"),
-                    Map.entry("quarkus.flyway.migration.clean-at-start", "false"));
+                    Map.entry("quarkus.flyway.migration.clean-at-start", "false"),
+                    // As %dev sets it for the dev login, whose tokens carry no email_verified claim.
+                    Map.entry("consentcast.identity.email-verified-without-claim", "true"));
         }
     }
 
@@ -42,5 +45,24 @@ class DevProfileBootTest {
         String slug = api.createWorkspace("h2");
         api.req().get("/api/tenants/" + slug + "/members").then().statusCode(200)
                 .body(containsString(api.email()));
+    }
+
+    /**
+     * The README's tour: alice invites bob, bob logs in with the dev login (a token without email_verified) and
+     * accepts. In dev mode that counts as verified; production ignores the setting (Caller.emailVerified).
+     */
+    @Test
+    void theDevLoginsTokensWithoutTheVerifiedClaimAcceptInvitations() {
+        Api alice = Api.newUser("alice");
+        String slug = alice.createWorkspace("tour");
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String email = "bob-" + id + "@example.com";
+        String link = alice.req().body(Map.of("email", email, "role", "EDITOR"))
+                .post("/api/tenants/" + slug + "/invitations").then().statusCode(201).extract().path("link");
+        given().auth().oauth2(Tokens.withEmailVerified("sub-bob-" + id, email, null))
+                .contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("token", link.substring(link.lastIndexOf('/') + 1)))
+                .post("/api/tenants/" + slug + "/invitations/accept").then().statusCode(200)
+                .body("role", org.hamcrest.Matchers.equalTo("EDITOR"));
     }
 }
