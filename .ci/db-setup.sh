@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Creates the PostgreSQL roles and a database for Consentcast, idempotently.
+# Creates the PostgreSQL roles and a database for Consentcast on a server of your own, idempotently.
 #   .ci/db-setup.sh [database]      (default: consentcast_test)
+# Only for tests against that server (CONSENTCAST_DB_URL): without it, dev mode and the tests start an
+# embedded PostgreSQL and create the same roles themselves (io.consentcast.devdb.EmbeddedPostgres).
 # Roles: consentcast_owner owns the schema and runs migrations; consentcast_app is what the
 # application connects as: it owns nothing, so row-level security applies to it.
 set -euo pipefail

@@ -5,8 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Which database the application runs on: PostgreSQL in production and tests, H2 in development mode.
- * The few statements that only PostgreSQL has (UPDATE ... RETURNING, set_config) ask here.
+ * Which database the application runs on. Since development mode runs on an embedded PostgreSQL too, the answer
+ * is always PostgreSQL; only dispatch still asks (IssueService, DispatchWork), and this class goes when those
+ * branches do.
  */
 @ApplicationScoped
 public class DatabaseKind {

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalPoolInterceptor;
 
-import io.consentcast.shared.DatabaseKind;
 import io.quarkus.arc.Arc;
 
 /**
@@ -25,17 +24,10 @@ public class RowLevelSecurityInterceptor implements AgroalPoolInterceptor {
     @Inject
     CurrentTenant currentTenant;
 
-    private final boolean postgres;
-
-    @Inject
-    RowLevelSecurityInterceptor(DatabaseKind database) {
-        this.postgres = database.postgres();
-    }
-
     @Override
     public void onConnectionAcquire(Connection connection) {
         try {
-            if (!postgres || connection.getAutoCommit()) {
+            if (connection.getAutoCommit()) {
                 return;
             }
             String tenant = "";

@@ -29,8 +29,8 @@ import io.quarkus.scheduler.Scheduled;
  * after by a single background thread kicked after commit and by a scheduled sweep that also
  * picks up whatever a restart interrupted.
  * <p>
- * A worker claims a row by setting {@code claimed_until} with a conditional UPDATE (works on
- * PostgreSQL and H2, needs no row locks); a row whose claim has expired is taken over. A row
+ * A worker claims a row by setting {@code claimed_until} with a conditional UPDATE (needs no row
+ * locks); a row whose claim has expired is taken over. A row
  * that fails is retried with exponential backoff (30 s, 1 min, 2 min ... capped at 1 h) and
  * parked as FAILED after {@code consentcast.whatsapp.inbox.max-attempts}. Processing itself is
  * idempotent ({@link WebhookProcessor}), so a row processed twice (a crash after the work

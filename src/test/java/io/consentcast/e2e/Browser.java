@@ -7,7 +7,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -30,6 +33,14 @@ final class Browser implements AutoCloseable {
 
     static final String CHROMIUM = System.getProperty("e2e.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("e2e.chromedriver", "/usr/bin/chromedriver");
+
+    /** Why no browser can start on this machine (Chromium or its driver missing), or empty when both are there. */
+    static Optional<String> missing() {
+        List<String> absent = Stream.of(CHROMIUM, CHROMEDRIVER).filter(f -> !Files.isExecutable(Path.of(f))).toList();
+        return absent.isEmpty() ? Optional.empty()
+                : Optional.of("no browser for the journey: " + String.join(" and ", absent)
+                        + " missing (apt-get install chromium chromium-driver)");
+    }
 
     private final Path profile;
     private final ChromeDriverService service;

@@ -33,8 +33,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * <ul>
  * <li>{@code e2e.keycloak.home}: the unpacked Keycloak (pom)</li>
  * <li>{@code e2e.app.jar}: {@code target/quarkus-app/quarkus-run.jar} (pom)</li>
- * <li>{@code e2e.db.url}: default {@code jdbc:postgresql://127.0.0.1:5432/consentcast_e2e}, created by
- * {@code .ci/db-setup.sh consentcast_e2e}</li>
+ * <li>{@code e2e.db.url}: default the database {@code consentcast_e2e} on the server of {@code CONSENTCAST_DB_URL}
+ * (created by {@code .ci/db-setup.sh consentcast_e2e}) or, without it, on the build's embedded PostgreSQL
+ * ({@link EndToEndDatabase})</li>
  * <li>{@code e2e.app.env.NAME}: an environment variable for the application</li>
  * <li>{@code e2e.debug=true}: the OIDC flow in {@code target/journey/application.log}</li>
  * </ul>
@@ -168,8 +169,7 @@ final class JourneyEnvironment implements AutoCloseable {
         if (Boolean.getBoolean("e2e.debug")) { // -De2e.debug=true: the OIDC flow in application.log
             env.put("QUARKUS_LOG_CATEGORY__IO_QUARKUS_OIDC__LEVEL", "DEBUG");
         }
-        app = ApplicationProcess.builder(
-                System.getProperty("e2e.db.url", "jdbc:postgresql://127.0.0.1:5432/consentcast_e2e"), realmUrl)
+        app = ApplicationProcess.builder(EndToEndDatabase.url("e2e.db.url", "consentcast_e2e"), realmUrl)
                 .logDir(OUT).oidcClient("consentcast", clientSecret).graphUrl(meta.baseUrl())
                 .whatsappSecrets(whatsappAppSecret, whatsappVerifyToken)
                 // Issues go out at any hour: CI runs at night too (the workspace's settings page can narrow it).

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -112,6 +114,15 @@ class JourneyIT {
 
     @BeforeAll
     void startEverything() throws Exception {
+        Optional<String> noBrowser = Browser.missing();
+        if (noBrowser.isPresent()) {
+            // CI must run the journey; elsewhere only this test is skipped, with one line saying why.
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException("JourneyIT cannot run with CI=true: " + noBrowser.get());
+            }
+            System.out.println("[journey] JourneyIT SKIPPED: " + noBrowser.get());
+            abort(noBrowser.get());
+        }
         began = Instant.now();
         env = new JourneyEnvironment();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopEverything));

@@ -85,17 +85,16 @@ import io.restassured.specification.RequestSpecification;
  * would Keycloak's.
  *
  * <p>
- * Settings (system properties): {@code multi.db.url}, default {@code jdbc:postgresql://127.0.0.1:5432/consentcast_multi}
- * (created by {@code .ci/db-setup.sh consentcast_multi}; the test empties it first, so that no job of an earlier
- * run is picked up); {@code multi.readers}, default 2000. Logs of both instances: {@code target/two-instances/}.
+ * Settings (system properties): {@code multi.db.url}, default the database {@code consentcast_multi} on the server
+ * of {@code CONSENTCAST_DB_URL} (created by {@code .ci/db-setup.sh consentcast_multi}) or, without it, on the
+ * build's embedded PostgreSQL ({@link EndToEndDatabase}); the test empties it first, so that no job of an earlier
+ * run is picked up; {@code multi.readers}, default 2000. Logs of both instances: {@code target/two-instances/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesIT {
 
     static final Path OUT = Path.of("target", "two-instances");
-    static final String DB_URL = System.getProperty("multi.db.url",
-            "jdbc:postgresql://127.0.0.1:5432/consentcast_multi");
     static final int READERS = Integer.getInteger("multi.readers", 2000);
     /** Inbound messages per webhook: Meta batches messages of several users into one delivery. */
     static final int MESSAGES_PER_WEBHOOK = 50;
@@ -112,6 +111,7 @@ class TwoInstancesIT {
     /** Meta's Graph API. */
     WireMockServer meta;
     ApplicationProcess.Builder deployment;
+    String dbUrl;
     List<ApplicationProcess> instances = List.of();
 
     // Meta's ids of the workspace's number, the workspace, its list and its readers.
@@ -138,14 +138,15 @@ class TwoInstancesIT {
         began = Instant.now();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopEverything));
         try {
-            emptyTheDatabase();
+            dbUrl = EndToEndDatabase.url("multi.db.url", "consentcast_multi");
+            emptyTheDatabase(dbUrl);
             oidc = new OidcWiremockTestResource();
             String keycloakUrl = oidc.start().get("keycloak.url");
             meta = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(64)
                     .asynchronousResponseEnabled(true).asynchronousResponseThreads(16));
             meta.start();
             stubMeta();
-            deployment = ApplicationProcess.builder(DB_URL, keycloakUrl + "/realms/quarkus")
+            deployment = ApplicationProcess.builder(dbUrl, keycloakUrl + "/realms/quarkus")
                     .oidcClient("quarkus-web-app", "secret")
                     .logDir(OUT)
                     .env("CONSENTCAST_DISPATCH_DEFAULT_SENDING_HOURS", "00:00-00:00")
@@ -174,13 +175,13 @@ class TwoInstancesIT {
     }
 
     /** The test's own database, emptied with Flyway as its owner: the instances migrate it again at start. */
-    private static void emptyTheDatabase() {
+    private static void emptyTheDatabase(String dbUrl) {
         try {
-            Flyway.configure().dataSource(DB_URL, "consentcast_owner", "consentcast_owner").cleanDisabled(false).load()
+            Flyway.configure().dataSource(dbUrl, "consentcast_owner", "consentcast_owner").cleanDisabled(false).load()
                     .clean();
         } catch (FlywayException e) {
-            throw new IllegalStateException("Cannot empty " + DB_URL + " (create it with bash .ci/db-setup.sh "
-                    + DB_URL.substring(DB_URL.lastIndexOf('/') + 1) + ")", e);
+            throw new IllegalStateException("Cannot empty " + dbUrl + " (create it with bash .ci/db-setup.sh "
+                    + dbUrl.substring(dbUrl.lastIndexOf('/') + 1) + ")", e);
         }
     }
 
