@@ -1,19 +1,29 @@
 package io.consentcast.dispatch;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import io.consentcast.whatsapp.MessageStatusUpdate;
 
 /**
  * Applies WhatsApp status webhooks to deliveries, inside the workspace transaction the event is
- * fired in. Statuses only move forward (accepted &lt; sent &lt; delivered &lt; read); a failed status
- * turns the delivery FAILED with Meta's error code, unless it was already delivered or read.
+ * fired in. A status finds its delivery by the wamid, or, when the wamid is unknown to us (the send's
+ * answer was lost, its instance died, or the webhook overtook the recorder), by the callback data the
+ * message carried ({@link DeliveryCallback}). A status for a delivery not yet known as SENT proves Meta
+ * accepted the message: it becomes SENT with the wamid (from SENDING, AWAITING or FAILED
+ * {@code outcome-unknown}; from PENDING or CLAIMED too, so that it is never sent again). Statuses only
+ * move forward (accepted &lt; sent &lt; delivered &lt; read); a failed status turns the delivery FAILED
+ * with Meta's error code, unless it was already delivered or read.
  */
 @ApplicationScoped
 public class DeliveryTracking {
@@ -23,20 +33,67 @@ public class DeliveryTracking {
     @Inject
     EntityManager em;
 
+    @Inject
+    Clock clock;
+
     void onStatus(@Observes MessageStatusUpdate update) {
-        if (update.providerMessageId() == null || update.status() == null) {
+        if (update.status() == null) {
             return;
         }
-        List<IssueDelivery> rows = em.createQuery("from IssueDelivery where providerMessageId = :m",
-                IssueDelivery.class).setParameter("m", update.providerMessageId()).getResultList();
+        List<IssueDelivery> rows = update.providerMessageId() == null ? List.of()
+                : em.createQuery("from IssueDelivery where providerMessageId = :m", IssueDelivery.class)
+                        .setParameter("m", update.providerMessageId()).setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                        .getResultList();
+        if (rows.isEmpty()) {
+            OptionalLong named = DeliveryCallback.parse(update.callbackData());
+            if (named.isPresent()) {
+                rows = em.createQuery("from IssueDelivery where id = :id", IssueDelivery.class)
+                        .setParameter("id", named.getAsLong()).setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                        .getResultList();
+            }
+        }
         for (IssueDelivery d : rows) {
+            reconcile(d, update, clock.instant());
             apply(d, update);
         }
     }
 
+    /**
+     * Statuses the channel already had when the recorder wrote the wamids (webhooks that overtook it),
+     * applied to the deliveries just recorded SENT (in the caller's workspace transaction).
+     */
+    void applyAll(List<MessageStatusUpdate> known) {
+        for (MessageStatusUpdate u : known) {
+            for (IssueDelivery d : em.createQuery("from IssueDelivery where providerMessageId = :m",
+                    IssueDelivery.class).setParameter("m", u.providerMessageId())
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+                apply(d, u);
+            }
+        }
+    }
+
+    /** A status for a delivery whose send we could not confirm: Meta accepted it, so it is SENT with that wamid. */
+    static void reconcile(IssueDelivery d, MessageStatusUpdate u, Instant now) {
+        boolean unconfirmed = DeliveryState.OPEN.contains(d.state) || (d.state == DeliveryState.FAILED
+                && (DispatchWork.OUTCOME_UNKNOWN.equals(d.reason) || DispatchWork.RETRIES_EXHAUSTED.equals(d.reason)));
+        if (!unconfirmed || u.providerMessageId() == null) {
+            return;
+        }
+        d.state = DeliveryState.SENT;
+        d.providerMessageId = u.providerMessageId();
+        d.providerStatus = "accepted";
+        d.reason = null;
+        d.errorCode = null;
+        d.detail = null;
+        d.claimedBy = null;
+        d.leaseUntil = null;
+        d.sentAt = u.timestamp() != null ? u.timestamp() : now;
+        d.updatedAt = now;
+    }
+
     static void apply(IssueDelivery d, MessageStatusUpdate u) {
-        String status = u.status().toLowerCase(java.util.Locale.ROOT);
-        java.time.Instant at = u.timestamp();
+        String status = u.status().toLowerCase(Locale.ROOT);
+        Instant at = u.timestamp();
         if ("failed".equals(status)) {
             if (d.state == DeliveryState.SENT && rank(d.providerStatus) < RANK.get("delivered")) {
                 MessageStatusUpdate.StatusError e = u.errors() == null || u.errors().isEmpty() ? null : u.errors().get(0);

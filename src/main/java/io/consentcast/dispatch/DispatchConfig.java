@@ -64,6 +64,22 @@ public interface DispatchConfig {
     @WithDefault("PT6S")
     Duration recipientDelay();
 
+    /**
+     * How long a delivery whose send has an unknown outcome (the answer was lost after the request was written,
+     * or its instance died) waits for a status webhook naming it before it ends FAILED {@code outcome-unknown}.
+     * A later status webhook still turns it SENT.
+     */
+    @WithDefault("PT15M")
+    Duration outcomeWindow();
+
+    /**
+     * How long an instance counts as sending on a phone number after its last claim there: every instance
+     * sending on a number takes rate / (such instances). Longer than a batch takes (at most about ten seconds
+     * of sending), so that an instance between two batches still counts.
+     */
+    @WithDefault("PT20S")
+    Duration senderPresence();
+
     /** This many non-retryable failures in a row pause the issue ("error burst"). */
     @WithDefault("50")
     int errorBurst();

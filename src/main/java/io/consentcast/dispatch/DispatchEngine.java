@@ -16,6 +16,12 @@ public class DispatchEngine {
     DispatchWork work;
 
     @Inject
+    DispatchJobs jobs;
+
+    @Inject
+    DeliveryOutcomes outcomes;
+
+    @Inject
     DispatchConfig config;
 
     private volatile Dispatcher dispatcher;
@@ -25,7 +31,7 @@ public class DispatchEngine {
         if (d == null) {
             synchronized (this) {
                 if (dispatcher == null) {
-                    dispatcher = new Dispatcher(work, config,
+                    dispatcher = new Dispatcher(work, jobs, outcomes, config,
                             config.instanceId().orElse("i-" + UUID.randomUUID().toString().substring(0, 8)),
                             config.workers());
                 }

@@ -17,9 +17,6 @@ import jakarta.persistence.Table;
 @Table(name = "dispatch_jobs")
 public class DispatchJob {
 
-    public static final String START = "START";
-    public static final String RUN = "RUN";
-
     @Id
     @Column(name = "issue_id")
     public UUID issueId;
@@ -28,7 +25,8 @@ public class DispatchJob {
     public String tenantId;
 
     @Column(nullable = false)
-    public String kind;
+    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+    public JobKind kind;
 
     @Column(name = "due_at", nullable = false)
     public Instant dueAt;

@@ -58,7 +58,12 @@ public class Dispatcher implements AutoCloseable {
 
     private static final long RUNNING_READ_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
+    /** How often a feeder re-reads its instance's share of the number's rate while it sends a batch. */
+    private static final long SHARE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final DispatchWork work;
+    private final DispatchJobs jobs;
+    private final DeliveryOutcomes outcomes;
     private final DispatchConfig config;
     private final String owner;
     private final ExecutorService pool;
@@ -78,8 +83,11 @@ public class Dispatcher implements AutoCloseable {
     private record Result(RunContext ctx, Sent sent) {
     }
 
-    public Dispatcher(DispatchWork work, DispatchConfig config, String owner, int workers) {
+    public Dispatcher(DispatchWork work, DispatchJobs jobs, DeliveryOutcomes outcomes, DispatchConfig config,
+            String owner, int workers) {
         this.work = work;
+        this.jobs = jobs;
+        this.outcomes = outcomes;
         this.config = config;
         this.owner = owner;
         this.capacity = Math.max(1, workers);
@@ -116,7 +124,7 @@ public class Dispatcher implements AutoCloseable {
             // The feeders are watched every 20 ms (in memory); the running issues are read from the
             // database every 250 ms (reading them at every turn took 8% of the CPU at 1,000 messages/s).
             if (System.nanoTime() - nextRead >= 0) {
-                running = work.runningJobs();
+                running = jobs.runningJobs();
                 nextRead = System.nanoTime() + RUNNING_READ_NANOS;
             }
             boolean active = false;
@@ -125,8 +133,9 @@ public class Dispatcher implements AutoCloseable {
             }
             if (!active && idle()) {
                 for (JobRef job : running) {
-                    work.finishIfDone(job);
+                    jobs.finishIfDone(job);
                 }
+                work.leaveNumbers(owner); // the others sending on these numbers take the whole rate again
                 return;
             }
             sleep(20);
@@ -174,16 +183,16 @@ public class Dispatcher implements AutoCloseable {
     }
 
     private void startAndRecheck() {
-        for (JobRef job : work.claimJobs(DispatchJob.START, owner, 20)) {
+        for (JobRef job : jobs.claimJobs(JobKind.START, owner, 20)) {
             try {
-                work.advance(job, owner);
+                jobs.advance(job, owner);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Starting issue %s failed; retried after the job lease", job.issueId());
             }
         }
-        for (JobRef job : work.claimJobs(DispatchJob.RUN, owner, 20)) {
+        for (JobRef job : jobs.claimJobs(JobKind.RUN, owner, 20)) {
             try {
-                work.recheck(job, owner);
+                jobs.recheck(job, owner);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Re-checking issue %s failed; retried after the job lease", job.issueId());
             }
@@ -207,8 +216,8 @@ public class Dispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // Claimed rows keep their state: CLAIMED returns to PENDING after the lease.
-            LOG.warnf(e, "Feeding issue %s failed; its claimed rows return after their lease", job.issueId());
+            // Rows not given back (see giveBack) keep their state: CLAIMED returns to PENDING after the lease.
+            LOG.warnf(e, "Feeding issue %s failed; rows not given back return after their lease", job.issueId());
         }
         return total;
     }
@@ -218,7 +227,13 @@ public class Dispatcher implements AutoCloseable {
         RunContext ctx = batch.context();
         TokenBucket bucket = buckets.computeIfAbsent(ctx.phoneKey(), k -> new TokenBucket(ctx.rate()));
         bucket.rate(ctx.rate());
-        ChannelService.Sender sender = work.sender(ctx);
+        ChannelService.Sender sender;
+        try {
+            sender = work.sender(ctx);
+        } catch (RuntimeException e) {
+            giveBack(ctx, batch.rows(), e); // nothing was sent: the rows go back at once
+            throw e;
+        }
         // A twentieth of a second's worth per gate, so consent is read about 50 ms before the send;
         // when most readers of a slice are excluded (they take no sending slot), the next slice is larger.
         int most = Math.min(config.batchSize(), capacity);
@@ -226,7 +241,12 @@ public class Dispatcher implements AutoCloseable {
         int slice = target;
         List<Row> rows = batch.rows();
         int from = 0;
+        long nextShare = System.nanoTime() + SHARE_NANOS;
         while (from < rows.size() && !closed) {
+            if (System.nanoTime() - nextShare >= 0) {
+                bucket.rate(work.rateShare(ctx, owner)); // instances joining or leaving the number
+                nextShare = System.nanoTime() + SHARE_NANOS;
+            }
             List<Row> part = rows.subList(from, Math.min(rows.size(), from + slice));
             from += part.size();
             inflight.acquire(part.size());
@@ -235,6 +255,7 @@ public class Dispatcher implements AutoCloseable {
                 gate = work.gate(ctx, part, owner);
             } catch (RuntimeException e) {
                 inflight.release(part.size());
+                giveBack(ctx, rows.subList(from - part.size(), rows.size()), e); // none of them was sent
                 throw e;
             }
             List<Gated> passed = gate.passed();
@@ -263,6 +284,22 @@ public class Dispatcher implements AutoCloseable {
         return !closed;
     }
 
+    /**
+     * A database failure before the send (the channel's settings or the gate could not be read): the rows
+     * still CLAIMED by this instance go back to PENDING at once, so they are sent later like after a
+     * retryable error. Should the database refuse that too, they come back after their lease.
+     */
+    private void giveBack(RunContext ctx, List<Row> rows, RuntimeException cause) {
+        try {
+            work.release(ctx, rows, owner);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not give back %d claimed rows of issue %s (%s); they return after their lease",
+                    rows.size(), ctx.issueId(), e.toString());
+        }
+        LOG.warnf("Database failure before sending %d rows of issue %s; nothing sent, they are sent later: %s",
+                rows.size(), ctx.issueId(), cause.toString());
+    }
+
     /** Waits for the number's sending slots; gated rows are SENDING, so they go out even if interrupted. */
     private static void acquireSlots(TokenBucket bucket, int messages) {
         try {
@@ -275,8 +312,9 @@ public class Dispatcher implements AutoCloseable {
     /** A worker: one blocking channel call, its outcome queued for the recorder. */
     private void sendOne(RunContext ctx, ChannelService.Sender sender, Gated g, TokenBucket bucket) {
         try {
-            SendResult result = work.send(ctx, sender, g.to());
-            if (result instanceof SendResult.Failed f && f.errorClass() == ErrorClass.RETRY_LATER) {
+            SendResult result = work.send(ctx, sender, g);
+            if (result instanceof SendResult.Failed f
+                    && (f.errorClass() == ErrorClass.RETRY_LATER || f.errorClass() == ErrorClass.OUTCOME_UNKNOWN)) {
                 bucket.coolDown(config.backoffBase()); // the whole number slows down
             }
             unrecorded.incrementAndGet();
@@ -323,7 +361,7 @@ public class Dispatcher implements AutoCloseable {
         List<Sent> sent = group.stream().map(Result::sent).toList();
         for (int attempt = 1;; attempt++) {
             try {
-                afterRecording(ctx, work.record(ctx, sent, owner));
+                afterRecording(ctx, outcomes.record(ctx, sent, owner));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= RECORD_ATTEMPTS) {
@@ -340,14 +378,15 @@ public class Dispatcher implements AutoCloseable {
     }
 
     /** An error burst (many recipients failing in a row) pauses the issue. */
-    private void afterRecording(RunContext ctx, List<Outcome> outcomes) {
+    private void afterRecording(RunContext ctx, List<Outcome> recorded) {
         AtomicInteger fails = failuresInARow.computeIfAbsent(ctx.issueId(), k -> new AtomicInteger());
-        for (Outcome outcome : outcomes) {
+        for (Outcome outcome : recorded) {
             if (outcome == Outcome.SENT) {
                 fails.set(0);
-            } else if (outcome == Outcome.RECIPIENT_FAILED && fails.incrementAndGet() >= config.errorBurst()) {
+            } else if ((outcome == Outcome.RECIPIENT_FAILED || outcome == Outcome.AWAITING)
+                    && fails.incrementAndGet() >= config.errorBurst()) {
                 fails.set(0);
-                work.pauseForErrors(ctx);
+                outcomes.pauseForErrors(ctx);
             }
         }
     }

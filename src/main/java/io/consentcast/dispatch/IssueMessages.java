@@ -52,6 +52,8 @@ public interface IssueMessages {
     @Message String count_read();
     @Message String count_failed();
     @Message String count_pending();
+    @Message String count_awaiting();
+    @Message String awaiting_explained(long count, long minutes);
     @Message String excluded_reasons();
     @Message String failed_reasons();
     @Message String duration(long seconds);

@@ -53,6 +53,9 @@ public class IssuePages {
     IssueService issues;
 
     @Inject
+    DispatchConfig dispatchConfig;
+
+    @Inject
     DispatchSettingsService settings;
 
     @Inject
@@ -121,7 +124,7 @@ public class IssuePages {
                 String editId);
 
         static native TemplateInstance issue(IssueService.IssueView issue, String blockedText, String pausedText,
-                IssueService.DeliveryPage deliveries, String state, long sandboxOnly);
+                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes, long sandboxOnly);
 
         static native TemplateInstance settings(DispatchSettingsService.SettingsView settings,
                 Map<String, String> errors);
@@ -226,7 +229,7 @@ public class IssuePages {
         String filter = state == null || state.isBlank() ? null : state;
         IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, p);
         return Templates.issue(v, text(v.blockedReason()), text(v.pausedReason()), deliveries,
-                filter == null ? "" : filter, sandboxOnly(v));
+                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes(), sandboxOnly(v));
     }
 
     /**

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentcast.consent.ConsentAudience;
-import io.consentcast.shared.DatabaseKind;
 import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
@@ -71,8 +70,6 @@ public class IssueService {
     @Inject
     DispatchConfig config;
 
-    @Inject
-    DatabaseKind database;
 
     @Inject
     ObjectMapper json;
@@ -90,12 +87,16 @@ public class IssueService {
     public record Created(UUID id, IssueStatus status) {
     }
 
+    /**
+     * An issue's counts. {@code pending}: rows not sent yet (waiting, claimed, on the wire); {@code awaiting}:
+     * rows whose send has an unknown outcome, waiting for Meta's status webhook (at most the outcome window).
+     */
     public record Counts(long eligible, long excluded, long sent, long delivered, long read, long failed,
-            long pending, long total) {
+            long pending, long awaiting, long total) {
 
         /** Rows with a final decision (for the progress bar). */
         public long decided() {
-            return total - pending;
+            return total - pending - awaiting;
         }
     }
 
@@ -137,7 +138,7 @@ public class IssueService {
             Instant now = clock.instant();
             NewsletterIssue i = new NewsletterIssue();
             i.id = Ids.uuid7(clock);
-            i.status = IssueStatus.DRAFT;
+            i.moveTo(IssueStatus.DRAFT);
             i.createdBy = actor;
             i.createdAt = now;
             Instant at = apply(i, r, true);
@@ -182,7 +183,7 @@ public class IssueService {
             i.templateLanguage = src.templateLanguage;
             i.templateParameters = src.templateParameters;
             i.textBody = src.textBody;
-            i.status = IssueStatus.DRAFT;
+            i.moveTo(IssueStatus.DRAFT);
             i.createdBy = actor;
             i.createdAt = clock.instant();
             i.updatedAt = i.createdAt;
@@ -297,13 +298,13 @@ public class IssueService {
         i.updatedAt = clock.instant();
         String problem = preflight(i, at);
         if (problem == null) {
-            i.status = IssueStatus.SCHEDULED;
+            i.moveTo(IssueStatus.SCHEDULED);
             i.blockedReason = null;
-            job(i, DispatchJob.START, at);
+            job(i, JobKind.START, at);
         } else {
-            i.status = IssueStatus.BLOCKED;
+            i.moveTo(IssueStatus.BLOCKED);
             i.blockedReason = problem;
-            job(i, DispatchJob.START, recheckAt());
+            job(i, JobKind.START, recheckAt());
         }
     }
 
@@ -317,10 +318,10 @@ public class IssueService {
             i.scheduledAt = clock.instant();
             String problem = preflight(i, i.scheduledAt);
             if (problem != null) {
-                i.status = IssueStatus.BLOCKED;
+                i.moveTo(IssueStatus.BLOCKED);
                 i.blockedReason = problem;
                 i.updatedAt = clock.instant();
-                job(i, DispatchJob.START, recheckAt());
+                job(i, JobKind.START, recheckAt());
             } else {
                 start(i);
             }
@@ -349,7 +350,7 @@ public class IssueService {
             i.pausedReason = null;
             i.pausedBySystem = false;
             i.updatedAt = clock.instant();
-            i.status = i.startedAt != null ? IssueStatus.SENDING : IssueStatus.SCHEDULED;
+            i.moveTo(i.startedAt != null ? IssueStatus.SENDING : IssueStatus.SCHEDULED);
             if (i.startedAt == null && i.scheduledAt != null && i.scheduledAt.isAfter(clock.instant())) {
                 schedule(i, i.scheduledAt);
             } else {
@@ -366,7 +367,7 @@ public class IssueService {
                 throw ApiException.conflict("dispatch.not-cancellable", null);
             }
             Instant now = clock.instant();
-            i.status = IssueStatus.CANCELLED;
+            i.moveTo(IssueStatus.CANCELLED);
             i.finishedAt = i.startedAt == null ? null : now;
             i.updatedAt = now;
             // Rows not yet handed to the channel will not be sent; rows in flight finish by their worker.
@@ -374,12 +375,9 @@ public class IssueService {
                     + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state in (:open)")
                     .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("now", now).setParameter("id", id)
                     .setParameter("open", List.of(DeliveryState.PENDING, DeliveryState.CLAIMED)).executeUpdate();
-            long inFlight = em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id"
-                    + " and d.state = :sending", Long.class).setParameter("id", id)
-                    .setParameter("sending", DeliveryState.SENDING).getSingleResult();
-            if (inFlight > 0) {
-                // Keep the job so the re-check settles the rows in flight should their worker die.
-                job(i, DispatchJob.RUN, now.plus(config.lease()));
+            if (inFlight(id) > 0) {
+                // Keep the job so the re-check settles the rows in flight (their worker died, their outcome window ended).
+                job(i, JobKind.RUN, now.plus(config.lease()));
             } else {
                 deleteJob(i.id);
             }
@@ -388,15 +386,25 @@ public class IssueService {
     }
 
     void pauseIssue(NewsletterIssue i, String reason, boolean bySystem) {
-        i.status = IssueStatus.PAUSED;
+        i.moveTo(IssueStatus.PAUSED);
         i.pausedReason = reason;
         i.pausedBySystem = bySystem;
         i.updatedAt = clock.instant();
         if (bySystem) {
-            job(i, DispatchJob.START, recheckAt());
+            job(i, JobKind.START, recheckAt());
+        } else if (inFlight(i.id) > 0) {
+            // Keep the job so the re-check settles the rows in flight (their worker died, their outcome window ended).
+            job(i, JobKind.RUN, recheckAt());
         } else {
             deleteJob(i.id);
         }
+    }
+
+    /** Rows handed to the channel whose outcome is not recorded yet (SENDING, AWAITING). */
+    private long inFlight(UUID issueId) {
+        return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state in (:inFlight)",
+                Long.class).setParameter("id", issueId).setParameter("inFlight", DeliveryState.IN_FLIGHT)
+                .getSingleResult();
     }
 
     /**
@@ -406,7 +414,7 @@ public class IssueService {
     void advance(NewsletterIssue i) {
         Instant now = clock.instant();
         if (i.status == IssueStatus.PAUSED && i.pausedBySystem && channelSettings.view().stopped()) {
-            job(i, DispatchJob.START, recheckAt());
+            job(i, JobKind.START, recheckAt());
             return;
         }
         Instant at = i.scheduledAt == null || i.scheduledAt.isBefore(now) ? now : i.scheduledAt;
@@ -414,21 +422,21 @@ public class IssueService {
         i.updatedAt = now;
         if (problem != null) {
             if (i.status != IssueStatus.PAUSED) {
-                i.status = IssueStatus.BLOCKED;
+                i.moveTo(IssueStatus.BLOCKED);
                 i.blockedReason = problem;
             }
-            job(i, DispatchJob.START, recheckAt());
+            job(i, JobKind.START, recheckAt());
             return;
         }
         i.blockedReason = null;
         i.pausedReason = null;
         i.pausedBySystem = false;
         if (i.startedAt != null) {
-            i.status = IssueStatus.SENDING;
-            job(i, DispatchJob.RUN, now);
+            i.moveTo(IssueStatus.SENDING);
+            job(i, JobKind.RUN, now);
         } else if (at.isAfter(now)) {
-            i.status = IssueStatus.SCHEDULED;
-            job(i, DispatchJob.START, at);
+            i.moveTo(IssueStatus.SCHEDULED);
+            job(i, JobKind.START, at);
         } else {
             start(i);
         }
@@ -439,11 +447,11 @@ public class IssueService {
         Instant now = clock.instant();
         int rows = materialise(i, now);
         i.audienceSize = rows;
-        i.status = IssueStatus.SENDING;
+        i.moveTo(IssueStatus.SENDING);
         i.startedAt = now;
         i.blockedReason = null;
         i.updatedAt = now;
-        job(i, DispatchJob.RUN, now);
+        job(i, JobKind.RUN, now);
     }
 
     /**
@@ -457,11 +465,9 @@ public class IssueService {
      */
     private int materialise(NewsletterIssue i, Instant now) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        if (database.postgres()) {
-            // For this transaction only (set_config's third argument): the join and the sort stay in memory.
-            em.createNativeQuery("SELECT set_config('work_mem', :mem, true)")
-                    .setParameter("mem", config.materialiseWorkMem()).getSingleResult();
-        }
+        // For this transaction only (set_config's third argument): the join and the sort stay in memory.
+        em.createNativeQuery("SELECT set_config('work_mem', :mem, true)")
+                .setParameter("mem", config.materialiseWorkMem()).getSingleResult();
         return em.createNativeQuery("INSERT INTO issue_deliveries (tenant_id, issue_id, subscriber_id, state,"
                 + " reason, attempts, next_attempt_at, updated_at)"
                 + " SELECT d.tenant_id, :issue, d.subscriber_id, CASE WHEN d.reason IS NULL THEN 'PENDING'"
@@ -523,7 +529,7 @@ public class IssueService {
     }
 
     /** Creates or moves the platform job of the issue (same transaction as the issue change). */
-    void job(NewsletterIssue i, String kind, Instant due) {
+    void job(NewsletterIssue i, JobKind kind, Instant due) {
         DispatchJob j = em.find(DispatchJob.class, i.id);
         if (j == null) {
             j = new DispatchJob();
@@ -613,7 +619,7 @@ public class IssueService {
         long pending = byState.getOrDefault("PENDING", 0L) + byState.getOrDefault("CLAIMED", 0L)
                 + byState.getOrDefault("SENDING", 0L);
         Counts counts = new Counts(total - ex, ex, byState.getOrDefault("SENT", 0L), delivered, read,
-                byState.getOrDefault("FAILED", 0L), pending, total);
+                byState.getOrDefault("FAILED", 0L), pending, byState.getOrDefault("AWAITING", 0L), total);
         String zoned = i.scheduledAt == null ? null
                 : i.scheduledAt.atZone(settings.view().zone()).toOffsetDateTime().toString();
         TemplateRef template = i.freeText() ? null : new TemplateRef(i.templateName, i.templateLanguage, parameters(i));

@@ -78,6 +78,17 @@ public class NewsletterIssue {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /**
+     * The only way an issue's status changes: a new issue starts as DRAFT, every later change must be listed in
+     * {@link IssueStatus}'s transition table.
+     */
+    void moveTo(IssueStatus next) {
+        if (status == null ? next != IssueStatus.DRAFT : !status.canMoveTo(next)) {
+            throw new IllegalStateException("Issue " + id + " cannot go from " + status + " to " + next);
+        }
+        status = next;
+    }
+
     public boolean freeText() {
         return textBody != null;
     }

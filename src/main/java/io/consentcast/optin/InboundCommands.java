@@ -29,11 +29,9 @@ import io.consentcast.shared.Ids;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
-import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.InboundMessage;
 import io.consentcast.whatsapp.Origin;
-import io.consentcast.whatsapp.OutgoingMessage;
-import io.consentcast.whatsapp.SendResult;
+import io.consentcast.whatsapp.ReplyOutbox;
 
 /**
  * What subscribers can write to a workspace's WhatsApp number, in any letter case:
@@ -46,7 +44,8 @@ import io.consentcast.whatsapp.SendResult;
  * <li>anything else: a short help reply, at most once a day per number.</li>
  * </ul>
  * Every reply is neutral (no promotion) and says how to stop. Handling runs inside the webhook's workspace
- * transaction, so a failure rolls back and the webhook is processed again.
+ * transaction, so a failure rolls back and the webhook is processed again; the reply goes to the outbox in that
+ * same transaction ({@link ReplyOutbox}) and is sent after the commit.
  */
 @ApplicationScoped
 public class InboundCommands {
@@ -70,7 +69,7 @@ public class InboundCommands {
     OptInService optIn;
 
     @Inject
-    ChannelService channel;
+    ReplyOutbox outbox;
 
     @Inject
     TenancyService tenancy;
@@ -250,18 +249,13 @@ public class InboundCommands {
         reply(message, workspaceLanguage(), "optin.reply.help", publisher());
     }
 
-    /** Replies inside the 24-hour window the subscriber just opened. A failed reply never undoes the consent fact. */
+    /**
+     * Replies inside the 24-hour window the subscriber just opened, through the outbox: the reply commits with the
+     * consent fact and leaves after the commit, outside any transaction. A failed reply never undoes the consent fact.
+     */
     private void reply(InboundMessage message, String language, String code, Object... args) {
         String body = Texts.resolve(code, Locale.forLanguageTag(language), args);
-        try {
-            SendResult result = channel.send(new OutgoingMessage.Text(message.from(), body));
-            if (result instanceof SendResult.Failed failed) {
-                LOG.warnf("Reply %s to an inbound message was not accepted: %s %s", code, failed.errorClass(),
-                        failed.code());
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Reply %s to an inbound message failed", code);
-        }
+        outbox.enqueue(new ReplyOutbox.Reply(message.from(), body, code, message.messageId(), message.timestamp()));
     }
 
     /** The ledger source of what a message makes: WHATSAPP for Meta's webhooks, SANDBOX for the sandbox phone. */

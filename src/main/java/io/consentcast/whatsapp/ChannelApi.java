@@ -22,6 +22,9 @@ public class ChannelApi {
     @Inject
     TemplateService templates;
 
+    @Inject
+    WebhookInbox inbox;
+
     @GET
     @Path("/channel")
     @MinRole(Role.ADMIN)
@@ -42,6 +45,14 @@ public class ChannelApi {
     @MinRole(Role.ADMIN)
     public ChannelSettingsService.TestResult test(@PathParam("tenant") String tenant) {
         return settings.test();
+    }
+
+    /** Signed webhooks for this workspace's number that could never be processed, newest first, with the reason. */
+    @GET
+    @Path("/channel/parked-webhooks")
+    @MinRole(Role.ADMIN)
+    public List<WebhookInbox.ParkedWebhook> parkedWebhooks(@PathParam("tenant") String tenant) {
+        return inbox.parked(100);
     }
 
     @GET

@@ -165,29 +165,41 @@ public class ChannelService {
 
     /**
      * Records accepted messages of the current workspace for status tracking (joining the caller's
-     * transaction). A status webhook may have overtaken an answer: then its row exists already.
+     * transaction) and returns the statuses their status webhooks have already brought (beyond "accepted"):
+     * a webhook may overtake the sender's own record of the wamid, and the caller brings its own record
+     * up to date with what is returned. The insert waits for a concurrent webhook's insert of the same
+     * message, so a status is either returned here or finds the caller's committed record.
      */
-    public void record(List<Sent> sent) {
+    public List<MessageStatusUpdate> record(List<Sent> sent) {
         if (sent.isEmpty()) {
-            return;
+            return List.of();
         }
-        QuarkusTransaction.joiningExisting().run(() -> em.unwrap(Session.class).doWork(c -> {
-            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-            try (PreparedStatement ps = c.prepareStatement("insert into whatsapp_messages (id, tenant_id,"
-                    + " provider_message_id, recipient, status, status_at, created_at, updated_at)"
-                    + " values (?, ?, ?, ?, 'accepted', ?, ?, ?) on conflict do nothing")) {
-                for (Sent m : sent) {
-                    ps.setObject(1, Ids.uuid7(clock));
-                    ps.setString(2, currentTenant.id());
-                    ps.setString(3, m.providerMessageId());
-                    ps.setString(4, m.recipient());
-                    ps.setObject(5, now);
-                    ps.setObject(6, now);
-                    ps.setObject(7, now);
-                    ps.addBatch();
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            em.unwrap(Session.class).doWork(c -> {
+                OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+                try (PreparedStatement ps = c.prepareStatement("insert into whatsapp_messages (id, tenant_id,"
+                        + " provider_message_id, recipient, status, status_at, created_at, updated_at)"
+                        + " values (?, ?, ?, ?, 'accepted', ?, ?, ?) on conflict do nothing")) {
+                    for (Sent m : sent) {
+                        ps.setObject(1, Ids.uuid7(clock));
+                        ps.setString(2, currentTenant.id());
+                        ps.setString(3, m.providerMessageId());
+                        ps.setString(4, m.recipient());
+                        ps.setObject(5, now);
+                        ps.setObject(6, now);
+                        ps.setObject(7, now);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
-            }
-        }));
+            });
+            List<String> ids = sent.stream().map(Sent::providerMessageId).toList();
+            return em.createQuery("from WhatsAppMessage where providerMessageId in (:ids) and status <> 'accepted'",
+                    WhatsAppMessage.class).setParameter("ids", ids).getResultStream()
+                    .map(m -> new MessageStatusUpdate(m.tenantId, m.providerMessageId, m.status, m.statusAt,
+                            m.recipient, m.errorCode == null ? List.of()
+                                    : List.of(new MessageStatusUpdate.StatusError(m.errorCode, m.errorTitle, null))))
+                    .toList();
+        });
     }
 }

@@ -5,8 +5,19 @@ package io.consentcast.whatsapp;
  * (see {@link MetaErrors#classify}).
  */
 public enum ErrorClass {
-    /** Throughput or call-rate limit, 5xx, timeout: retry the same message later with backoff. */
+    /**
+     * A definite refusal that may pass later: throughput or call-rate limits (130429, 4, 80007, HTTP 429), a
+     * 5xx carrying Meta's error object, or a failure before the request was written (connection refused, DNS,
+     * no pooled connection in time). Nothing was sent: retry the same message later with backoff.
+     */
     RETRY_LATER,
+    /**
+     * The request was written but no definite answer came back (read timeout, connection reset after the
+     * write, a 5xx without Meta's error object from something in front of the API, a 200 without a message
+     * id). Meta may have accepted the message and WhatsApp has no idempotency key: never resend it blindly;
+     * wait for a status webhook naming it ({@code biz_opaque_callback_data}).
+     */
+    OUTCOME_UNKNOWN,
     /** Pair rate limit (131056): too many messages to this user in a short time; delay this recipient only. */
     DELAY_RECIPIENT,
     /**

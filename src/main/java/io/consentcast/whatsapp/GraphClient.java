@@ -80,7 +80,7 @@ public class GraphClient {
         }
         String id = result.body().path("messages").path(0).path("id").asText(null);
         if (id == null) {
-            return MetaErrors.classify(502, null, "No message id in the answer", null);
+            return MetaErrors.unknownOutcome("HTTP 200 without a message id");
         }
         return new SendResult.Accepted(id);
     }
@@ -144,10 +144,43 @@ public class GraphClient {
             LOG.debugf("Graph API answered %d, code %s: %s", status, code, message);
             return new GraphResult(body, failed);
         } catch (ProcessingException e) {
-            // Timeouts and connection failures: the request may or may not have been accepted.
-            LOG.infof("Graph API unreachable: %s", e.getClass().getSimpleName());
-            return new GraphResult(null, MetaErrors.timeout("Graph API unreachable or timed out"));
+            if (neverWritten(e)) {
+                LOG.infof("Graph API unreachable, nothing sent: %s", rootCause(e));
+                return new GraphResult(null, MetaErrors.notSent("Graph API unreachable: " + rootCause(e)));
+            }
+            // Read timeout, reset after the write: the request may or may not have been accepted.
+            LOG.infof("Graph API answer lost, outcome unknown: %s", rootCause(e));
+            return new GraphResult(null, MetaErrors.unknownOutcome("No answer from the Graph API: " + rootCause(e)));
         }
+    }
+
+    /**
+     * Whether a failed call certainly never wrote its request: the connection was refused or timed out while
+     * connecting, the host name did not resolve, or no pooled connection was free in time (Vert.x reports the
+     * last two as "...when getting a connection to ..."). Everything else (read timeout, reset, closed
+     * connection) counts as written, since it may have been: Meta may have accepted the message.
+     */
+    static boolean neverWritten(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t.getClass().getSimpleName().equals("ConnectionPoolTooBusyException")) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && m.contains("when getting a connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
     }
 
     private JsonNode parse(String text) {
@@ -170,6 +203,10 @@ public class GraphClient {
         root.put("messaging_product", "whatsapp");
         root.put("recipient_type", "individual");
         root.put("to", message.to());
+        if (message.callbackData() != null) {
+            // Echoed by Meta in the message's status webhooks: names the delivery even when its wamid is unknown to us.
+            root.put("biz_opaque_callback_data", message.callbackData());
+        }
         if (message instanceof OutgoingMessage.Text text) {
             root.put("type", "text");
             root.putObject("text").put("preview_url", false).put("body", text.body());

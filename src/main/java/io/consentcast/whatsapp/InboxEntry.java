@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
@@ -16,6 +18,8 @@ public class InboxEntry {
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
     public static final String FAILED = "FAILED";
+    /** Signed, but its content can never be processed: kept with its {@link #parkReason}, never retried. */
+    public static final String PARKED = "PARKED";
     public static final String SOURCE_META = "meta";
     public static final String SOURCE_SANDBOX = "sandbox";
 
@@ -49,4 +53,20 @@ public class InboxEntry {
 
     @Column(name = "last_error")
     public String lastError;
+
+    /** Order of arrival (a database sequence). */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
+    /** The sender (phone number id and WhatsApp id) whose rows are processed one at a time, in order; null: none. */
+    @Column(name = "order_key")
+    public String orderKey;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "park_reason")
+    public ParkReason parkReason;
+
+    /** The workspace a parked payload was routed to, when its phone number id is known. */
+    @Column(name = "tenant_id")
+    public String tenantId;
 }

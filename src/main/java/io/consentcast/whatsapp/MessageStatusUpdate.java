@@ -8,9 +8,16 @@ import java.util.List;
  * transitions (sent &lt; delivered &lt; read, failed is final), at most once per message and status,
  * so consumers see a monotonic sequence even though Meta delivers statuses out of order, skips
  * some (read without delivered) and repeats them. Fired inside the workspace's transaction.
+ * {@code callbackData} is the message's {@code biz_opaque_callback_data} as Meta echoes it (null when none):
+ * it names what was sent even when the sender never learnt the wamid (its answer was lost).
  */
 public record MessageStatusUpdate(String tenantId, String providerMessageId, String status, Instant timestamp,
-        String recipient, List<StatusError> errors) {
+        String recipient, List<StatusError> errors, String callbackData) {
+
+    public MessageStatusUpdate(String tenantId, String providerMessageId, String status, Instant timestamp,
+            String recipient, List<StatusError> errors) {
+        this(tenantId, providerMessageId, status, timestamp, recipient, errors, null);
+    }
 
     /** Meta's error on a failed status: the same codes as {@link MetaErrors}. */
     public record StatusError(int code, String title, String details) {

@@ -31,8 +31,9 @@ public final class MetaErrors {
     }
 
     /**
-     * Classifies an error answer. {@code httpStatus} 0 means no answer (timeout, connection failure).
-     * Codes not listed fall back on the HTTP status: 5xx and 429 retry later, other 4xx are permanent for the issue.
+     * Classifies an error answer. Codes not listed fall back on the HTTP status: 429 and a 5xx with Meta's error
+     * object retry later (Meta answered: not sent); a 5xx without Meta's error object came from something in front
+     * of the API that may have passed the request on, so its outcome is unknown; other 4xx are permanent for the issue.
      * 131049 (Meta's per-user marketing limit) is PERMANENT_RECIPIENT for this send, with a retry
      * no sooner than 24 hours, and is NOT an opt-out (no suppression).
      */
@@ -52,14 +53,23 @@ public final class MetaErrors {
                 return new SendResult.Failed(ErrorClass.STOP_CHANNEL, code, message, details, null, false);
             }
         }
-        if (httpStatus == 0 || httpStatus >= 500 || httpStatus == 429) {
+        if (httpStatus >= 500 && code == null) {
+            return unknownOutcome("HTTP " + httpStatus + (message == null ? "" : ": " + message));
+        }
+        if (httpStatus >= 500 || httpStatus == 429) {
             return new SendResult.Failed(ErrorClass.RETRY_LATER, code, message, details, RATE_PAUSE, false);
         }
         return new SendResult.Failed(ErrorClass.PERMANENT_ISSUE, code, message, details, null, false);
     }
 
-    public static SendResult.Failed timeout(String what) {
-        return classify(0, null, what, null);
+    /** The request never left (connection refused, DNS, no pooled connection in time): retry later, nothing was sent. */
+    public static SendResult.Failed notSent(String what) {
+        return new SendResult.Failed(ErrorClass.RETRY_LATER, null, what, null, null, false);
+    }
+
+    /** The request was written and no definite answer came back: Meta may have accepted it ({@link ErrorClass#OUTCOME_UNKNOWN}). */
+    public static SendResult.Failed unknownOutcome(String what) {
+        return new SendResult.Failed(ErrorClass.OUTCOME_UNKNOWN, null, what, null, null, false);
     }
 
     /** The reason shown to the workspace's admins when Meta's error stops the channel. */

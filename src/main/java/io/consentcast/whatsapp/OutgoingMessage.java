@@ -9,18 +9,44 @@ public sealed interface OutgoingMessage {
     String to();
 
     /**
+     * Sent as {@code biz_opaque_callback_data} (at most 512 characters) and echoed by Meta in the message's
+     * status webhooks ({@link MessageStatusUpdate#callbackData()}); null when the sender needs none.
+     */
+    String callbackData();
+
+    /**
      * A template message. {@code bodyParameters} fill {{1}}, {{2}}, ... of the body in order;
      * {@code quickReplyPayloads} (optional, by button index) are returned to us when the user taps the button.
      */
     record Template(String to, String name, String language, List<String> bodyParameters,
-            List<String> quickReplyPayloads) implements OutgoingMessage {
+            List<String> quickReplyPayloads, String callbackData) implements OutgoingMessage {
         public Template {
             bodyParameters = bodyParameters == null ? List.of() : List.copyOf(bodyParameters);
             quickReplyPayloads = quickReplyPayloads == null ? List.of() : List.copyOf(quickReplyPayloads);
+            if (callbackData != null && callbackData.length() > MAX_CALLBACK_DATA) {
+                throw new IllegalArgumentException("callback data longer than " + MAX_CALLBACK_DATA);
+            }
+        }
+
+        public Template(String to, String name, String language, List<String> bodyParameters,
+                List<String> quickReplyPayloads) {
+            this(to, name, language, bodyParameters, quickReplyPayloads, null);
         }
     }
 
     /** A free-form text message, allowed only within 24 hours after the user last wrote to us. */
-    record Text(String to, String body) implements OutgoingMessage {
+    record Text(String to, String body, String callbackData) implements OutgoingMessage {
+        public Text {
+            if (callbackData != null && callbackData.length() > MAX_CALLBACK_DATA) {
+                throw new IllegalArgumentException("callback data longer than " + MAX_CALLBACK_DATA);
+            }
+        }
+
+        public Text(String to, String body) {
+            this(to, body, null);
+        }
     }
+
+    /** Meta's limit for {@code biz_opaque_callback_data}. */
+    int MAX_CALLBACK_DATA = 512;
 }

@@ -107,7 +107,7 @@ public class SandboxChannel implements WhatsAppChannel {
             em.persist(m);
             Instant now = clock.instant();
             inbox.store(InboxEntry.SOURCE_SANDBOX, statuses(m.tenantId, m.providerMessageId, to,
-                    List.of("sent", "delivered", "read"), now));
+                    List.of("sent", "delivered", "read"), now, message.callbackData()));
             return new SendResult.Accepted(m.providerMessageId);
         });
     }
@@ -139,13 +139,18 @@ public class SandboxChannel implements WhatsAppChannel {
         return root;
     }
 
-    String statuses(String tenantId, String messageId, String recipient, List<String> steps, Instant start) {
+    /** Status webhooks for a sent message; like Meta, each echoes the message's callback data (when it had one). */
+    String statuses(String tenantId, String messageId, String recipient, List<String> steps, Instant start,
+            String callbackData) {
         ObjectNode value = json.createObjectNode();
         ArrayNode list = value.putArray("statuses");
         long t = start.getEpochSecond();
         for (String step : steps) {
-            list.addObject().put("id", messageId).put("status", step).put("timestamp", String.valueOf(t++))
-                    .put("recipient_id", recipient);
+            ObjectNode status = list.addObject().put("id", messageId).put("status", step)
+                    .put("timestamp", String.valueOf(t++)).put("recipient_id", recipient);
+            if (callbackData != null) {
+                status.put("biz_opaque_callback_data", callbackData);
+            }
         }
         return envelope(tenantId, "messages", value).toString();
     }

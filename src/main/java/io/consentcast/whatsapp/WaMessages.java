@@ -62,4 +62,12 @@ public interface WaMessages {
     @Message String sandbox_send_sample();
     @Message String sandbox_template();
     @Message String sandbox_variables();
+    @Message String parked_link();
+    @Message String parked_title();
+    @Message String parked_lead();
+    @Message String parked_none();
+    @Message String parked_received();
+    @Message String parked_reason();
+    @Message String parked_detail();
+    @Message String parked_reason_text(String reason);
 }

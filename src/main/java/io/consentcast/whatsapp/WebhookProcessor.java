@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -21,13 +22,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.tenancy.TenantScope;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Turns one stored webhook payload into workspace changes and CDI events. Each change is routed
  * by {@code metadata.phone_number_id} (template updates by the WhatsApp Business Account id) and
  * handled in its own transaction inside its workspace. Everything is idempotent: inbound
  * messages are unique by provider id, statuses only move forward, preference changes are keyed,
- * template statuses are applied only when they differ. Unknown fields and types are ignored.
+ * template statuses are applied only when they differ. Unknown fields and types are ignored. A
+ * payload that can never be processed (malformed, unknown number, out-of-range content) is not
+ * handed over at all: {@link #plan} answers it parked, with the reason.
  */
 @ApplicationScoped
 public class WebhookProcessor {
@@ -68,41 +72,87 @@ public class WebhookProcessor {
     @Inject
     Event<TemplateStatusChanged> templateEvents;
 
-    public void process(String source, String payload) {
+    /**
+     * Checks the whole payload and routes each of its changes, without handing anything over: only when every part
+     * can be processed does the plan carry the changes. A payload that can never be processed (see
+     * {@link WebhookCheck}, unknown phone numbers and accounts) comes back parked. Unknown fields and message types
+     * are ignored.
+     */
+    WebhookPlan plan(String source, String payload) {
         JsonNode root;
         try {
             root = json.readTree(payload);
         } catch (JsonProcessingException e) {
-            LOG.warn("Ignoring a WhatsApp webhook that is not JSON");
-            return;
+            return parked(ParkReason.MALFORMED_JSON, "not JSON: " + e.getOriginalMessage(), null);
         }
-        if (root == null || !root.isObject()) {
-            return;
+        Optional<WebhookCheck.Problem> envelope = WebhookCheck.envelope(root);
+        if (envelope.isPresent()) {
+            return parked(envelope.get(), null);
         }
         Origin origin = Origin.ofInboxSource(source);
+        Instant now = clock.instant();
+        List<WebhookPlan.Change> work = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String wabaId = entry.path("id").asText(null);
             for (JsonNode change : entry.path("changes")) {
                 String field = change.path("field").asText("");
                 JsonNode value = change.path("value");
                 switch (field) {
-                    case "messages" -> routed(source, value, tenantId -> messages(tenantId, value, origin));
-                    case "user_preferences" -> routed(source, value, tenantId -> preferences(tenantId, value, origin));
-                    case "message_template_status_update" -> templateStatus(wabaId, entry.path("time").asText(""), value);
+                    case "messages", "user_preferences" -> {
+                        Optional<WebhookCheck.Problem> missing = WebhookCheck.phoneNumberId(value);
+                        if (missing.isPresent()) {
+                            return parked(missing.get(), null);
+                        }
+                        String phoneNumberId = value.path("metadata").path("phone_number_id").asText();
+                        String tenantId = route(source, phoneNumberId);
+                        if (tenantId == null) {
+                            return parked(ParkReason.UNKNOWN_PHONE_NUMBER, "no workspace has connected phone number id "
+                                    + phoneNumberId, null);
+                        }
+                        boolean messages = field.equals("messages");
+                        Optional<WebhookCheck.Problem> content = WebhookCheck.nul(root)
+                                .or(() -> messages ? WebhookCheck.messages(value, now) : WebhookCheck.preferences(value, now));
+                        if (content.isPresent()) {
+                            return parked(content.get(), tenantId);
+                        }
+                        work.add(new WebhookPlan.Change(tenantId, () -> {
+                            if (messages) {
+                                messages(tenantId, value, origin);
+                            } else {
+                                preferences(tenantId, value, origin);
+                            }
+                        }));
+                    }
+                    case "message_template_status_update" -> {
+                        Optional<WebhookCheck.Problem> content = WebhookCheck.nul(root).or(() -> WebhookCheck.template(value));
+                        if (content.isPresent()) {
+                            return parked(content.get(), null);
+                        }
+                        List<String> tenants = wabaId == null ? List.of() : accountTenants(wabaId);
+                        if (tenants.isEmpty()) {
+                            return parked(ParkReason.UNKNOWN_ACCOUNT, "no workspace has connected business account "
+                                    + wabaId, null);
+                        }
+                        String entryTime = entry.path("time").asText("");
+                        work.add(new WebhookPlan.Change(null, () -> templateStatus(tenants, entryTime, value)));
+                    }
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
             }
         }
+        Optional<WebhookCheck.Problem> nul = WebhookCheck.nul(root);
+        if (nul.isPresent()) {
+            return parked(nul.get(), null); // in a part no change was routed by
+        }
+        return new WebhookPlan(null, work);
     }
 
-    private void routed(String source, JsonNode value, java.util.function.Consumer<String> work) {
-        String phoneNumberId = value.path("metadata").path("phone_number_id").asText(null);
-        String tenantId = route(source, phoneNumberId);
-        if (tenantId == null) {
-            LOG.infof("WhatsApp webhook for unknown phone number id %s acknowledged and ignored", phoneNumberId);
-            return;
-        }
-        tenantScope.run(tenantId, () -> work.accept(tenantId));
+    private static WebhookPlan parked(WebhookCheck.Problem problem, String tenantId) {
+        return WebhookPlan.parked(problem.reason(), problem.detail(), tenantId);
+    }
+
+    private static WebhookPlan parked(ParkReason reason, String detail, String tenantId) {
+        return WebhookPlan.parked(reason, detail, tenantId);
     }
 
     String route(String source, String phoneNumberId) {
@@ -241,7 +291,8 @@ public class WebhookProcessor {
             m.errorTitle = errors.get(0).title();
         }
         em.flush();
-        MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors));
+        MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors),
+                s.path("biz_opaque_callback_data").asText(null));
         if (update.errorClass() == ErrorClass.STOP_CHANNEL) {
             // Spam blocks (131048) and policy blocks often arrive only as a failed status.
             MessageStatusUpdate.StatusError e = errors.get(0);
@@ -269,16 +320,13 @@ public class WebhookProcessor {
         }
     }
 
-    private void templateStatus(String wabaId, String entryTime, JsonNode value) {
-        if (wabaId == null) {
-            return;
-        }
-        List<String> tenants = tenantScope.platform(() -> em
+    private List<String> accountTenants(String wabaId) {
+        return tenantScope.platform(() -> em
                 .createQuery("select r.tenantId from PhoneRoute r where r.businessAccountId = :w", String.class)
                 .setParameter("w", wabaId).getResultList());
-        if (tenants.isEmpty()) {
-            LOG.infof("WhatsApp template update for unknown account %s acknowledged and ignored", wabaId);
-        }
+    }
+
+    private void templateStatus(List<String> tenants, String entryTime, JsonNode value) {
         String templateId = value.path("message_template_id").asText(null);
         String name = value.path("message_template_name").asText(null);
         String language = value.path("message_template_language").asText(null);
@@ -307,7 +355,8 @@ public class WebhookProcessor {
             if (!known) {
                 // A template created outside Consentcast: fetch the account's list to learn its content.
                 try {
-                    tenantScope.call(tenantId, () -> templates.sync());
+                    // Outside any transaction while the Graph API answers (the sync writes in its own).
+                    tenantScope.call(tenantId, () -> QuarkusTransaction.suspendingExisting().call(templates::sync));
                 } catch (RuntimeException e) {
                     LOG.infof("Template re-sync for workspace %s failed: %s", tenantId, e.getMessage());
                 }

@@ -32,8 +32,9 @@ public interface WhatsAppConfig {
 
     /**
      * Read timeout towards the Graph API: long enough for Meta's usual answers (well under a
-     * second), short enough that a hanging call does not block a dispatch worker; a timeout is
-     * classified as "retry later" because the message may or may not have been accepted.
+     * second), short enough that a hanging call does not block a dispatch worker. A read timeout
+     * leaves the outcome unknown (the request was written; Meta may have accepted it), so the message
+     * is not sent again: it waits for a status webhook naming it.
      */
     @WithDefault("15S")
     Duration readTimeout();
@@ -52,8 +53,16 @@ public interface WhatsAppConfig {
         @WithDefault("5s")
         String every();
 
-        @WithDefault("50")
+        /** Rows a worker claims at once (each the oldest pending row of its sender). */
+        @WithDefault("16")
         int batchSize();
+
+        /**
+         * Workers per instance processing the inbox in parallel (different senders; one sender's rows are never
+         * processed by two at once). Each holds at most one database connection at a time.
+         */
+        @WithDefault("8")
+        int workers();
 
         /** After this many failed attempts an inbox row is parked as FAILED (kept for inspection). */
         @WithDefault("10")
@@ -63,8 +72,46 @@ public interface WhatsAppConfig {
         @WithDefault("P30D")
         Duration retention();
 
-        /** How long a worker owns a claimed row; a crashed worker's rows are taken over after it. */
-        @WithDefault("PT5M")
+        /**
+         * How long a worker owns a claimed row; a crashed worker's rows are taken over after it (and until then its
+         * sender's later rows wait). Longer than the transaction timeout (60 s), so a slow row is never processed twice.
+         */
+        @WithDefault("PT2M")
         Duration claimDuration();
+    }
+
+    Outbox outbox();
+
+    /** The outbox of replies to inbound messages ({@link ReplyOutbox}). */
+    interface Outbox {
+        /** How often the sweep looks for due replies and expired claims ("off" disables it; commits wake the sender anyway). */
+        @WithDefault("5s")
+        String every();
+
+        /** Replies claimed at once by one drain, then sent in parallel. */
+        @WithDefault("64")
+        int batchSize();
+
+        /** Replies on the wire at once per instance (blocking Graph calls, outside any transaction). */
+        @WithDefault("128")
+        int senders();
+
+        /** First retry delay after a failed reply; doubles per attempt up to {@link #backoffMax()}. */
+        @WithDefault("PT2S")
+        Duration backoffBase();
+
+        @WithDefault("PT5M")
+        Duration backoffMax();
+
+        /**
+         * How long a drain owns the replies it claimed. A reply still claimed after it (the instance died while it
+         * was on the wire) is not sent again: its outcome is unknown. Must exceed the Graph read timeout.
+         */
+        @WithDefault("PT2M")
+        Duration claimDuration();
+
+        /** How long finished replies are kept for inspection. */
+        @WithDefault("P7D")
+        Duration retention();
     }
 }

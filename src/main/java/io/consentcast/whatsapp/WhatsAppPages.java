@@ -42,6 +42,9 @@ public class WhatsAppPages {
     SandboxPhone phone;
 
     @Inject
+    WebhookInbox inbox;
+
+    @Inject
     PageContext page;
 
     @Inject
@@ -57,6 +60,8 @@ public class WhatsAppPages {
 
         static native TemplateInstance templates(List<TemplateService.TemplateView> templates, Integer synced,
                 Map<String, String> errors);
+
+        static native TemplateInstance parked(List<WebhookInbox.ParkedWebhook> parked);
 
         static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, String number,
                 String text, Map<String, String> errors, List<TemplateService.TemplateView> templates);
@@ -95,6 +100,14 @@ public class WhatsAppPages {
     public TemplateInstance testChannel(@PathParam("tenant") String tenant) {
         ChannelSettingsService.ChannelView v = settings.view();
         return Templates.channel(v, form(v), Map.of(), false, settings.test(), sandboxConfirmations.readers());
+    }
+
+    /** Signed webhooks for this workspace's number that could never be processed, with the reason. */
+    @GET
+    @Path("channel/parked")
+    @MinRole(Role.ADMIN)
+    public TemplateInstance parkedWebhooks(@PathParam("tenant") String tenant) {
+        return Templates.parked(inbox.parked(100));
     }
 
     @GET

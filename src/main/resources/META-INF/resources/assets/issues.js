@@ -49,7 +49,7 @@
           }
           var bar = document.getElementById('bar');
           bar.max = v.counts.total;
-          bar.value = v.counts.total - v.counts.pending;
+          bar.value = v.counts.total - v.counts.pending - v.counts.awaiting;
           if (v.status !== status.getAttribute('data-status')) { window.location.reload(); return; }
           window.setTimeout(poll, 2000);
         });

@@ -1,156 +1,184 @@
 package io.consentcast.dispatch;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
-import io.consentcast.dispatch.DispatchFixture.Workspace;
-import io.consentcast.whatsapp.ErrorClass;
+import io.consentcast.dispatch.CloudFixture.Call;
+import io.consentcast.dispatch.CloudFixture.Cloud;
+import io.consentcast.testsupport.TestClock;
 import io.consentcast.whatsapp.GraphMock;
+import io.consentcast.whatsapp.RecordedEvents;
 import io.consentcast.whatsapp.SendResult;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /**
- * A database failure right around a send must not turn a delivery into FAILED {@code outcome-unknown} when the
- * outcome is known. Found by {@code TwoInstancesIT}: under load the connection pool ran dry while rows were SENDING;
- * a reader whose message had not even left lost the issue, and one whose message Meta had accepted was counted as
- * failed. Here the failure is made deterministic: the application role briefly loses its grant on the table the
- * step needs (the owner's datasource revokes and restores it).
+ * Database failures right before and right after a send, injected into the engine's own units of work
+ * ({@link FaultInjectingDispatchWork} and {@link FaultInjectingOutcomes}, test-only alternatives of the production beans) while {@link Dispatcher}
+ * sends an issue to the Graph fake. Before the send nothing leaves and the rows are sent later; after the send
+ * the recorder retries, and when the database stays away longer, the rows wait (AWAITING) until Meta's status
+ * webhooks, which carry each delivery's callback data, record them SENT. The same holds for an instance killed
+ * with messages on the wire: its rows are in the same state (SENDING, not recorded, lease running).
  */
 @QuarkusTest
 class DatabaseFailureAroundSendTest {
 
     @Inject
+    CloudFixture cf;
+
+    @Inject
     DispatchFixture fx;
 
     @Inject
-    DispatchWork work;
+    FaultInjectingDispatchWork faults;
 
     @Inject
-    @DataSource("migration")
-    AgroalDataSource owner;
+    FaultInjectingOutcomes recording;
 
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String appRole;
+    @Inject
+    RecordedEvents events;
 
-    record Sending(Workspace w, String phoneNumberId, String issueId, DispatchWork.RunContext ctx,
-            DispatchWork.Row row, String to) {
+    @Inject
+    TestClock clock;
 
-        String messages() {
-            return "/v23.0/" + phoneNumberId + "/messages";
-        }
+    @AfterEach
+    void reset() {
+        faults.reset();
+        recording.reset();
+        clock.reset();
     }
 
-    /** A Cloud API workspace with one confirmed reader and an issue whose only row this worker has passed through the gate. */
-    private Sending oneRowSending(String prefix) {
-        Workspace w = fx.workspace(prefix);
-        String phone = DispatchEngineTest.graphId();
-        String waba = DispatchEngineTest.graphId();
-        GraphMock.ownedNumber(phone, waba, "tok-" + prefix);
-        w.owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", phone, "businessAccountId", waba,
-                "displayPhoneNumber", "+49 30 1234567", "accessToken", "tok-" + prefix))
-                .put("/api/tenants/" + w.slug() + "/channel").then().statusCode(200);
-        GraphMock.server().stubFor(get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(DispatchEngineTest.fixture("templates.json"))));
-        w.owner().req().post("/api/tenants/" + w.slug() + "/templates/sync").then().statusCode(200);
-        GraphMock.server().stubFor(post(urlEqualTo("/v23.0/" + phone + "/messages")).willReturn(aResponse()
-                .withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid."
-                        + "{{randomValue length=24 type='ALPHANUMERIC'}}\"}]}")
-                .withTransformers("response-template")));
-        fx.confirmed(w, DispatchFixture.number());
-        String id = w.owner().req().body(Map.of("list", "morgen", "title", prefix, "template",
-                Map.of("name", "morning_briefing", "language", "de", "parameters", List.of(prefix))))
-                .post(w.issues()).then().statusCode(201).extract().path("id");
-        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
-        DispatchWork.Batch batch = work.claim(new DispatchWork.JobRef(UUID.fromString(id), w.tenantId()), "w1", 10);
-        assertEquals(1, batch.rows().size());
-        String to = work.gate(batch.context(), batch.rows().get(0), "w1");
-        assertEquals(1, to == null ? 0 : 1, "the row passed the gate");
-        return new Sending(w, phone, id, batch.context(), batch.rows().get(0), to);
+    private Cloud acceptingCloud(String prefix) {
+        Cloud c = cf.cloud(prefix);
+        GraphMock.server().stubFor(post(urlEqualTo(c.messages())).willReturn(AmbiguousSendTest.acceptedAnyId()));
+        return c;
     }
 
     @Test
-    void aDatabaseFailureBeforeTheMessageLeavesSendsItLaterInsteadOfGivingTheReaderUp() {
-        Sending s = oneRowSending("db-before");
-
-        SendResult result = withoutGrant("SELECT", "whatsapp_channel_settings", () -> work.send(s.ctx(), s.to()));
-
-        SendResult.Failed failed = assertInstanceOf(SendResult.Failed.class, result);
-        assertEquals(ErrorClass.RETRY_LATER, failed.errorClass());
-        assertEquals(0, sendsTo(s), "nothing left for WhatsApp");
-        assertEquals(DispatchWork.Outcome.RETRY, work.record(s.ctx(), s.row(), result, "w1"));
-        try (Dispatcher d = fx.dispatcher("db-before", 2)) {
-            assertEquals("DONE", fx.drain(d, s.w(), s.issueId()));
+    void aDatabaseFailureBeforeTheSendSendsNothingAndTheReadersGetTheIssueLaterOnce() {
+        Cloud c = acceptingCloud("db-before");
+        List<String> readers = cf.readers(c, 6);
+        String id = cf.sendIssue(c, "Vorher");
+        faults.failSenders(1); // the channel's settings cannot be read for the first batch
+        faults.failGates(1); // then the consent gate's transaction fails once
+        try (Dispatcher d = fx.dispatcher("db-before", 4)) {
+            assertEquals("DONE", fx.drain(d, c.w(), id));
         }
-        JsonPath issue = s.w().owner().req().get(s.w().issues() + "/" + s.issueId()).then().extract().jsonPath();
-        assertEquals(1, issue.getInt("counts.sent"));
-        assertEquals(0, issue.getInt("counts.failed"));
-        assertEquals(1, sendsTo(s), "the reader got the issue once");
+        JsonPath v = cf.issue(c, id);
+        assertEquals(6, v.getInt("counts.sent"));
+        assertEquals(0, v.getInt("counts.failed"));
+        assertEquals(6, cf.calls(c).size(), "every reader once, nothing twice");
+        cf.assertExactlyOnce(c, id, readers);
     }
 
     @Test
-    void aDatabaseFailureAfterMetaAcceptedTheMessageStillRecordsTheDeliverySent() {
-        Sending s = oneRowSending("db-after");
-
-        SendResult result = withoutGrant("INSERT", "whatsapp_messages", () -> work.send(s.ctx(), s.to()));
-
-        SendResult.Accepted accepted = assertInstanceOf(SendResult.Accepted.class, result);
-        assertEquals(1, sendsTo(s));
-        assertEquals(DispatchWork.Outcome.SENT, work.record(s.ctx(), s.row(), result, "w1"));
-        try (Dispatcher d = fx.dispatcher("db-after", 2)) {
-            assertEquals("DONE", fx.drain(d, s.w(), s.issueId()));
+    void aShortDatabaseFailureAfterTheSendIsRetriedByTheRecorderAndNothingIsSentAgain() {
+        Cloud c = acceptingCloud("db-after");
+        List<String> readers = cf.readers(c, 6);
+        String id = cf.sendIssue(c, "Nachher");
+        recording.failRecords(2); // the recorder's third attempt succeeds
+        try (Dispatcher d = fx.dispatcher("db-after", 4)) {
+            assertEquals("DONE", fx.drain(d, c.w(), id));
         }
-        JsonPath issue = s.w().owner().req().get(s.w().issues() + "/" + s.issueId()).then().extract().jsonPath();
-        assertEquals(1, issue.getInt("counts.sent"));
-        assertEquals(0, issue.getInt("counts.failed"));
-        assertEquals(List.of(accepted.messageId()), s.w().owner().req()
-                .get(s.w().issues() + "/" + s.issueId() + "/deliveries").then().extract().jsonPath()
-                .getList("items.providerMessageId"));
-        assertEquals(1, sendsTo(s), "sent once, not again");
+        JsonPath v = cf.issue(c, id);
+        assertEquals(6, v.getInt("counts.sent"));
+        assertEquals(0, v.getInt("counts.failed"));
+        assertEquals(6, cf.calls(c).size());
+        cf.assertExactlyOnce(c, id, readers);
     }
 
-    private int sendsTo(Sending s) {
-        return GraphMock.server().countRequestsMatching(postRequestedFor(urlEqualTo(s.messages())).build()).getCount();
+    @Test
+    void sendsNobodyRecordedAtACrashOrALongDatabaseFailureAreRecordedSentByMetasStatusWebhooks() {
+        Cloud c = acceptingCloud("db-crash");
+        List<String> readers = cf.readers(c, 8);
+        String id = cf.sendIssue(c, "Absturz");
+        // Meta accepts every message, but none of the answers is ever written: like an instance killed with its
+        // messages on the wire, or a database away for longer than the recorder's four attempts.
+        recording.failRecords(Integer.MAX_VALUE);
+        try (Dispatcher d = fx.dispatcher("db-crash", 4)) {
+            d.runOnce();
+        }
+        recording.reset();
+        assertEquals(8, cf.calls(c).size(), "all messages left");
+        JsonPath v = cf.issue(c, id);
+        assertEquals(8, v.getInt("counts.pending"), "on the wire as far as the database knows");
+
+        // Meta's status webhooks arrive for half of them while the rows are still leased to the dead worker.
+        List<Call> calls = cf.calls(c);
+        for (Call call : calls.subList(0, 4)) {
+            cf.statusWebhook(c, call.wamid(), "sent", call.to(), call.callbackData());
+        }
+        cf.awaitDelivery(c, id, ds -> ds.stream().filter(d -> "SENT".equals(d.get("state"))).count() == 4);
+
+        // The lease expires: the rest wait for Meta's answer instead of failing, and are never sent again.
+        clock.advance(Duration.ofMinutes(3));
+        fx.advanceJobs(c.w());
+        try (Dispatcher d = fx.dispatcher("db-crash-survivor", 4)) {
+            d.runOnce();
+            v = cf.issue(c, id);
+            assertEquals("SENDING", v.getString("status"));
+            assertEquals(4, v.getInt("counts.awaiting"));
+            assertEquals(0, v.getInt("counts.pending"));
+            for (Call call : calls.subList(4, 8)) {
+                cf.statusWebhook(c, call.wamid(), "delivered", call.to(), call.callbackData());
+            }
+            cf.awaitDelivery(c, id, ds -> ds.stream().allMatch(x -> "SENT".equals(x.get("state"))));
+            fx.advanceJobs(c.w());
+            d.runOnce();
+        }
+        v = cf.issue(c, id);
+        assertEquals("DONE", v.getString("status"), "done as soon as every row is decided, not after the window");
+        assertEquals(8, v.getInt("counts.sent"));
+        assertEquals(4, v.getInt("counts.delivered"));
+        assertEquals(0, v.getInt("counts.failed"));
+        assertEquals(8, cf.calls(c).size(), "nobody got two");
+        cf.assertExactlyOnce(c, id, readers);
     }
 
-    /** Runs {@code work} while the application role lacks {@code privilege} on {@code table}. */
-    private <T> T withoutGrant(String privilege, String table, Supplier<T> work) {
-        ddl("REVOKE " + privilege + " ON " + table + " FROM " + appRole);
-        try {
-            return work.get();
-        } finally {
-            ddl("GRANT " + privilege + " ON " + table + " TO " + appRole);
+    @Test
+    void statusWebhooksThatOvertakeTheRecorderLeaveNoStaleProviderStatus() {
+        Cloud c = acceptingCloud("db-overtake");
+        List<String> readers = cf.readers(c, 2);
+        String id = cf.sendIssue(c, "Überholt");
+        Set<String> overtaken = ConcurrentHashMap.newKeySet();
+        // Before the recorder writes SENT and the wamids, Meta's webhooks have been processed: one names the
+        // message only by its wamid (unknown to us yet), one carries its callback data as well.
+        recording.beforeRecord(sent -> {
+            for (DispatchWork.Sent s : sent) {
+                String wamid = ((SendResult.Accepted) s.result()).messageId();
+                if (!overtaken.add(wamid)) {
+                    continue; // a retried attempt of the recorder
+                }
+                boolean withCallback = s.to().equals(readers.get(1));
+                String callback = withCallback ? DeliveryCallback.of(s.row().id()) : null;
+                cf.statusWebhook(c, wamid, "delivered", s.to(), callback);
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> events.statuses(c.w().tenantId())
+                        .stream().anyMatch(e -> wamid.equals(e.providerMessageId())));
+            }
+        });
+        try (Dispatcher d = fx.dispatcher("db-overtake", 1)) {
+            assertEquals("DONE", fx.drain(d, c.w(), id));
         }
-    }
-
-    private void ddl(String sql) {
-        try (Connection c = owner.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
+        assertEquals(2, overtaken.size());
+        JsonPath v = cf.issue(c, id);
+        assertEquals(2, v.getInt("counts.sent"));
+        assertEquals(2, v.getInt("counts.delivered"), "both deliveries know Meta delivered them");
+        List<Map<String, Object>> ds = cf.deliveries(c, id);
+        assertTrue(ds.stream().allMatch(d -> "delivered".equals(d.get("providerStatus"))), ds.toString());
+        cf.assertExactlyOnce(c, id, readers);
     }
 }

@@ -36,6 +36,12 @@ public class DispatchFixture {
     DispatchWork work;
 
     @Inject
+    DispatchJobs jobs;
+
+    @Inject
+    DeliveryOutcomes outcomes;
+
+    @Inject
     DispatchConfig config;
 
     public record Workspace(Api owner, String slug, String tenantId, UUID listId, UUID consentTextId, String list) {
@@ -110,7 +116,7 @@ public class DispatchFixture {
     }
 
     public Dispatcher dispatcher(String name, int workers) {
-        return new Dispatcher(work, config, name, workers);
+        return new Dispatcher(work, jobs, outcomes, config, name, workers);
     }
 
     /** A draft with the sandbox's MARKETING template; returns its id. */

@@ -34,6 +34,9 @@ class IssueLifecycleTest {
     DispatchFixture fx;
 
     @Inject
+    io.consentcast.whatsapp.RecordedEvents events;
+
+    @Inject
     io.consentcast.testsupport.TestClock clock;
 
     private static Map<String, Object> body(String list, String template, List<String> params, String at) {
@@ -193,6 +196,14 @@ class IssueLifecycleTest {
         }
         w.owner().req().get(w.issues() + "/" + id + "/deliveries?state=EXCLUDED").then().statusCode(200)
                 .body("items[0]", hasKey("reason")).body("total", equalTo(4));
+        // The sandbox answers like Meta: status webhooks that echo each message's callback data, naming its delivery.
+        for (Map<String, Object> item : items) {
+            String wamid = (String) item.get("providerMessageId");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> events
+                    .statuses(w.tenantId()).stream().anyMatch(e -> wamid.equals(e.providerMessageId())));
+            assertTrue(events.statuses(w.tenantId()).stream().filter(e -> wamid.equals(e.providerMessageId()))
+                    .allMatch(e -> ("consentcast:delivery:" + item.get("id")).equals(e.callbackData())));
+        }
     }
 
     @Test

@@ -154,6 +154,9 @@ class TwoInstancesIT {
                     // the test's time (the lease must stay well above the few seconds a claimed row waits).
                     .env("CONSENTCAST_DISPATCH_LEASE", "PT20S")
                     .env("CONSENTCAST_DISPATCH_RECHECK", "PT5S")
+                    // This fake Meta sends no status webhooks: a row on the wire at the kill waits for one (AWAITING)
+                    // for 20 s instead of 15 minutes, then ends FAILED outcome-unknown.
+                    .env("CONSENTCAST_DISPATCH_OUTCOME_WINDOW", "PT20S")
                     // Fewer workers than database connections: with the default 320 workers on a 32-connection pool,
                     // a starved machine (CI's two cores are shared) lets workers wait for a connection longer than
                     // the pool's acquisition timeout, and a delivery whose accepted send could then not be written
@@ -287,7 +290,9 @@ class TwoInstancesIT {
         awaitTrue("all readers CONFIRMED", () -> readersIn("CONFIRMED") == READERS);
         assertEquals(0, readersIn("PENDING"));
 
-        // Each reader got exactly two replies: the consent text, then the confirmation.
+        // Replies leave through the outbox after the consent fact commits: wait for them. Each reader got
+        // exactly two replies: the consent text, then the confirmation.
+        awaitTrue("every reader's two replies", () -> sent("text").size() >= 2 * READERS);
         Map<String, List<JsonNode>> replies = sent("text").stream()
                 .collect(Collectors.groupingBy(s -> s.to, Collectors.mapping(s -> s.body, Collectors.toList())));
         assertEquals(Set.copyOf(readers), replies.keySet());
@@ -342,7 +347,8 @@ class TwoInstancesIT {
     /**
      * A second issue; while both send it, instance 2 is killed (SIGKILL). Instance 1 finishes the issue: the rows
      * instance 2 had claimed go to instance 1 once their lease expires, and a row that was on the wire at the crash
-     * ends FAILED {@code outcome-unknown} and is not sent again. Nobody gets two copies; everybody else gets one.
+     * waits for Meta's status webhook (none comes from this fake), then ends FAILED {@code outcome-unknown}, and is
+     * never sent again. Nobody gets two copies; everybody else gets one.
      */
     @Test
     @Order(40)

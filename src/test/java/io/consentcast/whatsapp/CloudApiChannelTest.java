@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -137,17 +138,56 @@ class CloudApiChannelTest {
     }
 
     @Test
-    void aServerErrorWithoutBodyAndATimeoutAreRetriedLater() {
-        Workspace w = cloudWorkspace("token-5xx");
-        GraphMock.server().stubFor(post(urlEqualTo("/v23.0/" + w.phoneNumberId() + "/messages"))
-                .willReturn(aResponse().withStatus(503)));
-        assertEquals(ErrorClass.RETRY_LATER, ((SendResult.Failed) send(w, template())).errorClass());
-
-        GraphMock.server().stubFor(post(urlEqualTo("/v23.0/" + w.phoneNumberId() + "/messages"))
+    void anAnswerLostAfterTheRequestWasWrittenLeavesTheOutcomeUnknownInsteadOfRetrying() {
+        Workspace w = cloudWorkspace("token-unknown");
+        String messages = "/v23.0/" + w.phoneNumberId() + "/messages";
+        // A gateway's 5xx without Meta's error object: the request may have reached Meta.
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(503)));
+        assertEquals(ErrorClass.OUTCOME_UNKNOWN, ((SendResult.Failed) send(w, template())).errorClass());
+        // Meta accepted, but its answer comes after the read timeout (2 s in tests).
+        GraphMock.server().stubFor(post(urlEqualTo(messages))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(3_000).withBody(fixture("send-ok.json"))));
         SendResult.Failed timeout = (SendResult.Failed) send(w, template());
-        assertEquals(ErrorClass.RETRY_LATER, timeout.errorClass());
+        assertEquals(ErrorClass.OUTCOME_UNKNOWN, timeout.errorClass());
         assertEquals(null, timeout.code());
+        // The connection is reset after the request was written.
+        GraphMock.server().stubFor(post(urlEqualTo(messages))
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+        assertEquals(ErrorClass.OUTCOME_UNKNOWN, ((SendResult.Failed) send(w, template())).errorClass());
+        // A 200 without a message id.
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"messaging_product\":\"whatsapp\"}")));
+        assertEquals(ErrorClass.OUTCOME_UNKNOWN, ((SendResult.Failed) send(w, template())).errorClass());
+        // Meta's own 5xx with its error object is a refusal: retried later.
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json").withBody(fixture("error-1.json"))));
+        assertEquals(ErrorClass.RETRY_LATER, ((SendResult.Failed) send(w, template())).errorClass());
+    }
+
+    @Test
+    void aRefusedConnectionSendsNothingAndIsRetriedLater() {
+        Workspace w = cloudWorkspace("token-refused");
+        GraphMock.server().stop();
+        SendResult result;
+        try {
+            result = send(w, template());
+        } finally {
+            GraphMock.server().start();
+        }
+        SendResult.Failed failed = assertInstanceOf(SendResult.Failed.class, result);
+        assertEquals(ErrorClass.RETRY_LATER, failed.errorClass(), failed.message());
+    }
+
+    @Test
+    void theCallbackDataTravelsWithTheMessage() {
+        Workspace w = cloudWorkspace("token-callback");
+        String messages = "/v23.0/" + w.phoneNumberId() + "/messages";
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(fixture("send-ok.json"))));
+        send(w, new OutgoingMessage.Template("4915112345678", "morning_briefing", "de", List.of("Montag"), List.of(),
+                "consentcast:delivery:42"));
+        GraphMock.server().verify(postRequestedFor(urlEqualTo(messages))
+                .withRequestBody(matchingJsonPath("$.biz_opaque_callback_data", equalTo("consentcast:delivery:42"))));
     }
 
     @Test

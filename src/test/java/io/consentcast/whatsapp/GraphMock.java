@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -17,7 +18,11 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** WireMock standing in for Meta's Graph API, on a free port; {@code consentcast.whatsapp.graph-url} points at it. */
+/**
+ * WireMock standing in for Meta's Graph API, on a free port; {@code consentcast.whatsapp.graph-url} points at it.
+ * The port is fixed once chosen, so that a test can stop the fake (connections refused) and start it again
+ * at the same address, stubs and journal kept.
+ */
 public class GraphMock implements QuarkusTestResourceLifecycleManager {
 
     /** The display number Meta reports for the numbers of {@link #ownedNumber}. */
@@ -70,9 +75,17 @@ public class GraphMock implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server = new WireMockServer(WireMockConfiguration.options().port(freePort()));
         server.start();
         return Map.of("consentcast.whatsapp.graph-url", server.baseUrl());
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

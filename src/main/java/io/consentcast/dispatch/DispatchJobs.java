@@ -1,0 +1,227 @@
+package io.consentcast.dispatch;
+
+import static io.consentcast.dispatch.DispatchWork.ts;
+import static io.consentcast.dispatch.DispatchWork.uuid;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import io.consentcast.dispatch.DispatchWork.JobRef;
+import io.consentcast.tenancy.TenantScope;
+
+/**
+ * The engine's work on issues, each in its own short transaction: claiming platform jobs (START, RUN) with a
+ * lease, starting and re-checking issues, the crash rule and the end of the outcome window for rows in flight,
+ * and finishing an issue when no row is open. {@link DispatchWork} does the work on delivery rows.
+ */
+@ApplicationScoped
+public class DispatchJobs {
+
+    private static final String OUTCOME_UNKNOWN = DispatchWork.OUTCOME_UNKNOWN;
+    private static final String CANCELLED = DispatchWork.CANCELLED;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    TenantScope tenantScope;
+
+    @Inject
+    IssueService issues;
+
+    @Inject
+    DispatchConfig config;
+
+    @Inject
+    Clock clock;
+
+    /** Claims due jobs of a kind with FOR UPDATE SKIP LOCKED and a lease: exactly one instance gets each. */
+    public List<JobRef> claimJobs(JobKind kind, String owner, int limit) {
+        return tenantScope.platform(() -> {
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT issue_id, tenant_id FROM dispatch_jobs WHERE kind = ?1"
+                    + " AND due_at <= ?2 AND (lease_until IS NULL OR lease_until < ?2) ORDER BY due_at LIMIT ?3"
+                    + " FOR UPDATE SKIP LOCKED")
+                    .setParameter(1, kind.name()).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
+            List<JobRef> out = new ArrayList<>();
+            for (Object[] r : rows) {
+                UUID id = uuid(r[0]);
+                em.createQuery("update DispatchJob j set j.leaseUntil = :until, j.leaseOwner = :owner"
+                        + " where j.issueId = :id").setParameter("until", now.plus(config.lease()))
+                        .setParameter("owner", owner).setParameter("id", id).executeUpdate();
+                out.add(new JobRef(id, (String) r[1]));
+            }
+            return out;
+        });
+    }
+
+    /** Issues that are sending, in every workspace (read from the platform table only). */
+    public List<JobRef> runningJobs() {
+        return tenantScope.platform(() -> em
+                .createQuery("select j.issueId, j.tenantId from DispatchJob j where j.kind = :run order by j.dueAt",
+                        Object[].class).setParameter("run", JobKind.RUN)
+                .getResultStream().map(r -> new JobRef((UUID) r[0], (String) r[1])).toList());
+    }
+
+    /** Starts or re-checks a scheduled, blocked or system-paused issue whose job this instance holds. */
+    public void advance(JobRef job, String owner) {
+        tenantScope.run(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i == null) {
+                issues.deleteJob(job.issueId());
+                return;
+            }
+            i = issues.lock(i.id);
+            boolean waiting = i.status == IssueStatus.SCHEDULED || i.status == IssueStatus.BLOCKED
+                    || (i.status == IssueStatus.PAUSED && i.pausedBySystem);
+            if (!waiting) {
+                if (i.status != IssueStatus.SENDING) {
+                    issues.deleteJob(i.id);
+                }
+                return;
+            }
+            recoverExpired(i.id);
+            issues.advance(i);
+            release(job.issueId(), owner);
+        });
+    }
+
+    /**
+     * The periodic check of a sending issue (one instance at a time, by the job's lease): preflight
+     * again (BLOCKED when it fails), recover rows whose lease expired, finish when nothing is open.
+     */
+    public void recheck(JobRef job, String owner) {
+        tenantScope.run(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i != null && i.status == IssueStatus.CANCELLED) {
+                settleCancelled(i);
+                return;
+            }
+            if (i != null && i.status == IssueStatus.PAUSED && !i.pausedBySystem) {
+                settlePaused(i);
+                return;
+            }
+            if (i == null || i.status != IssueStatus.SENDING) {
+                if (i == null || !(i.status == IssueStatus.PAUSED && i.pausedBySystem)) {
+                    issues.deleteJob(job.issueId());
+                }
+                return;
+            }
+            i = issues.lock(i.id);
+            recoverExpired(i.id);
+            if (!finishIfDone(i)) {
+                String problem = issues.preflight(i, clock.instant());
+                if (problem != null) {
+                    i.moveTo(IssueStatus.BLOCKED);
+                    i.blockedReason = problem;
+                    i.updatedAt = clock.instant();
+                    issues.job(i, JobKind.START, clock.instant().plus(config.recheck()));
+                } else {
+                    issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
+                }
+                release(i.id, owner);
+            }
+        });
+    }
+
+    /** A cancelled issue whose rows were in flight: expired ones are settled, the job ends when none is open. */
+    private void settleCancelled(NewsletterIssue i) {
+        recoverExpired(i.id);
+        em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = :reason, d.claimedBy = null,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :pending")
+                .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("reason", CANCELLED)
+                .setParameter("now", clock.instant()).setParameter("id", i.id)
+                .setParameter("pending", DeliveryState.PENDING).executeUpdate();
+        if (openRows(i.id) == 0) {
+            issues.deleteJob(i.id);
+        } else {
+            issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
+        }
+    }
+
+    /**
+     * An issue paused by a person keeps its job while rows are in flight or awaiting their outcome, so that
+     * they are settled (crash rule, end of the outcome window) although nobody resumes it.
+     */
+    private void settlePaused(NewsletterIssue i) {
+        recoverExpired(i.id);
+        long inFlight = em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id"
+                + " and d.state in (:inFlight)", Long.class).setParameter("id", i.id)
+                .setParameter("inFlight", DeliveryState.IN_FLIGHT).getSingleResult();
+        if (inFlight == 0) {
+            issues.deleteJob(i.id);
+        } else {
+            issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
+        }
+    }
+
+    /** Marks a sending issue DONE when no row is open any more; returns whether it did. */
+    public boolean finishIfDone(JobRef job) {
+        return tenantScope.call(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i == null || i.status != IssueStatus.SENDING || openRows(i.id) > 0) {
+                return false;
+            }
+            return finishIfDone(issues.lock(i.id));
+        });
+    }
+
+    private boolean finishIfDone(NewsletterIssue i) {
+        if (i.status != IssueStatus.SENDING || openRows(i.id) > 0) {
+            return false;
+        }
+        i.moveTo(IssueStatus.DONE);
+        i.finishedAt = clock.instant();
+        i.updatedAt = i.finishedAt;
+        issues.deleteJob(i.id);
+        return true;
+    }
+
+    private long openRows(UUID issueId) {
+        return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state in (:open)",
+                Long.class).setParameter("id", issueId).setParameter("open", DeliveryState.OPEN).getSingleResult();
+    }
+
+    /**
+     * Crash recovery and the end of the outcome window. A CLAIMED row was never handed to the channel: back
+     * to PENDING. A SENDING row was perhaps sent (Meta has no idempotency key): it is not sent again but
+     * AWAITING its outcome for {@code outcome-window}; a status webhook naming it (callback data) turns it
+     * SENT, and its worker, should it still be alive, may still record the real answer (it keeps
+     * {@code claimed_by}). An AWAITING row whose window has ended is FAILED {@value #OUTCOME_UNKNOWN}
+     * (a later status webhook still turns it SENT).
+     */
+    int recoverExpired(UUID issueId) {
+        Instant now = clock.instant();
+        int released = em.createQuery("update IssueDelivery d set d.state = :pending, d.claimedBy = null,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :claimed"
+                + " and d.leaseUntil < :now").setParameter("pending", DeliveryState.PENDING)
+                .setParameter("claimed", DeliveryState.CLAIMED).setParameter("now", now).setParameter("id", issueId)
+                .executeUpdate();
+        int unknown = em.createQuery("update IssueDelivery d set d.state = :failed, d.reason = :reason,"
+                + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state = :awaiting"
+                + " and d.leaseUntil < :now")
+                .setParameter("failed", DeliveryState.FAILED).setParameter("reason", OUTCOME_UNKNOWN)
+                .setParameter("awaiting", DeliveryState.AWAITING).setParameter("now", now).setParameter("id", issueId)
+                .executeUpdate();
+        int awaiting = em.createQuery("update IssueDelivery d set d.state = :awaiting, d.leaseUntil = :until,"
+                + " d.updatedAt = :now where d.issueId = :id and d.state = :sending and d.leaseUntil < :now")
+                .setParameter("awaiting", DeliveryState.AWAITING).setParameter("until", now.plus(config.outcomeWindow()))
+                .setParameter("sending", DeliveryState.SENDING).setParameter("now", now).setParameter("id", issueId)
+                .executeUpdate();
+        return released + unknown + awaiting;
+    }
+
+    private void release(UUID issueId, String owner) {
+        em.createQuery("update DispatchJob j set j.leaseUntil = null, j.leaseOwner = null where j.issueId = :id"
+                + " and j.leaseOwner = :owner").setParameter("id", issueId).setParameter("owner", owner)
+                .executeUpdate();
+    }
+}

@@ -1,0 +1,10 @@
+package io.consentcast.dispatch;
+
+/**
+ * What a platform job ({@link DispatchJob}) asks of the engine: START an issue that waits (scheduled, blocked,
+ * paused by the system; claimed by one instance with a lease), or RUN a sending one (fed by every instance,
+ * re-checked by one at a time). Stored by name (the check constraint of {@code dispatch_jobs.kind}).
+ */
+public enum JobKind {
+    START, RUN
+}
