@@ -46,7 +46,8 @@ class ChannelOwnership {
     }
 
     private static ApiException refusal(SendResult.Failed failure, String field, String code) {
-        if (failure.errorClass() == ErrorClass.RETRY_LATER || failure.errorClass() == ErrorClass.DELAY_RECIPIENT) {
+        if (failure.errorClass() == ErrorClass.RETRY_LATER || failure.errorClass() == ErrorClass.OUTCOME_UNKNOWN
+                || failure.errorClass() == ErrorClass.DELAY_RECIPIENT) {
             return new ApiException(503, "Service Unavailable", "whatsapp.verify-unavailable", Map.of());
         }
         if (failure.code() != null && failure.code() == MetaErrors.TOKEN_INVALID) {
