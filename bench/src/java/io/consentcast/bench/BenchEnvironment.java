@@ -322,8 +322,9 @@ final class BenchEnvironment implements AutoCloseable {
     }
 
     /**
-     * Connects the workspace's Cloud API channel to the fake Meta (phone number {@code phoneNumberId}), syncs its
-     * templates and sets the dispatch rate; sending hours all day.
+     * Connects the workspace's Cloud API channel to the fake Meta (phone number {@code phoneNumberId}, account
+     * {@code "2" + phoneNumberId}, which the fake lists the number in), syncs its templates and sets the dispatch
+     * rate; sending hours all day.
      */
     void cloudChannel(Workspace w, String phoneNumberId, int ratePerSecond) {
         w.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId",

@@ -23,6 +23,9 @@ import io.vertx.core.json.JsonObject;
  * wamid; counts messages per phone number id, per recipient (a second message to the same recipient on
  * the same number is a duplicate) and per second since the first message.</li>
  * <li>{@code GET /{version}/{phone-number-id}}: the phone number's details (channel setup).</li>
+ * <li>{@code GET /{version}/{waba-id}/phone_numbers}: the account's one number, whose id is the account id
+ * without its leading digit (BenchEnvironment names accounts {@code "2" + phone number id}); saving a channel
+ * checks that the number belongs to the account.</li>
  * <li>{@code GET /{version}/{waba-id}/message_templates}: one approved MARKETING template
  * {@value #TEMPLATE} (German, one body variable).</li>
  * <li>{@code GET /stats}: the counters as JSON; {@code POST /stats/reset} clears them.</li>
@@ -128,6 +131,8 @@ public final class FakeMeta {
             req.body().onSuccess(body -> message(req, parts[2], body));
         } else if (req.method().name().equals("GET") && parts.length == 4 && parts[3].equals("message_templates")) {
             json(req, 200, templates(parts[2]));
+        } else if (req.method().name().equals("GET") && parts.length == 4 && parts[3].equals("phone_numbers")) {
+            json(req, 200, accountNumbers(parts[2]));
         } else if (req.method().name().equals("GET") && parts.length == 3) {
             json(req, 200, phoneNumber(parts[2]));
         } else {
@@ -221,6 +226,10 @@ public final class FakeMeta {
                 .put("verified_name", "Consentcast Bench").put("status", "CONNECTED").put("quality_rating", "GREEN")
                 .put("throughput", new JsonObject().put("level", "HIGH")).put("messaging_limit_tier", "TIER_UNLIMITED")
                 .put("code_verification_status", "VERIFIED").put("name_status", "APPROVED").put("account_mode", "LIVE");
+    }
+
+    private static JsonObject accountNumbers(String wabaId) {
+        return new JsonObject().put("data", new JsonArray().add(phoneNumber(wabaId.substring(1))));
     }
 
     private static JsonObject templates(String wabaId) {

@@ -27,7 +27,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class ConsentAudience {
 
     /** Event sources that are the subscriber's own doing: they count as interaction for consent expiry. */
-    static final String INTERACTION_SOURCES = "('WHATSAPP', 'LANDING_PAGE')";
+    static final String INTERACTION_SOURCES = "('WHATSAPP', 'LANDING_PAGE', 'SANDBOX')";
 
     @Inject
     EntityManager em;
@@ -39,10 +39,11 @@ public class ConsentAudience {
      * What the gate needs to know about one subscriber and one list. {@code listState} is the
      * list's own row or, when the subscriber has none, the "all lists" row (as
      * {@link ConsentService#stateOf}); null when never asked. {@code lastInteraction} is the latest
-     * of the state's {@code since} and the subscriber's last WhatsApp or landing-page event.
+     * of the state's {@code since} and the subscriber's last WhatsApp, sandbox or landing-page event.
+     * {@code sandboxConfirmed}: the CONFIRMED consent came through the sandbox only.
      */
     public record Recipient(UUID subscriberId, String phone, boolean erased, ConsentStatus state, boolean suppressed,
-            Instant since, UUID lastEventId, Instant lastInteraction) {
+            Instant since, UUID lastEventId, Instant lastInteraction, boolean sandboxConfirmed) {
     }
 
     /** Reasons for excluding a reader, shared with the dispatch gate (which decides the same way per row). */
@@ -51,17 +52,25 @@ public class ConsentAudience {
     public static final String WITHDRAWN = "withdrawn";
     public static final String EXPIRED = "expired";
     public static final String NOT_CONFIRMED = "not-confirmed";
+    /**
+     * Confirmed only through the sandbox (which plays Meta's part in a test workspace) while the workspace
+     * sends through the Cloud API: nobody proved control of the real number, so such readers are not sent
+     * to until they confirm on WhatsApp.
+     */
+    public static final String SANDBOX_ONLY = "sandbox-only-consent";
 
     /**
      * The decision for a member taken in SQL when an issue starts, from the same facts and in the same
-     * order as the per-row gate: erased, suppressed, withdrawn, expired, not confirmed. NULL: confirmed
-     * now, so the row stays PENDING and the gate looks again immediately before the send.
+     * order as the per-row gate: erased, suppressed, withdrawn, expired, not confirmed, confirmed only
+     * through the sandbox while the channel is live ({@code :liveChannel}, true for the Cloud API). NULL:
+     * confirmed now, so the row stays PENDING and the gate looks again immediately before the send.
      */
     private static final String EXCLUSION = "CASE WHEN s.erased_at IS NOT NULL THEN '" + ERASED + "'"
             + " WHEN cs.suppressed OR cs.state = 'SUPPRESSED' THEN '" + SUPPRESSED + "'"
             + " WHEN cs.state = 'WITHDRAWN' THEN '" + WITHDRAWN + "'"
             + " WHEN cs.state = 'EXPIRED' THEN '" + EXPIRED + "'"
-            + " WHEN cs.state <> 'CONFIRMED' THEN '" + NOT_CONFIRMED + "' END";
+            + " WHEN cs.state <> 'CONFIRMED' THEN '" + NOT_CONFIRMED + "'"
+            + " WHEN :liveChannel AND cs.sandbox_confirmed THEN '" + SANDBOX_ONLY + "' END";
 
     /**
      * The audience of a list as one SQL query, for a feature that records a decision per member in its own
@@ -69,7 +78,8 @@ public class ConsentAudience {
      * {@code (tenant_id, subscriber_id, reason)} per member of the list (every subscriber with a state for
      * the list, whatever it is) plus the subscribers CONFIRMED by an "all lists" state without a row for
      * the list; {@code reason} is NULL for those CONFIRMED now (the gate looks again immediately before the
-     * send) and the exclusion reason for the others. Named parameters: {@code :tenant}, {@code :list}.
+     * send) and the exclusion reason for the others. Named parameters: {@code :tenant}, {@code :list},
+     * {@code :liveChannel} (true when the workspace sends through the Cloud API rather than the sandbox).
      * Consent keeps its tables and its rules; the caller only selects from the result.
      */
     public static final String DECISIONS = "SELECT cs.tenant_id, cs.subscriber_id, " + EXCLUSION + " AS reason"
@@ -101,7 +111,8 @@ public class ConsentAudience {
                     + " cl.state, cl.suppressed, cl.since, cl.last_event_id,"
                     + " ca.state, ca.suppressed, ca.since, ca.last_event_id,"
                     + " (SELECT MAX(e.occurred_at) FROM consent_events e WHERE e.tenant_id = s.tenant_id"
-                    + " AND e.subscriber_id = s.id AND e.source IN " + INTERACTION_SOURCES + ")"
+                    + " AND e.subscriber_id = s.id AND e.source IN " + INTERACTION_SOURCES + "),"
+                    + " cl.sandbox_confirmed, ca.sandbox_confirmed"
                     + " FROM subscribers s"
                     + " LEFT JOIN consent_states cl ON cl.tenant_id = s.tenant_id AND cl.subscriber_id = s.id"
                     + " AND cl.list_id = :list"
@@ -120,11 +131,32 @@ public class ConsentAudience {
                 Instant since = instant(r[o + 2]);
                 UUID lastEvent = uuid(r[o + 3]);
                 Instant interaction = latest(since, instant(r[11]));
+                Object sandbox = own ? r[12] : r[13];
                 out.put(id, new Recipient(id, (String) r[1], r[2] != null, state, suppressed, since, lastEvent,
-                        interaction));
+                        interaction, sandbox != null && (Boolean) sandbox));
             }
             return out;
         });
+    }
+
+    /**
+     * How many members of a list a workspace on the Cloud API would not send to because their consent was
+     * confirmed only through the sandbox: the rows of {@link #DECISIONS} with that reason.
+     */
+    public long sandboxOnly(UUID listId) {
+        return QuarkusTransaction.joiningExisting().call(() -> ((Number) em.createNativeQuery(
+                "SELECT COUNT(*) FROM (" + DECISIONS + ") d WHERE d.reason = '" + SANDBOX_ONLY + "'")
+                .setParameter("tenant", currentTenant.id()).setParameter("list", listId)
+                .setParameter("liveChannel", true).getSingleResult()).longValue());
+    }
+
+    /** Readers of the workspace (any list) whose CONFIRMED consent came only through the sandbox. */
+    public long sandboxOnlyReaders() {
+        return QuarkusTransaction.joiningExisting().call(() -> ((Number) em.createNativeQuery(
+                "SELECT COUNT(DISTINCT cs.subscriber_id) FROM consent_states cs JOIN subscribers s"
+                        + " ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id WHERE cs.tenant_id = :tenant"
+                        + " AND cs.state = 'CONFIRMED' AND cs.sandbox_confirmed AND s.erased_at IS NULL")
+                .setParameter("tenant", currentTenant.id()).getSingleResult()).longValue());
     }
 
     private static Instant latest(Instant a, Instant b) {

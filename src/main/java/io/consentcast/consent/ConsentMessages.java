@@ -37,6 +37,7 @@ public interface ConsentMessages {
     @Message String timeline_user_agent();
     @Message String timeline_evidence_admins_only();
     @Message String timeline_wa_message();
+    @Message String timeline_sandbox_message();
     @Message String timeline_actor();
     @Message String timeline_reason();
     @Message String timeline_hash();
@@ -68,6 +69,7 @@ public interface ConsentMessages {
     @Message String source_ADMIN();
     @Message String source_IMPORT();
     @Message String source_SYSTEM();
+    @Message String source_SANDBOX();
 
     @Message String audit_title();
     @Message String audit_lead();

@@ -72,7 +72,7 @@ public class ConsentService {
     /**
      * Appends one event to the subscriber's chain and updates the consent state, atomically.
      * Refused with 400 when evidence required for the source is missing (ADMIN: the acting user,
-     * WHATSAPP: the message id, SYSTEM: the reason), 404 for an unknown subscriber or consent text,
+     * WHATSAPP and SANDBOX: the message id, SYSTEM: the reason), 404 for an unknown subscriber or consent text,
      * 409 for an erased subscriber. ERASED is only appended by {@link SubscriberService#erase}.
      * The workspace's {@link LedgerSettingsService settings} decide whether IP address and user
      * agent are kept and whether the IP address is truncated (the request can only truncate more).
@@ -131,7 +131,8 @@ public class ConsentService {
         v.check(request.source() != null, "source", "consent.source-required");
         v.check(request.source() != EventSource.ADMIN || request.actorUserId() != null, "actorUserId",
                 "consent.actor-required");
-        v.check(request.source() != EventSource.WHATSAPP || present(request.waMessageId()), "waMessageId",
+        v.check((request.source() != EventSource.WHATSAPP && request.source() != EventSource.SANDBOX)
+                || present(request.waMessageId()), "waMessageId",
                 "consent.wa-message-required");
         v.check(request.source() != EventSource.SYSTEM || present(request.reason()), "reason",
                 "consent.reason-required");

@@ -50,4 +50,8 @@ public class ConsentState {
 
     @Column(name = "last_event_id", nullable = false)
     public UUID lastEventId;
+
+    /** The CONFIRMED consent came from the sandbox only ({@link ConsentProjection}). */
+    @Column(name = "sandbox_confirmed", nullable = false)
+    public boolean sandboxConfirmed;
 }

@@ -171,7 +171,8 @@ class LedgerWriter {
         Map<UUID, ConsentProjection.Row> rows = new HashMap<>();
         Map<UUID, ConsentState> entities = new HashMap<>();
         for (ConsentState st : current) {
-            rows.put(st.listId, new ConsentProjection.Row(st.consentState, st.suppressed, st.since, st.lastEventId));
+            rows.put(st.listId, new ConsentProjection.Row(st.consentState, st.suppressed, st.since, st.lastEventId,
+                    st.sandboxConfirmed));
             entities.put(st.listId, st);
         }
         ConsentProjection.apply(rows, e);
@@ -203,6 +204,7 @@ class LedgerWriter {
         st.suppressed = row.suppressed();
         st.since = row.since();
         st.lastEventId = row.lastEventId();
+        st.sandboxConfirmed = row.sandboxConfirmed();
     }
 
     /** Empty texts are stored as null: exports cannot tell an empty text from a missing one. */

@@ -21,6 +21,7 @@ public final class ConsentGate {
     public static final String WITHDRAWN = ConsentAudience.WITHDRAWN;
     public static final String SUPPRESSED = ConsentAudience.SUPPRESSED;
     public static final String EXPIRED = ConsentAudience.EXPIRED;
+    public static final String SANDBOX_ONLY = ConsentAudience.SANDBOX_ONLY;
     public static final String INVALID_NUMBER = "invalid-number";
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
@@ -36,7 +37,11 @@ public final class ConsentGate {
         }
     }
 
-    public static Decision decide(Recipient r, Instant now, int expiryMonths) {
+    /**
+     * {@code liveChannel}: the workspace sends through the Cloud API, so a consent confirmed only through the
+     * sandbox does not count (the same rule as {@link ConsentAudience#DECISIONS}).
+     */
+    public static Decision decide(Recipient r, Instant now, int expiryMonths, boolean liveChannel) {
         if (r == null || r.erased()) {
             return exclude(ERASED);
         }
@@ -51,6 +56,9 @@ public final class ConsentGate {
         }
         if (r.state() != ConsentStatus.CONFIRMED || r.lastEventId() == null) {
             return exclude(NOT_CONFIRMED);
+        }
+        if (liveChannel && r.sandboxConfirmed()) {
+            return exclude(SANDBOX_ONLY);
         }
         Instant cutoff = now.atOffset(ZoneOffset.UTC).minusMonths(expiryMonths).toInstant();
         if (r.lastInteraction() == null || r.lastInteraction().isBefore(cutoff)) {

@@ -24,6 +24,7 @@ import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
+import io.consentcast.whatsapp.WhatsAppChannel;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -73,7 +74,8 @@ public class DispatchWork {
 
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
-            List<String> parameters, String text, int rate, int numberRate, String phoneKey, int expiryMonths) {
+            List<String> parameters, String text, int rate, int numberRate, String phoneKey, int expiryMonths,
+            boolean liveChannel) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
@@ -162,7 +164,8 @@ public class DispatchWork {
             return ctx;
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
-                ctx.parameters(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths());
+                ctx.parameters(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
+                ctx.liveChannel());
     }
 
     /**
@@ -199,7 +202,8 @@ public class DispatchWork {
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, issues.parameters(i),
-                i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths());
+                i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
+                !WhatsAppChannel.SANDBOX.equals(ch.type()));
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */
@@ -242,7 +246,7 @@ public class DispatchWork {
             List<ConsentGate.Decision> decisions = new ArrayList<>();
             for (Row row : rows) {
                 ConsentGate.Decision d = ConsentGate.decide(recipients.get(row.subscriberId()), now,
-                        ctx.expiryMonths());
+                        ctx.expiryMonths(), ctx.liveChannel());
                 if (d.send()) {
                     passing.add(row);
                     decisions.add(d);

@@ -67,6 +67,8 @@ public interface IssueMessages {
     @Message String previous_page();
     @Message String reason_erased();
     @Message String reason_not_confirmed();
+    @Message String reason_sandbox_only();
+    @Message String sandbox_only_notice(long count);
     @Message String reason_withdrawn();
     @Message String reason_suppressed();
     @Message String reason_expired();

@@ -21,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.consentcast.consent.ConsentAudience;
 import io.consentcast.lists.ListService;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Paging;
@@ -73,6 +74,9 @@ public class IssuePages {
     PageContext page;
 
     @Inject
+    ConsentAudience audience;
+
+    @Inject
     RoutingContext routing;
 
     /** The compose form, as typed. {@code template} is "name|language"; {@code scheduledAt} a local date-time. */
@@ -120,7 +124,7 @@ public class IssuePages {
                 String editId);
 
         static native TemplateInstance issue(IssueService.IssueView issue, String blockedText, String pausedText,
-                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes);
+                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes, long sandboxOnly);
 
         static native TemplateInstance settings(DispatchSettingsService.SettingsView settings,
                 Map<String, String> errors);
@@ -225,7 +229,20 @@ public class IssuePages {
         String filter = state == null || state.isBlank() ? null : state;
         IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, Paging.page(page, "page"));
         return Templates.issue(v, text(v.blockedReason()), text(v.pausedReason()), deliveries,
-                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes());
+                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes(), sandboxOnly(v));
+    }
+
+    /**
+     * Before an issue starts in a workspace on the Cloud API: how many readers of its list confirmed only
+     * through the sandbox, and so will be excluded ({@link ConsentAudience#SANDBOX_ONLY}).
+     */
+    private long sandboxOnly(IssueService.IssueView v) {
+        boolean notStarted = v.status() == IssueStatus.DRAFT || v.status() == IssueStatus.SCHEDULED
+                || v.status() == IssueStatus.BLOCKED;
+        if (!notStarted || v.list() == null || channel.sandbox()) {
+            return 0;
+        }
+        return lists.bySlug(v.list()).map(l -> audience.sandboxOnly(l.id())).orElse(0L);
     }
 
     /** The JSON the issue page polls for live progress. */

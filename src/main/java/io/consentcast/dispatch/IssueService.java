@@ -480,7 +480,9 @@ public class IssueService {
                 + " ELSE 'EXCLUDED' END, d.reason, 0, :now, :now FROM (" + ConsentAudience.DECISIONS + ") d"
                 + " ORDER BY d.subscriber_id")
                 .setParameter("issue", i.id).setParameter("now", at).setParameter("tenant", i.tenantId)
-                .setParameter("list", i.listId).executeUpdate();
+                .setParameter("list", i.listId)
+                .setParameter("liveChannel", !channelSettings.sandbox())
+                .executeUpdate();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.consentcast.optin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,7 @@ import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.whatsapp.InboundMessage;
+import io.consentcast.whatsapp.Origin;
 import io.consentcast.whatsapp.ReplyOutbox;
 
 /**
@@ -140,7 +142,7 @@ public class InboundCommands {
             return;
         }
         EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
-                EventSource.WHATSAPP)
+                source(message))
                 .forList(list.id())
                 .withConsentText(request.consentTextId)
                 .withSourceDetail("confirmation code " + code + " for request event " + request.requestedEventId)
@@ -168,9 +170,10 @@ public class InboundCommands {
         }
         SubscriberView subscriber = consent.subscriberFor("+" + message.from());
         Instant now = clock.instant();
-        if (requests.findOpen(subscriber.id(), list.id(), OptInRequest.WHATSAPP, now).isEmpty()) {
+        String via = message.origin() == Origin.SANDBOX ? OptInRequest.SANDBOX : OptInRequest.WHATSAPP;
+        if (requests.findOpen(subscriber.id(), list.id(), via, now).isEmpty()) {
             EventView requested = consent.append(NewEvent.of(subscriber.id(), ConsentEventType.REQUESTED,
-                    EventSource.WHATSAPP)
+                    source(message))
                     .forList(list.id())
                     .withConsentText(text.get().id())
                     .withSourceDetail("START " + list.keyword())
@@ -179,7 +182,7 @@ public class InboundCommands {
             request.id = Ids.uuid7(clock);
             request.subscriberId = subscriber.id();
             request.listId = list.id();
-            request.via = OptInRequest.WHATSAPP;
+            request.via = via;
             request.consentTextId = text.get().id();
             request.requestedEventId = requested.id();
             request.startMessageId = message.messageId();
@@ -192,7 +195,10 @@ public class InboundCommands {
 
     private void confirmWhatsApp(InboundMessage message) {
         Optional<SubscriberView> subscriber = subscribers.findByPhone("+" + message.from());
-        Optional<OptInRequest> open = subscriber.flatMap(s -> requests.findNewestOpenWhatsApp(s.id(), clock.instant()));
+        // A START made on the sandbox phone is answered only there; the sandbox may answer any (re-permission).
+        List<String> vias = message.origin() == Origin.SANDBOX ? List.of(OptInRequest.WHATSAPP, OptInRequest.SANDBOX)
+                : List.of(OptInRequest.WHATSAPP);
+        Optional<OptInRequest> open = subscriber.flatMap(s -> requests.findNewestOpen(s.id(), vias, clock.instant()));
         if (open.isEmpty()) {
             reply(message, workspaceLanguage(), "optin.reply.nothing-pending");
             return;
@@ -200,7 +206,7 @@ public class InboundCommands {
         OptInRequest request = open.get();
         ListView list = lists.byId(request.listId).orElseThrow();
         EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
-                EventSource.WHATSAPP)
+                source(message))
                 .forList(list.id())
                 .withConsentText(request.consentTextId)
                 .withSourceDetail("reply to START " + list.keyword() + " (message " + request.startMessageId + ")")
@@ -212,7 +218,7 @@ public class InboundCommands {
 
     private void withdraw(InboundMessage message, Optional<ListView> list) {
         SubscriberView subscriber = consent.subscriberFor("+" + message.from());
-        NewEvent event = NewEvent.of(subscriber.id(), ConsentEventType.WITHDRAWN, EventSource.WHATSAPP)
+        NewEvent event = NewEvent.of(subscriber.id(), ConsentEventType.WITHDRAWN, source(message))
                 .withSourceDetail(list.map(l -> "STOP " + l.keyword()).orElse("STOP"))
                 .withWhatsApp(message.messageId(), message.timestamp());
         if (!subscriber.erased()) {
@@ -250,6 +256,15 @@ public class InboundCommands {
     private void reply(InboundMessage message, String language, String code, Object... args) {
         String body = Texts.resolve(code, Locale.forLanguageTag(language), args);
         outbox.enqueue(new ReplyOutbox.Reply(message.from(), body, code, message.messageId(), message.timestamp()));
+    }
+
+    /** The ledger source of what a message makes: WHATSAPP for Meta's webhooks, SANDBOX for the sandbox phone. */
+    static EventSource source(Origin origin) {
+        return origin == Origin.SANDBOX ? EventSource.SANDBOX : EventSource.WHATSAPP;
+    }
+
+    private static EventSource source(InboundMessage message) {
+        return source(message.origin());
     }
 
     private Set<String> stopWords() {

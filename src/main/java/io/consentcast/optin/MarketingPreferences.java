@@ -34,7 +34,7 @@ public class MarketingPreferences {
         }
         boolean stop = change.preference() == MarketingPreferenceChanged.Preference.STOP;
         consent.append(NewEvent.of(subscriber.id(), stop ? ConsentEventType.SUPPRESSED : ConsentEventType.UNSUPPRESSED,
-                EventSource.WHATSAPP)
+                InboundCommands.source(change.origin()))
                 .withSourceDetail("user_preferences webhook")
                 .withReason(stop ? "marketing messages stopped in WhatsApp (Stop promotions)"
                         : "marketing messages resumed in WhatsApp")

@@ -17,6 +17,7 @@ public class OptInRequest {
 
     public static final String WEB = "WEB";
     public static final String WHATSAPP = "WHATSAPP";
+    public static final String SANDBOX = "SANDBOX";
 
     @Id
     public UUID id;
@@ -31,7 +32,11 @@ public class OptInRequest {
     @Column(name = "list_id", nullable = false)
     public UUID listId;
 
-    /** WEB: the landing page form (confirmed by "KEYWORD CODE"); WHATSAPP: "START KEYWORD" (confirmed by JA/YES). */
+    /**
+     * WEB: the landing page form (confirmed by "KEYWORD CODE"); WHATSAPP: "START KEYWORD" (confirmed by JA/YES);
+     * SANDBOX: "START KEYWORD" written on the sandbox phone, which only the sandbox phone can confirm (the real
+     * number's owner never saw its consent text).
+     */
     @Column(nullable = false)
     public String via;
 
@@ -44,7 +49,7 @@ public class OptInRequest {
     @Column(name = "requested_event_id", nullable = false)
     public UUID requestedEventId;
 
-    /** For WHATSAPP requests: the id of the START message, part of the evidence. */
+    /** For WHATSAPP and SANDBOX requests: the id of the START message, part of the evidence. */
     @Column(name = "start_message_id")
     public String startMessageId;
 

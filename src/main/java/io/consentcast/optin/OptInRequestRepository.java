@@ -1,6 +1,7 @@
 package io.consentcast.optin;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,9 +22,9 @@ public class OptInRequestRepository implements PanacheRepositoryBase<OptInReques
                 + " order by createdAt desc", subscriberId, listId, via, now).firstResultOptional();
     }
 
-    /** The newest open WhatsApp request of a subscriber (what a "JA" answers). */
-    public Optional<OptInRequest> findNewestOpenWhatsApp(UUID subscriberId, Instant now) {
-        return find("subscriberId = ?1 and via = ?2 and confirmedAt is null and expiresAt > ?3 order by createdAt desc",
-                subscriberId, OptInRequest.WHATSAPP, now).firstResultOptional();
+    /** The newest open request of a subscriber made one of the ways {@code vias} (what a "JA" answers). */
+    public Optional<OptInRequest> findNewestOpen(UUID subscriberId, Collection<String> vias, Instant now) {
+        return find("subscriberId = ?1 and via in ?2 and confirmedAt is null and expiresAt > ?3"
+                + " order by createdAt desc", subscriberId, vias, now).firstResultOptional();
     }
 }

@@ -14,6 +14,7 @@ import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.MarketingPreferenceChanged;
+import io.consentcast.whatsapp.Origin;
 import io.consentcast.whatsapp.SandboxPhone;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -95,7 +96,7 @@ public class SampleDataService {
                 withdrawn++;
             } else if (i % 10 == 2) {
                 preferences.onChange(new MarketingPreferenceChanged(currentTenant.id(), number.substring(1),
-                        MarketingPreferenceChanged.Preference.STOP, clock.instant()));
+                        MarketingPreferenceChanged.Preference.STOP, clock.instant(), Origin.SANDBOX));
                 suppressed++;
             } else {
                 confirmed++;

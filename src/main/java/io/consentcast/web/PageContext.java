@@ -35,7 +35,11 @@ public class PageContext {
     @Inject
     CurrentTenant currentTenant;
 
+    @Inject
+    ChannelKind channelKind;
+
     private Locale forced;
+    private Boolean sandbox;
     private Locale resolved;
     private FlashView flash;
     private boolean flashRead;
@@ -104,6 +108,17 @@ public class PageContext {
         }
         return workspaces().stream().filter(w -> w.slug().equals(currentTenant.slug())).map(Caller.WorkspaceSummary::name)
                 .findFirst().orElse(currentTenant.slug());
+    }
+
+    /** Whether the current workspace's channel is the sandbox (its phone page exists only then); once per request. */
+    public boolean sandbox() {
+        if (!inWorkspace() || !BlockingOperationControl.isBlockingAllowed()) {
+            return false;
+        }
+        if (sandbox == null) {
+            sandbox = channelKind.sandbox();
+        }
+        return sandbox;
     }
 
     public Role role() {

@@ -46,6 +46,9 @@ public class ChannelSettingsService {
     GraphClient graph;
 
     @Inject
+    ChannelOwnership ownership;
+
+    @Inject
     Clock clock;
 
     /** The body of {@code PUT /api/tenants/{tenant}/channel}. */
@@ -81,6 +84,17 @@ public class ChannelSettingsService {
                 ChannelSettings.sandboxDefault(currentTenant.id()))));
     }
 
+    /** Whether the current workspace's channel is the sandbox (also when it never saved settings). */
+    public boolean sandbox() {
+        return WhatsAppChannel.SANDBOX.equals(view().type());
+    }
+
+    /**
+     * Saves the channel. A Cloud API channel is first verified with Meta ({@link ChannelOwnership}: the token
+     * reads the number, the number belongs to the account), outside any transaction; a phone number id that
+     * another workspace uses is refused (409) before Meta is asked. Only then are the settings stored, in one
+     * transaction, with the display number as Meta reports it.
+     */
     public ChannelView save(ChannelRequest request) {
         if (request == null) {
             throw ApiException.badRequest("request.body-missing");
@@ -90,6 +104,35 @@ public class ChannelSettingsService {
         v.check(WhatsAppChannel.SANDBOX.equals(type) || WhatsAppChannel.CLOUD_API.equals(type), "type",
                 "whatsapp.type-invalid");
         v.throwIfInvalid();
+        if (WhatsAppChannel.SANDBOX.equals(type)) {
+            return store(type, null, null, null, null);
+        }
+        String phone = trim(request.phoneNumberId());
+        String waba = trim(request.businessAccountId());
+        String token = trim(request.accessToken());
+        Loaded current = load();
+        String storedToken = current.settings().cloudApi() ? current.accessToken() : null;
+        v.check(phone != null && phone.matches(GRAPH_ID), "phoneNumberId", "whatsapp.phone-number-id-invalid");
+        v.check(waba != null && waba.matches(GRAPH_ID), "businessAccountId", "whatsapp.waba-id-invalid");
+        v.check(token != null || storedToken != null, "accessToken", "whatsapp.token-required");
+        v.check(token == null || token.length() <= 4096, "accessToken", "whatsapp.token-invalid");
+        v.check(request.displayPhoneNumber() == null || request.displayPhoneNumber().length() <= 64,
+                "displayPhoneNumber", "whatsapp.display-number-invalid");
+        v.throwIfInvalid();
+        if (!secrets.canEncrypt() && token != null) {
+            throw ApiException.badRequest("whatsapp.secrets-key-missing");
+        }
+        if (claimedElsewhere(phone)) {
+            throw taken();
+        }
+        GraphClient.PhoneNumberInfo verified = ownership.verify(phone, waba, token != null ? token : storedToken);
+        String display = verified.displayPhoneNumber() != null ? verified.displayPhoneNumber()
+                : trim(request.displayPhoneNumber());
+        return store(type, phone, waba, display, token);
+    }
+
+    /** Stores verified settings (or the sandbox) in one transaction; a null {@code token} keeps the stored one. */
+    private ChannelView store(String type, String phone, String waba, String display, String token) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             String tenantId = currentTenant.id();
             ChannelSettings s = find().orElse(null);
@@ -104,24 +147,10 @@ public class ChannelSettingsService {
                         .executeUpdate();
             }
             if (WhatsAppChannel.CLOUD_API.equals(type)) {
-                String phone = trim(request.phoneNumberId());
-                String waba = trim(request.businessAccountId());
-                String token = trim(request.accessToken());
-                boolean keepToken = token == null && s.accessTokenEnc != null && s.cloudApi();
-                v.check(phone != null && phone.matches(GRAPH_ID), "phoneNumberId", "whatsapp.phone-number-id-invalid");
-                v.check(waba != null && waba.matches(GRAPH_ID), "businessAccountId", "whatsapp.waba-id-invalid");
-                v.check(token != null || keepToken, "accessToken", "whatsapp.token-required");
-                v.check(token == null || token.length() <= 4096, "accessToken", "whatsapp.token-invalid");
-                v.check(request.displayPhoneNumber() == null || request.displayPhoneNumber().length() <= 64,
-                        "displayPhoneNumber", "whatsapp.display-number-invalid");
-                v.throwIfInvalid();
-                if (!secrets.canEncrypt() && token != null) {
-                    throw ApiException.badRequest("whatsapp.secrets-key-missing");
-                }
                 s.type = WhatsAppChannel.CLOUD_API;
                 s.phoneNumberId = phone;
                 s.businessAccountId = waba;
-                s.displayPhoneNumber = trim(request.displayPhoneNumber());
+                s.displayPhoneNumber = display;
                 if (token != null) {
                     s.accessTokenEnc = secrets.encrypt(token, aad(tenantId));
                 }
@@ -146,11 +175,24 @@ public class ChannelSettingsService {
         });
     }
 
+    /** Whether another workspace has the phone number id (the webhook route table). */
+    private boolean claimedElsewhere(String phoneNumberId) {
+        String tenantId = currentTenant.id();
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
+            return r != null && !r.tenantId.equals(tenantId);
+        });
+    }
+
+    private static ApiException taken() {
+        return ApiException.conflict("whatsapp.phone-number-taken",
+                Map.of("phoneNumberId", "whatsapp.phone-number-taken"));
+    }
+
     private void route(String tenantId, String phoneNumberId, String wabaId) {
         PhoneRoute existing = em.find(PhoneRoute.class, phoneNumberId);
         if (existing != null && !existing.tenantId.equals(tenantId)) {
-            throw ApiException.conflict("whatsapp.phone-number-taken",
-                    Map.of("phoneNumberId", "whatsapp.phone-number-taken"));
+            throw taken();
         }
         em.createQuery("delete from PhoneRoute where tenantId = :t and phoneNumberId <> :p")
                 .setParameter("t", tenantId).setParameter("p", phoneNumberId).executeUpdate();

@@ -31,6 +31,12 @@ public interface GraphApi {
             @QueryParam("limit") Integer limit, @QueryParam("after") String after);
 
     @GET
+    @Path("/{version}/{wabaId}/phone_numbers")
+    Response phoneNumbers(@PathParam("version") String version, @PathParam("wabaId") String wabaId,
+            @HeaderParam("Authorization") String authorization, @QueryParam("fields") String fields,
+            @QueryParam("limit") Integer limit, @QueryParam("after") String after);
+
+    @GET
     @Path("/{version}/{phoneNumberId}")
     Response phoneNumber(@PathParam("version") String version, @PathParam("phoneNumberId") String phoneNumberId,
             @HeaderParam("Authorization") String authorization, @QueryParam("fields") String fields);

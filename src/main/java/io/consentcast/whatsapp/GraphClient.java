@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 
 /**
- * Cloud API client: sends messages, lists templates, reads phone numbers. One REST client per
- * base URL (normally one), with deliberate connect/read timeouts and pool size from
+ * Cloud API client: sends messages, lists templates, reads phone numbers and an account's numbers. One
+ * REST client per base URL (normally one), with deliberate connect/read timeouts and pool size from
  * {@link WhatsAppConfig}. Access tokens are passed per call and never logged.
  */
 @ApplicationScoped
@@ -87,12 +87,27 @@ public class GraphClient {
 
     /** All templates of the WhatsApp Business Account, following Meta's paging cursors. */
     public GraphResult listTemplates(String wabaId, String accessToken) {
+        return allPages(cursor -> api().listTemplates(config.apiVersion(), wabaId, bearer(accessToken),
+                "id,name,language,status,category,components,parameter_format", 100, cursor));
+    }
+
+    public GraphResult phoneNumber(String phoneNumberId, String accessToken) {
+        return call(() -> api().phoneNumber(config.apiVersion(), phoneNumberId, bearer(accessToken), PHONE_FIELDS));
+    }
+
+    /** The phone numbers of the WhatsApp Business Account ({@code GET /{waba-id}/phone_numbers}), all pages. */
+    public GraphResult businessPhoneNumbers(String wabaId, String accessToken) {
+        return allPages(cursor -> api().phoneNumbers(config.apiVersion(), wabaId, bearer(accessToken),
+                "id,display_phone_number,verified_name,quality_rating", 100, cursor));
+    }
+
+    /** The {@code data} of every page of a Graph edge, following Meta's paging cursors (at most 50 pages). */
+    private GraphResult allPages(java.util.function.Function<String, Response> page) {
         ArrayNode all = json.createArrayNode();
         String after = null;
-        for (int page = 0; page < 50; page++) {
+        for (int n = 0; n < 50; n++) {
             String cursor = after;
-            GraphResult r = call(() -> api().listTemplates(config.apiVersion(), wabaId, bearer(accessToken),
-                    "id,name,language,status,category,components,parameter_format", 100, cursor));
+            GraphResult r = call(() -> page.apply(cursor));
             if (!r.ok()) {
                 return r;
             }
@@ -103,10 +118,6 @@ public class GraphClient {
             }
         }
         return new GraphResult(all, null);
-    }
-
-    public GraphResult phoneNumber(String phoneNumberId, String accessToken) {
-        return call(() -> api().phoneNumber(config.apiVersion(), phoneNumberId, bearer(accessToken), PHONE_FIELDS));
     }
 
     public static PhoneNumberInfo phoneInfo(JsonNode n) {

@@ -14,8 +14,9 @@ import java.time.Instant;
  * @param replyId the interactive reply id (button_reply / list_reply), else null
  * @param replyTitle the interactive reply title, else null
  * @param contextMessageId the id of our message the user answered (button taps, replies), else null
+ * @param origin META for Meta's webhooks, SANDBOX for what a team member wrote on the sandbox phone
  */
 public record InboundMessage(String tenantId, String from, String profileName, String messageId, Instant timestamp,
         String type, String text, String buttonPayload, String buttonText, String replyId, String replyTitle,
-        String contextMessageId) {
+        String contextMessageId, Origin origin) {
 }

@@ -21,7 +21,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * The sandbox phone: shows what the sandbox "sent", grouped by number, and lets a team member act
  * as a subscriber. What they write or tap becomes a webhook payload that goes through the same
- * inbox and processor as Meta's, and is processed right away.
+ * inbox and processor as Meta's, and is processed right away. It exists only while the workspace's
+ * channel is the sandbox (404 otherwise): in a workspace on the Cloud API a made-up message would be
+ * forged consent. What it produces is recorded with the ledger source SANDBOX, never as WhatsApp proof.
  */
 @ApplicationScoped
 public class SandboxPhone {
@@ -39,6 +41,9 @@ public class SandboxPhone {
     WebhookInbox inbox;
 
     @Inject
+    ChannelSettingsService channelSettings;
+
+    @Inject
     Clock clock;
 
     public record Bubble(boolean outgoing, String text, Instant at, String status, String messageId,
@@ -46,6 +51,13 @@ public class SandboxPhone {
     }
 
     public record Conversation(String number, List<Bubble> bubbles) {
+    }
+
+    /** 404 unless the current workspace's channel is the sandbox. */
+    public void requireActive() {
+        if (!channelSettings.sandbox()) {
+            throw ApiException.notFound("whatsapp.sandbox-only");
+        }
     }
 
     public List<Conversation> conversations() {
@@ -79,6 +91,7 @@ public class SandboxPhone {
 
     /** The subscriber {@code number} writes {@code text} to the workspace. Returns the normalised number. */
     public String write(String number, String text) {
+        requireActive();
         String from = normalise(number);
         Validation v = new Validation();
         v.check(from != null, "number", "whatsapp.sandbox-number-invalid");
@@ -93,6 +106,7 @@ public class SandboxPhone {
 
     /** The subscriber taps quick-reply button {@code index} of our message {@code messageId}. */
     public String tap(String number, String messageId, int index) {
+        requireActive();
         String from = normalise(number);
         SandboxMessage m = QuarkusTransaction.joiningExisting().call(() -> em
                 .createQuery("from SandboxMessage where providerMessageId = :id", SandboxMessage.class)
@@ -116,10 +130,11 @@ public class SandboxPhone {
     }
 
     /**
-     * Sends an approved template to {@code number} through the sandbox channel (never through Meta,
-     * whatever the workspace's channel is), so the phone can be tried without the opt-in flows.
+     * Sends an approved template to {@code number} through the sandbox channel, so the phone can be
+     * tried without the opt-in flows.
      */
     public SendResult sendSample(String number, String template, String variables) {
+        requireActive();
         String to = normalise(number);
         Validation v = new Validation();
         v.check(to != null, "number", "whatsapp.sandbox-number-invalid");

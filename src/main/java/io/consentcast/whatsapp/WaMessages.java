@@ -48,9 +48,10 @@ public interface WaMessages {
     @Message String templates_usable();
     @Message String templates_not_usable();
 
+    @Message String channel_sandbox_only_live(long count);
+    @Message String channel_sandbox_only_switch(long count);
     @Message String sandbox_title();
     @Message String sandbox_lead();
-    @Message String sandbox_not_active();
     @Message String sandbox_write();
     @Message String sandbox_number();
     @Message String sandbox_text();

@@ -89,6 +89,7 @@ public class WebhookProcessor {
         if (envelope.isPresent()) {
             return parked(envelope.get(), null);
         }
+        Origin origin = Origin.ofInboxSource(source);
         Instant now = clock.instant();
         List<WebhookPlan.Change> work = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
@@ -116,9 +117,9 @@ public class WebhookProcessor {
                         }
                         work.add(new WebhookPlan.Change(tenantId, () -> {
                             if (messages) {
-                                messages(tenantId, value);
+                                messages(tenantId, value, origin);
                             } else {
-                                preferences(tenantId, value);
+                                preferences(tenantId, value, origin);
                             }
                         }));
                     }
@@ -164,21 +165,24 @@ public class WebhookProcessor {
                 return null;
             }
             String tenantId = phoneNumberId.substring(SANDBOX_PHONE_PREFIX.length());
-            return tenantScope.platform(() -> tenancy.workspace(tenantId).isPresent()) ? tenantId : null;
+            // ... and only while that workspace's channel is the sandbox: never into a workspace on the Cloud API.
+            return tenantScope.platform(() -> tenancy.workspace(tenantId).isPresent())
+                    && tenantScope.call(tenantId, () -> channelSettings.sandbox()) ? tenantId : null;
         }
+        // Meta's webhooks: by the phone number id alone, as claimed (and verified with Meta) by one workspace.
         return tenantScope.platform(() -> {
             PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
             return r == null ? null : r.tenantId;
         });
     }
 
-    private void messages(String tenantId, JsonNode value) {
+    private void messages(String tenantId, JsonNode value, Origin origin) {
         Map<String, String> names = new HashMap<>();
         for (JsonNode c : value.path("contacts")) {
             names.put(c.path("wa_id").asText(""), c.path("profile").path("name").asText(null));
         }
         for (JsonNode m : value.path("messages")) {
-            inbound(tenantId, m, names);
+            inbound(tenantId, m, names, origin);
         }
         for (JsonNode s : value.path("statuses")) {
             status(tenantId, s);
@@ -189,7 +193,7 @@ public class WebhookProcessor {
         }
     }
 
-    private void inbound(String tenantId, JsonNode m, Map<String, String> names) {
+    private void inbound(String tenantId, JsonNode m, Map<String, String> names, Origin origin) {
         String id = m.path("id").asText(null);
         String from = m.path("from").asText(null);
         if (id == null || from == null) {
@@ -236,7 +240,7 @@ public class WebhookProcessor {
         }
         String context = m.path("context").path("id").asText(null);
         inboundEvents.fire(new InboundMessage(tenantId, from, profileName, id, at, type, text, payload, buttonText,
-                replyId, replyTitle, context));
+                replyId, replyTitle, context, origin));
     }
 
     static int rank(String status) {
@@ -297,7 +301,7 @@ public class WebhookProcessor {
         statusEvents.fire(update);
     }
 
-    private void preferences(String tenantId, JsonNode value) {
+    private void preferences(String tenantId, JsonNode value, Origin origin) {
         for (JsonNode p : value.path("user_preferences")) {
             String waId = p.path("wa_id").asText(null);
             String v = p.path("value").asText("");
@@ -312,7 +316,7 @@ public class WebhookProcessor {
             preferenceEvents.fire(new MarketingPreferenceChanged(tenantId, waId,
                     v.equals("stop") ? MarketingPreferenceChanged.Preference.STOP
                             : MarketingPreferenceChanged.Preference.RESUME,
-                    epoch(p.path("timestamp"))));
+                    epoch(p.path("timestamp")), origin));
         }
     }
 

@@ -47,21 +47,24 @@ public class WhatsAppPages {
     @Inject
     PageContext page;
 
+    @Inject
+    SandboxConfirmations sandboxConfirmations;
+
     public record ChannelForm(String type, String phoneNumberId, String businessAccountId, String displayPhoneNumber) {
     }
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance channel(ChannelSettingsService.ChannelView current, ChannelForm form,
-                Map<String, String> errors, boolean saved, ChannelSettingsService.TestResult test);
+                Map<String, String> errors, boolean saved, ChannelSettingsService.TestResult test, long sandboxOnly);
 
         static native TemplateInstance templates(List<TemplateService.TemplateView> templates, Integer synced,
                 Map<String, String> errors);
 
         static native TemplateInstance parked(List<WebhookInbox.ParkedWebhook> parked);
 
-        static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, boolean active,
-                String number, String text, Map<String, String> errors, List<TemplateService.TemplateView> templates);
+        static native TemplateInstance sandbox(List<SandboxPhone.Conversation> conversations, String number,
+                String text, Map<String, String> errors, List<TemplateService.TemplateView> templates);
     }
 
     @GET
@@ -69,7 +72,7 @@ public class WhatsAppPages {
     @MinRole(Role.ADMIN)
     public TemplateInstance channel(@PathParam("tenant") String tenant) {
         ChannelSettingsService.ChannelView v = settings.view();
-        return Templates.channel(v, form(v), Map.of(), false, null);
+        return Templates.channel(v, form(v), Map.of(), false, null, sandboxConfirmations.readers());
     }
 
     @POST
@@ -83,10 +86,11 @@ public class WhatsAppPages {
         try {
             ChannelSettingsService.ChannelView v = settings.save(new ChannelSettingsService.ChannelRequest(type,
                     phoneNumberId, businessAccountId, displayPhoneNumber, accessToken));
-            return Response.ok(Templates.channel(v, form(v), Map.of(), true, null)).build();
-        } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.channel(settings.view(), form, localized(e), false, null))
+            return Response.ok(Templates.channel(v, form(v), Map.of(), true, null, sandboxConfirmations.readers()))
                     .build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(Templates.channel(settings.view(), form, localized(e), false,
+                    null, sandboxConfirmations.readers())).build();
         }
     }
 
@@ -95,7 +99,7 @@ public class WhatsAppPages {
     @MinRole(Role.ADMIN)
     public TemplateInstance testChannel(@PathParam("tenant") String tenant) {
         ChannelSettingsService.ChannelView v = settings.view();
-        return Templates.channel(v, form(v), Map.of(), false, settings.test());
+        return Templates.channel(v, form(v), Map.of(), false, settings.test(), sandboxConfirmations.readers());
     }
 
     /** Signed webhooks for this workspace's number that could never be processed, with the reason. */
@@ -128,6 +132,7 @@ public class WhatsAppPages {
     @GET
     @Path("sandbox")
     public TemplateInstance sandbox(@PathParam("tenant") String tenant, @QueryParam("number") String number) {
+        phone.requireActive();
         return sandboxView(number == null ? "" : number, "", Map.of());
     }
 
@@ -137,6 +142,7 @@ public class WhatsAppPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response write(@PathParam("tenant") String tenant, @FormParam("number") String number,
             @FormParam("text") String text) {
+        phone.requireActive();
         try {
             String from = phone.write(number, text);
             return backToPhone(tenant, from);
@@ -152,6 +158,7 @@ public class WhatsAppPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response tap(@PathParam("tenant") String tenant, @FormParam("number") String number,
             @FormParam("messageId") String messageId, @FormParam("index") int index) {
+        phone.requireActive();
         String from = phone.tap(number, messageId, index);
         return backToPhone(tenant, from);
     }
@@ -162,6 +169,7 @@ public class WhatsAppPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response sendSample(@PathParam("tenant") String tenant, @FormParam("number") String number,
             @FormParam("template") String template, @FormParam("variables") String variables) {
+        phone.requireActive();
         try {
             SendResult r = phone.sendSample(number, template, variables);
             if (r instanceof SendResult.Failed f) {
@@ -176,14 +184,9 @@ public class WhatsAppPages {
     }
 
     private TemplateInstance sandboxView(String number, String text, Map<String, String> errors) {
-        List<TemplateService.TemplateView> usable = sandboxActive()
-                ? templates.views().stream().filter(TemplateService.TemplateView::usable).toList()
-                : List.of();
-        return Templates.sandbox(phone.conversations(), sandboxActive(), number, text, errors, usable);
-    }
-
-    private boolean sandboxActive() {
-        return WhatsAppChannel.SANDBOX.equals(settings.view().type());
+        List<TemplateService.TemplateView> usable = templates.views().stream()
+                .filter(TemplateService.TemplateView::usable).toList();
+        return Templates.sandbox(phone.conversations(), number, text, errors, usable);
     }
 
     private static Response backToPhone(String tenant, String number) {

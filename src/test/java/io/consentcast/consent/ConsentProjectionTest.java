@@ -3,6 +3,7 @@ package io.consentcast.consent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,9 +21,14 @@ class ConsentProjectionTest {
     private long t;
 
     private ConsentEvent event(ConsentEventType type, UUID list) {
+        return event(type, list, EventSource.WHATSAPP);
+    }
+
+    private ConsentEvent event(ConsentEventType type, UUID list, EventSource source) {
         ConsentEvent e = new ConsentEvent();
         e.id = UUID.randomUUID();
         e.type = type;
+        e.source = source;
         e.listId = list;
         e.occurredAt = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(t++);
         ConsentProjection.apply(rows, e);
@@ -85,5 +91,22 @@ class ConsentProjectionTest {
         assertEquals(ConsentStatus.SUPPRESSED, state(listA));
         assertEquals(ConsentStatus.WITHDRAWN, rows.get(listA).consent());
         assertEquals(ConsentStatus.SUPPRESSED, state(listB));
+    }
+
+    @Test
+    void aConsentConfirmedOnTheSandboxIsMarkedUntilItIsConfirmedForReal() {
+        event(ConsentEventType.REQUESTED, listA, EventSource.SANDBOX);
+        assertFalse(rows.get(listA).sandboxConfirmed(), "a request confirms nothing");
+        event(ConsentEventType.CONFIRMED, listA, EventSource.SANDBOX);
+        assertTrue(rows.get(listA).sandboxConfirmed());
+        event(ConsentEventType.SUPPRESSED, null, EventSource.SYSTEM);
+        event(ConsentEventType.UNSUPPRESSED, null, EventSource.WHATSAPP);
+        assertEquals(ConsentStatus.CONFIRMED, state(listA));
+        assertTrue(rows.get(listA).sandboxConfirmed(), "a suppression in between keeps the consent's origin");
+        event(ConsentEventType.CONFIRMED, listA, EventSource.WHATSAPP);
+        assertFalse(rows.get(listA).sandboxConfirmed(), "confirmed on WhatsApp");
+        event(ConsentEventType.CONFIRMED, listB, EventSource.SANDBOX);
+        event(ConsentEventType.WITHDRAWN, listB, EventSource.SANDBOX);
+        assertFalse(rows.get(listB).sandboxConfirmed(), "only a CONFIRMED consent can be sandbox-only");
     }
 }

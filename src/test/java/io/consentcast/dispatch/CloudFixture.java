@@ -67,6 +67,7 @@ public class CloudFixture {
         Workspace w = fx.workspace(prefix);
         String phone = DispatchEngineTest.graphId();
         String waba = DispatchEngineTest.graphId();
+        GraphMock.ownedNumber(phone, waba, "tok-" + prefix);
         w.owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", phone, "businessAccountId", waba,
                 "displayPhoneNumber", "+49 30 1234567", "accessToken", "tok-" + prefix))
                 .put("/api/tenants/" + w.slug() + "/channel").then().statusCode(200);

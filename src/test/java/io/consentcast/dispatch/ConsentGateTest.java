@@ -20,7 +20,8 @@ class ConsentGateTest {
 
     private static Recipient recipient(String phone, boolean erased, ConsentStatus state, boolean suppressed,
             Instant interaction) {
-        return new Recipient(UUID.randomUUID(), phone, erased, state, suppressed, interaction, EVENT, interaction);
+        return new Recipient(UUID.randomUUID(), phone, erased, state, suppressed, interaction, EVENT, interaction,
+                false);
     }
 
     private static Recipient confirmed() {
@@ -28,12 +29,12 @@ class ConsentGateTest {
     }
 
     private static String reason(Recipient r) {
-        return ConsentGate.decide(r, NOW, 24).reason();
+        return ConsentGate.decide(r, NOW, 24, true).reason();
     }
 
     @Test
     void aConfirmedReaderIsSentToWithTheConsentEventThatJustifiesIt() {
-        ConsentGate.Decision d = ConsentGate.decide(confirmed(), NOW, 24);
+        ConsentGate.Decision d = ConsentGate.decide(confirmed(), NOW, 24, true);
         assertTrue(d.send());
         assertEquals(EVENT, d.consentEventId());
         assertEquals("4915112345678", d.to());
@@ -70,8 +71,19 @@ class ConsentGateTest {
         Instant recent = NOW.atOffset(ZoneOffset.UTC).minusMonths(23).toInstant();
         Recipient stale = recipient("+4915112345678", false, ConsentStatus.CONFIRMED, false, old);
         Recipient fresh = recipient("+4915112345678", false, ConsentStatus.CONFIRMED, false, recent);
-        assertEquals(ConsentGate.EXPIRED, ConsentGate.decide(stale, NOW, 24).reason());
-        assertTrue(ConsentGate.decide(fresh, NOW, 24).send());
-        assertEquals(ConsentGate.EXPIRED, ConsentGate.decide(fresh, NOW, 12).reason());
+        assertEquals(ConsentGate.EXPIRED, ConsentGate.decide(stale, NOW, 24, true).reason());
+        assertTrue(ConsentGate.decide(fresh, NOW, 24, true).send());
+        assertEquals(ConsentGate.EXPIRED, ConsentGate.decide(fresh, NOW, 12, true).reason());
+    }
+
+    @Test
+    void aReaderConfirmedOnlyThroughTheSandboxIsSentToOnlyWhileTheChannelIsTheSandbox() {
+        Recipient r = confirmed();
+        Recipient sandbox = new Recipient(r.subscriberId(), r.phone(), false, ConsentStatus.CONFIRMED, false,
+                r.since(), EVENT, r.lastInteraction(), true);
+        assertEquals(ConsentGate.SANDBOX_ONLY, ConsentGate.decide(sandbox, NOW, 24, true).reason(),
+                "a workspace on the Cloud API does not send on sandbox evidence");
+        assertTrue(ConsentGate.decide(sandbox, NOW, 24, false).send(), "the sandbox sends to its own test readers");
+        assertTrue(ConsentGate.decide(r, NOW, 24, true).send(), "a real confirmation is not affected");
     }
 }

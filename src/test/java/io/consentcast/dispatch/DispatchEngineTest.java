@@ -91,6 +91,7 @@ class DispatchEngineTest {
         Workspace w = fx.workspace(prefix);
         String phone = graphId();
         String waba = graphId();
+        GraphMock.ownedNumber(phone, waba, token);
         w.owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", phone, "businessAccountId", waba,
                 "displayPhoneNumber", "+49 30 1234567", "accessToken", token))
                 .put("/api/tenants/" + w.slug() + "/channel").then().statusCode(200);
@@ -283,8 +284,10 @@ class DispatchEngineTest {
             assertEquals("PAUSED", fx.status(c.w(), id));
 
             acceptAll(c, 10);
+            String waba = graphId();
+            GraphMock.ownedNumber(c.phoneNumberId(), waba, "tok-new");
             c.w().owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", c.phoneNumberId(),
-                    "businessAccountId", graphId(), "accessToken", "tok-new"))
+                    "businessAccountId", waba, "accessToken", "tok-new"))
                     .put("/api/tenants/" + c.w().slug() + "/channel").then().statusCode(200);
             fx.advanceJobs(c.w());
             assertEquals("DONE", fx.drain(d, c.w(), id));

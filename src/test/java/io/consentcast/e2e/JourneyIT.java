@@ -333,7 +333,7 @@ class JourneyIT {
         assertEquals(0, browser.driver.findElements(By.id("email")).size(), "an editor cannot invite");
     }
 
-    /** Meta's Graph API as the journey needs it: sending, the number's details, the account's templates. */
+    /** Meta's Graph API as the journey needs it: sending, the number's details and account, the account's templates. */
     private void stubMeta() throws IOException {
         Path fixtures = Path.of("src", "test", "resources", "whatsapp");
         // Every answer a fresh wamid: whatsapp_messages keeps provider message ids unique per workspace.
@@ -342,9 +342,16 @@ class JourneyIT {
         env.meta.stubFor(post(urlPathEqualTo("/v23.0/" + phoneNumberId + "/messages")).willReturn(aResponse()
                 .withStatus(200).withHeader("Content-Type", "application/json").withBody(sendOk)
                 .withTransformers("response-template")));
+        // Reading the number (saving the channel verifies it, "Test connection" shows it) and the account's numbers
+        // (the number must be one of them): Meta's examples with this journey's number id.
         env.meta.stubFor(get(urlPathEqualTo("/v23.0/" + phoneNumberId)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
-                .withBody(Files.readString(fixtures.resolve("phone-number.json")))));
+                .withBody(Files.readString(fixtures.resolve("phone-number.json")).replace("1234567890123456",
+                        phoneNumberId))));
+        env.meta.stubFor(get(urlPathEqualTo("/v23.0/" + wabaId + "/phone_numbers")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(Files.readString(fixtures.resolve("phone-numbers.json")).replace("1906385232743451",
+                        phoneNumberId))));
         env.meta.stubFor(get(urlPathEqualTo("/v23.0/" + wabaId + "/message_templates")).willReturn(aResponse()
                 .withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody(Files.readString(fixtures.resolve("templates.json")))));

@@ -222,13 +222,21 @@ class TwoInstancesIT {
     }
 
     /**
-     * Meta's Graph API for both instances' addresses: the account's templates, and sending. Template messages (the
-     * issues) are answered after 20-50 ms, as a real API takes its time, so that both instances send at once.
+     * Meta's Graph API for both instances' addresses: the number and the account's numbers (verified when the
+     * channel is saved), the account's templates, and sending. Template messages (the issues) are answered after
+     * 20-50 ms, as a real API takes its time, so that both instances send at once.
      */
     private void stubMeta() {
         String prefix = "/instance-[0-9]+/v23\\.0/";
         meta.stubFor(get(urlPathMatching(prefix + wabaId + "/message_templates")).willReturn(aResponse()
                 .withStatus(200).withHeader("Content-Type", "application/json").withBody(fixture("templates.json"))));
+        // Saving the channel verifies it with Meta: the token reads the number, the number is in the account.
+        meta.stubFor(get(urlPathMatching(prefix + phoneNumberId)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(fixture("phone-number.json").replace("1234567890123456", phoneNumberId))));
+        meta.stubFor(get(urlPathMatching(prefix + wabaId + "/phone_numbers")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(fixture("phone-numbers.json").replace("1906385232743451", phoneNumberId))));
         String accepted = "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
                 + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],"
                 + "\"messages\":[{\"id\":\"wamid.{{randomValue length=32 type='ALPHANUMERIC'}}\"}]}";

@@ -83,6 +83,7 @@ class InboundRepliesTest {
         String slug = owner.createWorkspace("crowd");
         tenantId = tenancy.findBySlug(slug).orElseThrow().id;
         phoneNumberId = String.valueOf(System.nanoTime());
+        GraphMock.ownedNumber(phoneNumberId, "102290129340398", "EAAG-test-token");
         owner.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId", "102290129340398",
                 "displayPhoneNumber", "+49 30 1234567", "accessToken", "EAAG-test-token"))
                 .put("/api/tenants/" + slug + "/channel").then().statusCode(200);

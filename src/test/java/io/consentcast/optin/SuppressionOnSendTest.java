@@ -58,6 +58,7 @@ class SuppressionOnSendTest {
         String slug = owner.createWorkspace("refused");
         String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
         String phoneNumberId = String.valueOf(System.nanoTime());
+        GraphMock.ownedNumber(phoneNumberId, "1029", "EAAG-test-token");
         owner.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId", "1029",
                 "displayPhoneNumber", "+49 30 1234568", "accessToken", "EAAG-test-token"))
                 .put("/api/tenants/" + slug + "/channel").then().statusCode(200);

@@ -35,6 +35,7 @@ class ChannelPagesTest {
         String m = Forms.csrfToken(page.asString());
         String cookie = page.getCookie("csrf-token");
 
+        GraphMock.ownedNumber(phone, waba, "page-secret-token");
         given().auth().oauth2(owner.token()).header("Accept-Language", "de").cookie("csrf-token", cookie)
                 .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m)
                 .formParam("type", "cloud-api").formParam("phoneNumberId", phone).formParam("businessAccountId", waba)

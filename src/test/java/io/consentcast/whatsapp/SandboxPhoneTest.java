@@ -79,6 +79,7 @@ class SandboxPhoneTest {
         assertEquals("4915123456789", in.from());
         assertEquals("START Grüße", in.text());
         assertEquals("text", in.type());
+        assertEquals(Origin.SANDBOX, in.origin(), "what the sandbox phone writes is never Meta's");
 
         // Without the CSRF token the form is refused.
         given().auth().oauth2(owner.token()).contentType("application/x-www-form-urlencoded")
@@ -123,6 +124,62 @@ class SandboxPhoneTest {
                 new OutgoingMessage.Text("4915199999999", "Hello stranger")));
         assertEquals(131047, outside.code());
         assertTrue(open(owner, "/t/" + slug + "/sandbox").html().contains("You are unsubscribed from promotions."));
+    }
+
+    @Inject
+    SandboxChannel sandbox;
+
+    @Inject
+    jakarta.persistence.EntityManager em;
+
+    @Test
+    void theSandboxPhoneDoesNotExistInAWorkspaceOnTheCloudApi() {
+        Api owner = Api.newUser("live");
+        String slug = owner.createWorkspace("live");
+        String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
+        Api editor = Api.newUser("editor");
+        owner.addMember(slug, editor, "EDITOR");
+        // While the workspace is on the sandbox, the phone and its link are there.
+        given().auth().oauth2(editor.token()).accept("text/html").get("/t/" + slug).then().statusCode(200)
+                .body(containsString("/t/" + slug + "/sandbox\""));
+        WaTestSupport.cloudApi(owner, slug, WaTestSupport.graphId(), WaTestSupport.graphId(), "live-token");
+
+        // A CSRF session from a page every editor has.
+        Response lists = given().auth().oauth2(editor.token()).accept("text/html").get("/t/" + slug + "/issues/new");
+        lists.then().statusCode(200);
+        Page page = new Page(lists.getCookie("csrf-token"), Forms.csrfToken(lists.asString()), lists.asString());
+        assertTrue(!page.html().contains("/t/" + slug + "/sandbox\""), "no link to the sandbox phone");
+        given().auth().oauth2(editor.token()).accept("text/html").get("/t/" + slug + "/sandbox").then().statusCode(404);
+        submit(editor, page, "/t/" + slug + "/sandbox/messages", "number", "+49 151 5550 1234", "text", "START MORGEN")
+                .then().statusCode(404);
+        submit(editor, page, "/t/" + slug + "/sandbox/messages", "number", "+49 151 5550 1234", "text", "JA")
+                .then().statusCode(404);
+        submit(editor, page, "/t/" + slug + "/sandbox/tap", "number", "4915155501234", "messageId", "wamid.x",
+                "index", "0").then().statusCode(404);
+        submit(owner, page, "/t/" + slug + "/sandbox/send", "number", "4915155501234", "template",
+                "newsletter_issue|en", "variables", "x").then().statusCode(404);
+        // Sample data (made on the sandbox phone) is refused too.
+        submit(owner, page, "/t/" + slug + "/sample-data").then().statusCode(409);
+        // There is no API route to the sandbox phone either.
+        editor.req().body(java.util.Map.of("number", "4915155501234", "text", "JA"))
+                .post("/api/tenants/" + slug + "/sandbox/messages").then().statusCode(404);
+
+        // A sandbox payload addressed to the workspace anyway is not processed there.
+        String payload = tenantScope.call(tenantId, () -> sandbox.inbound(tenantId, "4915155501234", "Sandbox 1234",
+                "wamid.SANDBOXIN.forged", "JA", null, null, java.time.Instant.now()));
+        java.util.UUID id = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> inbox.store(InboxEntry.SOURCE_SANDBOX, payload, false));
+        inbox.process(id);
+
+        // Nothing was stored: no inbox row from the phone, no inbound message, no ledger event.
+        assertTrue(events.inbound(tenantId).isEmpty());
+        assertEquals(1L, (long) tenantScope.platform(() -> em.createQuery(
+                "select count(e) from InboxEntry e where e.payload like :p", Long.class)
+                .setParameter("p", "%sandbox-" + tenantId + "%").getSingleResult()), "only the payload stored above");
+        assertEquals(0L, ((Number) tenantScope.call(tenantId, () -> em.createNativeQuery(
+                "select count(*) from consent_events").getSingleResult())).longValue());
+        assertEquals(0L, ((Number) tenantScope.call(tenantId, () -> em.createNativeQuery(
+                "select count(*) from whatsapp_inbound_messages").getSingleResult())).longValue());
     }
 
     @Test

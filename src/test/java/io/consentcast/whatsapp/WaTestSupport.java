@@ -20,7 +20,9 @@ final class WaTestSupport {
         return String.valueOf(ThreadLocalRandom.current().nextLong(100_000_000_000_000L, 999_999_999_999_999L));
     }
 
+    /** Saves a Cloud API channel that Meta (GraphMock) confirms the token may use. */
     static void cloudApi(Api owner, String slug, String phoneNumberId, String wabaId, String token) {
+        GraphMock.ownedNumber(phoneNumberId, wabaId, token);
         owner.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId", wabaId,
                 "displayPhoneNumber", "+49 30 1234567", "accessToken", token))
                 .put("/api/tenants/" + slug + "/channel").then().statusCode(200);

@@ -103,6 +103,25 @@ class WebhookTest {
     }
 
     @Test
+    void inboundMessagesAreRoutedByThePhoneNumberIdAloneAndComeFromMeta() {
+        Workspace w = cloudWorkspace();
+        String from = "4915112340077";
+        // The workspace's account id or display number in place of the phone number id reach nobody.
+        for (String notTheId : List.of(w.wabaId(), GraphMock.DISPLAY_NUMBER.replaceAll("[^0-9]", ""))) {
+            String wamid = "wamid.route." + UUID.randomUUID();
+            post(envelope(w.wabaId(), notTheId, "messages", textMessage(wamid, from, "STOP")), 200);
+            drain(wamid);
+        }
+        assertTrue(events.inbound(w.tenantId()).isEmpty(), "routed only by the phone number id");
+        String wamid = "wamid.route." + UUID.randomUUID();
+        post(envelope(w.wabaId(), w.phoneNumberId(), "messages", textMessage(wamid, from, "STOP")), 200);
+        drain(wamid);
+        InboundMessage in = events.inbound(w.tenantId()).get(0);
+        assertEquals(wamid, in.messageId());
+        assertEquals(Origin.META, in.origin());
+    }
+
+    @Test
     void verificationAnswersTheChallengeOnlyForOurToken() {
         given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", "test-verify-token")
                 .queryParam("hub.challenge", "1158201444").get("/webhooks/whatsapp")
