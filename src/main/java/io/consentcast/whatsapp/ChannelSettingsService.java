@@ -170,7 +170,18 @@ public class ChannelSettingsService {
             if (fresh) {
                 em.persist(s);
             }
-            em.flush();
+            try {
+                em.flush();
+            } catch (jakarta.persistence.PersistenceException e) {
+                // Another workspace inserted the same phone number's route between our check and this insert
+                // (the route's primary key): the same answer as the check gives.
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                        throw taken();
+                    }
+                }
+                throw e;
+            }
             return toView(s);
         });
     }

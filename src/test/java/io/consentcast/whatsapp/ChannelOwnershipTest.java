@@ -125,6 +125,37 @@ class ChannelOwnershipTest {
                 .withHeader("Authorization", equalTo("Bearer owner-token"))).size());
     }
 
+    /**
+     * Two workspaces that both hold a token Meta accepts for one number save at the same moment: one gets it,
+     * the other 409, however the two saves interleave (the route's primary key decides when both passed the
+     * check); never a 500.
+     */
+    @Test
+    void twoWorkspacesClaimingOneNumberAtOnceGetItOnceAndA409() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String phone = WaTestSupport.graphId();
+            String waba = WaTestSupport.graphId();
+            Api a = Api.newUser("race-a");
+            String slugA = a.createWorkspace("race-a");
+            Api b = Api.newUser("race-b");
+            String slugB = b.createWorkspace("race-b");
+            GraphMock.ownedNumber(phone, waba, "token-a");
+            GraphMock.ownedNumber(phone, waba, "token-b");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<Integer> first = pool.submit(() -> a.req()
+                        .body(channel(phone, waba, "token-a")).put("/api/tenants/" + slugA + "/channel").statusCode());
+                java.util.concurrent.Future<Integer> second = pool.submit(() -> b.req()
+                        .body(channel(phone, waba, "token-b")).put("/api/tenants/" + slugB + "/channel").statusCode());
+                java.util.List<Integer> statuses = new java.util.ArrayList<>(java.util.List.of(first.get(), second.get()));
+                java.util.Collections.sort(statuses);
+                assertEquals(java.util.List.of(200, 409), statuses, "round " + round);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void theChannelPageExplainsARefusalInTheUsersLanguageAndKeepsTheInput() {
         Api owner = Api.newUser("ownpage");
