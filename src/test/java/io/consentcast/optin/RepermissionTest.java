@@ -81,9 +81,8 @@ class RepermissionTest {
                 .withBody("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.lost\"}]}")));
         UUID listId = UUID.fromString(owner.req().body(Fixtures.germanList("morgen", "MORGEN"))
                 .post("/api/tenants/" + slug + "/lists").then().statusCode(201).extract().path("id"));
-        owner.req().contentType("text/csv").body("phone\n0151 00001003\n")
-                .post("/api/tenants/" + slug + "/lists/morgen/imports").then().statusCode(200)
-                .body("imported", equalTo(1));
+        assertEquals(1, Imports.importAndWait(owner, slug, "morgen", "phone\n0151 00001003\n")
+                .getInt("imported"));
 
         owner.req().post("/api/tenants/" + slug + "/lists/morgen/repermission").then().statusCode(200)
                 .body("asked", equalTo(0)).body("outcomeUnknown", equalTo(1)).body("stillImported", equalTo(1));
