@@ -209,7 +209,8 @@ public class InboundCommands {
                 source(message))
                 .forList(list.id())
                 .withConsentText(request.consentTextId)
-                .withSourceDetail("reply to START " + list.keyword() + " (message " + request.startMessageId + ")")
+                .withSourceDetail("reply to START " + list.keyword() + " (message "
+                        + (request.startMessageId == null ? "outcome unknown" : request.startMessageId) + ")")
                 .withWhatsApp(message.messageId(), message.timestamp()));
         request.confirmedAt = clock.instant();
         request.confirmedEventId = confirmed.id();

@@ -63,6 +63,7 @@ public interface LandingMessages {
     @Message String repermission_hint();
     @Message String repermission_submit();
     @Message String repermission_done(int asked, long stillImported);
+    @Message String repermission_unknown(int outcomeUnknown);
     @Message String settings_title();
     @Message String settings_stop_words();
     @Message String settings_stop_words_hint();

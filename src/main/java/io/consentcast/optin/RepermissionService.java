@@ -24,6 +24,7 @@ import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
+import io.consentcast.whatsapp.ErrorClass;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService;
@@ -33,7 +34,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * Re-permission for imported readers: a UTILITY template asks each IMPORTED subscriber of a list to confirm
  * with "JA"/"YES" (a quick-reply button); the answer is handled like a reply to "START" and appends CONFIRMED.
- * Each subscriber is handled in its own transaction, so one failure never undoes the others.
+ * Each reader takes two short transactions around a send that runs with no transaction open (no database
+ * connection is held while Meta answers): the first decides whether to ask (the reader exists and has no open
+ * request), the second records what the send did (the REPERMISSION_REQUESTED event and the open request). One
+ * reader's failure never undoes the others. A definite failure records nothing; a send whose answer never came
+ * ({@link ErrorClass#OUTCOME_UNKNOWN}: the message may have left) is recorded as an open request whose event
+ * says so, so a "JA" still confirms and no later run asks that reader again before the request expires.
  */
 @ApplicationScoped
 public class RepermissionService {
@@ -68,8 +74,31 @@ public class RepermissionService {
     @Inject
     Clock clock;
 
-    public record RepermissionReport(String list, String template, int asked, Map<String, Integer> notAsked,
-            long stillImported) {
+    /**
+     * What one request did: {@code asked} readers got the template; {@code outcomeUnknown} readers' sends got no
+     * answer (they may have been asked, have an open request and are not asked again while it is open);
+     * {@code notAsked} counts the others by reason.
+     */
+    public record RepermissionReport(String list, String template, int asked, int outcomeUnknown,
+            Map<String, Integer> notAsked, long stillImported) {
+    }
+
+    /** What became of one reader. */
+    enum Result {
+        ASKED, OUTCOME_UNKNOWN, NOT_ASKED
+    }
+
+    /** One reader's outcome; {@code reason} says why not asked, or what is unknown. */
+    record Outcome(Result result, String reason) {
+        static final Outcome ASKED = new Outcome(Result.ASKED, null);
+
+        static Outcome notAsked(String reason) {
+            return new Outcome(Result.NOT_ASKED, reason);
+        }
+    }
+
+    /** Reader to ask, read in the deciding transaction. */
+    private record Decision(String phone, String skipReason) {
     }
 
     public RepermissionReport askImported(String listSlug, UUID actorUserId) {
@@ -84,43 +113,77 @@ public class RepermissionService {
         List<UUID> imported = queries.subscribersIn(list.id(), ConsentStatus.IMPORTED, BATCH);
         Map<String, Integer> notAsked = new LinkedHashMap<>();
         int asked = 0;
+        int unknown = 0;
         for (UUID subscriberId : imported) {
-            String outcome = QuarkusTransaction.requiringNew().call(() -> ask(subscriberId, list, text, template,
-                    actorUserId));
-            if (outcome == null) {
-                asked++;
-            } else {
-                notAsked.merge(outcome, 1, Integer::sum);
+            Outcome outcome = ask(subscriberId, list, text, template, actorUserId);
+            switch (outcome.result()) {
+                case ASKED -> asked++;
+                case OUTCOME_UNKNOWN -> unknown++;
+                case NOT_ASKED -> notAsked.merge(outcome.reason(), 1, Integer::sum);
             }
         }
         long remaining = queries.subscribersIn(list.id(), ConsentStatus.IMPORTED, Integer.MAX_VALUE).size();
-        return new RepermissionReport(list.slug(), template.name(), asked, notAsked, remaining);
+        return new RepermissionReport(list.slug(), template.name(), asked, unknown, notAsked, remaining);
     }
 
-    /** Asks one reader; null when asked, else why not. */
-    private String ask(UUID subscriberId, ListView list, ConsentTextView text, TemplateService.TemplateView template,
+    /** Asks one reader: decide (short transaction), send (no transaction), record (short transaction). */
+    private Outcome ask(UUID subscriberId, ListView list, ConsentTextView text, TemplateService.TemplateView template,
             UUID actorUserId) {
-        Instant now = clock.instant();
+        Decision decision = QuarkusTransaction.requiringNew().call(() -> decide(subscriberId, list));
+        if (decision.skipReason() != null) {
+            return Outcome.notAsked(decision.skipReason());
+        }
+        SendResult result = QuarkusTransaction.suspendingExisting().call(() -> channel.send(
+                new OutgoingMessage.Template(decision.phone().substring(1), template.name(), template.language(),
+                        template.parameterCount() > 0 ? List.of(list.name()) : List.of(),
+                        List.of("JA", "STOP " + list.keyword()))));
+        String messageId;
+        String sent;
+        Outcome outcome;
+        if (result instanceof SendResult.Accepted accepted) {
+            messageId = accepted.messageId();
+            sent = "message " + messageId;
+            outcome = Outcome.ASKED;
+        } else {
+            SendResult.Failed failed = (SendResult.Failed) result;
+            if (failed.errorClass() != ErrorClass.OUTCOME_UNKNOWN) {
+                return Outcome.notAsked("not sent: " + failed.errorClass()
+                        + (failed.code() == null ? "" : " " + failed.code()));
+            }
+            // The request was written and no answer came: the reader may have the question. Recorded as asked (so a
+            // "JA" confirms and no later run sends it again while the request is open), marked as unknown.
+            messageId = null;
+            String why = failed.message() == null ? "no answer" : failed.message();
+            sent = "message outcome unknown (" + (why.length() > 300 ? why.substring(0, 300) : why) + ")";
+            outcome = new Outcome(Result.OUTCOME_UNKNOWN, why);
+        }
+        QuarkusTransaction.requiringNew().run(() -> record(subscriberId, list, text, template, actorUserId,
+                messageId, sent));
+        return outcome;
+    }
+
+    /** Whether to ask: the reader's phone, or why not. */
+    private Decision decide(UUID subscriberId, ListView list) {
         SubscriberView s = subscribers.byId(subscriberId).orElse(null);
         if (s == null || s.erased() || s.phone() == null) {
-            return "erased";
+            return new Decision(null, "erased");
         }
-        if (requests.findOpen(subscriberId, list.id(), OptInRequest.WHATSAPP, now).isPresent()) {
-            return "already asked, waiting for the answer";
+        if (requests.findOpen(subscriberId, list.id(), OptInRequest.WHATSAPP, clock.instant()).isPresent()) {
+            return new Decision(null, "already asked, waiting for the answer");
         }
-        SendResult result = channel.send(new OutgoingMessage.Template(s.phone().substring(1), template.name(),
-                template.language(), template.parameterCount() > 0 ? List.of(list.name()) : List.of(),
-                List.of("JA", "STOP " + list.keyword())));
-        if (result instanceof SendResult.Failed failed) {
-            return "not sent: " + failed.errorClass() + (failed.code() == null ? "" : " " + failed.code());
-        }
-        String messageId = ((SendResult.Accepted) result).messageId();
+        return new Decision(s.phone(), null);
+    }
+
+    /** Records a sent (or maybe sent) question: the ledger event and the open request its answer confirms. */
+    private void record(UUID subscriberId, ListView list, ConsentTextView text, TemplateService.TemplateView template,
+            UUID actorUserId, String messageId, String sent) {
+        Instant now = clock.instant();
         EventView event = consent.append(NewEvent.of(subscriberId, ConsentEventType.REPERMISSION_REQUESTED,
                 EventSource.ADMIN)
                 .forList(list.id())
                 .withActor(actorUserId)
                 .withConsentText(text.id())
-                .withSourceDetail("template " + template.name() + "/" + template.language() + ", message " + messageId));
+                .withSourceDetail("template " + template.name() + "/" + template.language() + ", " + sent));
         OptInRequest request = new OptInRequest();
         request.id = Ids.uuid7(clock);
         request.subscriberId = subscriberId;
@@ -132,7 +195,6 @@ public class RepermissionService {
         request.createdAt = now;
         request.expiresAt = now.plus(config.confirmationWindow());
         requests.persist(request);
-        return null;
     }
 
 }

@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
@@ -26,7 +29,10 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 /**
  * Cloud API client: sends messages, lists templates, reads phone numbers and an account's numbers. One
  * REST client per base URL (normally one), with deliberate connect/read timeouts and pool size from
- * {@link WhatsAppConfig}. Access tokens are passed per call and never logged.
+ * {@link WhatsAppConfig}. Access tokens are passed per call and never logged. No call is made while a
+ * database transaction is open on the calling thread: Meta may take the whole read timeout to answer, and a
+ * transaction held that long pins a pooled connection (and its locks). Such a call is a programming error and
+ * is refused with an {@link IllegalStateException} before anything is sent.
  */
 @ApplicationScoped
 public class GraphClient {
@@ -39,6 +45,9 @@ public class GraphClient {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    TransactionManager transactions;
 
     private static final java.util.regex.Pattern TRAILING_SLASHES = java.util.regex.Pattern.compile("/+$");
 
@@ -129,6 +138,7 @@ public class GraphClient {
     }
 
     private GraphResult call(java.util.function.Supplier<Response> request) {
+        refuseInsideTransaction();
         try (Response response = request.get()) {
             int status = response.getStatus();
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
@@ -151,6 +161,22 @@ public class GraphClient {
             // Read timeout, reset after the write: the request may or may not have been accepted.
             LOG.infof("Graph API answer lost, outcome unknown: %s", rootCause(e));
             return new GraphResult(null, MetaErrors.unknownOutcome("No answer from the Graph API: " + rootCause(e)));
+        }
+    }
+
+    /** Refuses a Graph call made while a JTA transaction is open on this thread (nothing is sent). */
+    private void refuseInsideTransaction() {
+        int status;
+        try {
+            status = transactions.getStatus();
+        } catch (SystemException e) {
+            throw new IllegalStateException("Could not read the transaction status before a Graph API call", e);
+        }
+        if (status != Status.STATUS_NO_TRANSACTION) {
+            IllegalStateException e = new IllegalStateException(
+                    "Graph API call inside a database transaction: run it with no transaction open");
+            LOG.error(e.getMessage(), e);
+            throw e;
         }
     }
 

@@ -1,14 +1,24 @@
 package io.consentcast.optin;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.consent.ConsentEventType;
@@ -19,7 +29,10 @@ import io.consentcast.tenancy.TenancyService;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
 import io.consentcast.testsupport.Fixtures;
+import io.consentcast.consent.Views.EventView;
+import io.consentcast.whatsapp.GraphMock;
 import io.consentcast.whatsapp.SandboxPhone;
+import io.consentcast.whatsapp.WebhookInbox;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Imported readers get no marketing until they reconfirm: asked by a utility template, confirmed by tapping "Ja". */
@@ -40,6 +53,59 @@ class RepermissionTest {
 
     @Inject
     SandboxPhone phone;
+
+    @Inject
+    WebhookInbox inbox;
+
+    /** Meta's answer to the re-permission template never comes (longer than the client's 2 s read timeout). */
+    @Test
+    void aQuestionWhoseAnswerNeverCameIsNotAskedAgainAndItsJaStillConfirms() {
+        Api owner = Api.newUser("reperm-lost");
+        String slug = owner.createWorkspace("reperm-lost");
+        String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
+        String phoneNumberId = String.valueOf(System.nanoTime());
+        String waba = String.valueOf(System.nanoTime() + 1);
+        owner.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId", waba,
+                "displayPhoneNumber", "+49 30 1234569", "accessToken", "EAAG-reperm-token"))
+                .put("/api/tenants/" + slug + "/channel").then().statusCode(200);
+        GraphMock.server().stubFor(get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                        {"data":[{"id":"77","name":"subscription_confirm","language":"de","status":"APPROVED",
+                          "category":"UTILITY","components":[{"type":"BODY","text":"Bitte bestätigen Sie {{1}}."},
+                          {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Ja"},
+                          {"type":"QUICK_REPLY","text":"Nein"}]}]}]}""")));
+        owner.req().post("/api/tenants/" + slug + "/templates/sync").then().statusCode(200);
+        String messages = "/v23.0/" + phoneNumberId + "/messages";
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withFixedDelay(3_000)
+                .withBody("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.lost\"}]}")));
+        UUID listId = UUID.fromString(owner.req().body(Fixtures.germanList("morgen", "MORGEN"))
+                .post("/api/tenants/" + slug + "/lists").then().statusCode(201).extract().path("id"));
+        assertEquals(1, Imports.importAndWait(owner, slug, "morgen", "phone\n0151 00001003\n")
+                .getInt("imported"));
+
+        owner.req().post("/api/tenants/" + slug + "/lists/morgen/repermission").then().statusCode(200)
+                .body("asked", equalTo(0)).body("outcomeUnknown", equalTo(1)).body("stillImported", equalTo(1));
+        // The second run must not send the template blindly again: the reader may already have it.
+        owner.req().post("/api/tenants/" + slug + "/lists/morgen/repermission").then().statusCode(200)
+                .body("asked", equalTo(0)).body("outcomeUnknown", equalTo(0))
+                .body("notAsked.'already asked, waiting for the answer'", equalTo(1));
+        GraphMock.server().verify(1, postRequestedFor(urlEqualTo(messages))
+                .withRequestBody(matchingJsonPath("$.template.name",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("subscription_confirm"))));
+
+        EventView requested = scope.call(tenantId, () -> subscribers.events(subscribers.findByPhone("+4915100001003")
+                .orElseThrow().id())).stream().filter(e -> e.type() == ConsentEventType.REPERMISSION_REQUESTED)
+                .findFirst().orElseThrow();
+        assertTrue(requested.sourceDetail().contains("message outcome unknown"), requested.sourceDetail());
+
+        // The message did arrive after all: the reader's "JA" confirms the open request.
+        String ja = WhatsAppSimulator.send(phoneNumberId, "4915100001003", "JA", java.time.Instant.now());
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            inbox.processPending();
+            assertEquals(Optional.of(ConsentStatus.CONFIRMED), state(tenantId, "+4915100001003", listId), ja);
+        });
+    }
 
     @Test
     void importedReadersConfirmByTappingTheButtonOfTheRepermissionTemplate() {

@@ -31,6 +31,7 @@ import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.GraphMock;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Meta's 131050 on a send ("the user stopped marketing messages") suppresses the reader in the ledger. */
@@ -73,8 +74,9 @@ class SuppressionOnSendTest {
                 .withConsentText(consent.currentConsentText(listId).orElseThrow().id())
                 .withWhatsApp("wamid.ok", java.time.Instant.now())));
 
-        SendResult result = scope.call(tenantId, () -> channel.send(new OutgoingMessage.Template("4915100003001",
-                "morning_briefing", "de", List.of("Montag"), List.of())));
+        SendResult result = scope.call(tenantId, () -> QuarkusTransaction.suspendingExisting().call(
+                () -> channel.send(new OutgoingMessage.Template("4915100003001", "morning_briefing", "de",
+                        List.of("Montag"), List.of()))));
 
         assertInstanceOf(SendResult.Failed.class, result);
         assertEquals(Optional.of(ConsentStatus.SUPPRESSED), scope.call(tenantId, () -> subscribers

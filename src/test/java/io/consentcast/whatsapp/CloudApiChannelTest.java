@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -68,8 +69,25 @@ class CloudApiChannelTest {
         }
     }
 
+    /** The production path (like the dispatcher): the sender is read in the workspace, the send runs with no transaction. */
     private SendResult send(Workspace w, OutgoingMessage m) {
-        return tenantScope.call(w.tenantId(), () -> channel.send(m));
+        ChannelService.Sender sender = tenantScope.call(w.tenantId(), channel::sender);
+        return tenantScope.call(w.tenantId(), () -> QuarkusTransaction.suspendingExisting().call(() -> sender.send(m)));
+    }
+
+    @Test
+    void aGraphCallInsideADatabaseTransactionIsRefusedBeforeAnythingIsSent() {
+        Workspace w = cloudWorkspace("EAAG-secret-token-tx");
+        GraphMock.server().stubFor(post(urlEqualTo("/v23.0/" + w.phoneNumberId() + "/messages"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(fixture("send-ok.json"))));
+
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> tenantScope.call(w.tenantId(), () -> channel.send(template())));
+
+        assertTrue(refused.getMessage().contains("inside a database transaction"), refused.getMessage());
+        GraphMock.server().verify(0, postRequestedFor(urlEqualTo("/v23.0/" + w.phoneNumberId() + "/messages")));
+        assertTrue(send(w, template()).accepted(), "the same send with no transaction open goes through");
     }
 
     private static OutgoingMessage template() {

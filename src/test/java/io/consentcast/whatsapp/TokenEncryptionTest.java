@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -111,8 +112,8 @@ class TokenEncryptionTest {
         GraphMock.server().stubFor(post(urlEqualTo("/v23.0/" + phone + "/messages")).willReturn(aResponse()
                 .withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody(CloudApiChannelTest.fixture("send-ok.json"))));
-        SendResult r = tenantScope.call(tenantId,
-                () -> channel.send(new OutgoingMessage.Text("4915112345678", "Hallo")));
+        SendResult r = tenantScope.call(tenantId, () -> QuarkusTransaction.suspendingExisting()
+                .call(() -> channel.send(new OutgoingMessage.Text("4915112345678", "Hallo"))));
         assertTrue(r.accepted());
         GraphMock.server().verify(postRequestedFor(urlEqualTo("/v23.0/" + phone + "/messages"))
                 .withHeader("Authorization", equalTo("Bearer pre-rotation-token")));
