@@ -77,6 +77,7 @@ public class TeamService {
         String address = email == null ? null : email.trim();
         Role role = Role.parse(roleName);
         Validation v = new Validation();
+        v.text("email", address); // a page form's value has not passed the JSON reader's check
         v.check(address != null && address.length() <= 320 && EMAIL.matcher(address).matches(), "email",
                 "email.invalid");
         v.check(role != null, "role", "role.invalid");
