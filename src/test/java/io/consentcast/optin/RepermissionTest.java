@@ -65,6 +65,7 @@ class RepermissionTest {
         String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
         String phoneNumberId = String.valueOf(System.nanoTime());
         String waba = String.valueOf(System.nanoTime() + 1);
+        GraphMock.ownedNumber(phoneNumberId, waba, "EAAG-reperm-token"); // saving the channel asks Meta
         owner.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId", waba,
                 "displayPhoneNumber", "+49 30 1234569", "accessToken", "EAAG-reperm-token"))
                 .put("/api/tenants/" + slug + "/channel").then().statusCode(200);
