@@ -296,8 +296,8 @@ class InboundBench {
                 + "' GROUP BY type"));
         r.put("inboxRows", grouped(env, "SELECT status, count(*) FROM whatsapp_webhook_inbox GROUP BY status"));
         r.put("replies", grouped(env, "SELECT state, count(*) FROM whatsapp_outbox GROUP BY state"));
-        r.put("readersByState", grouped(env, "SELECT status, count(*) FROM consent_states WHERE tenant_id = '"
-                + w.tenantId() + "' GROUP BY status"));
+        r.put("readersByState", grouped(env, "SELECT state, count(*) FROM consent_states WHERE tenant_id = '"
+                + w.tenantId() + "' GROUP BY state"));
         return r;
     }
 
