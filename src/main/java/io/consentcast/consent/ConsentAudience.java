@@ -1,5 +1,7 @@
 package io.consentcast.consent;
 
+import static io.consentcast.shared.SqlValues.uuid;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -183,19 +185,5 @@ public class ConsentAudience {
             return z.toInstant();
         }
         throw new IllegalStateException("Unexpected time value " + o.getClass());
-    }
-
-    static UUID uuid(Object o) {
-        if (o == null) {
-            return null;
-        }
-        if (o instanceof UUID u) {
-            return u;
-        }
-        if (o instanceof byte[] b && b.length == 16) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
-            return new UUID(buf.getLong(), buf.getLong());
-        }
-        return UUID.fromString(o.toString());
     }
 }

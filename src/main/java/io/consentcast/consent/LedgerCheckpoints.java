@@ -1,5 +1,7 @@
 package io.consentcast.consent;
 
+import static io.consentcast.shared.SqlValues.uuid;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -242,10 +244,6 @@ public class LedgerCheckpoints {
             }
             return reason == null ? null : new LedgerVerifier.Invalid(id.toString(), reason);
         }
-    }
-
-    private static UUID uuid(Object value) {
-        return value instanceof UUID u ? u : UUID.fromString(value.toString());
     }
 
     private static MessageDigest sha256() {

@@ -2,7 +2,7 @@ package io.consentcast.dispatch;
 
 import static io.consentcast.dispatch.DispatchWork.batch;
 import static io.consentcast.dispatch.DispatchWork.truncate;
-import static io.consentcast.dispatch.DispatchWork.ts;
+import static io.consentcast.shared.SqlValues.ts;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.consentcast.dispatch;
 
-import static io.consentcast.dispatch.DispatchWork.ts;
-import static io.consentcast.dispatch.DispatchWork.uuid;
+import static io.consentcast.shared.SqlValues.ts;
+import static io.consentcast.shared.SqlValues.uuid;
 
 import java.time.Clock;
 import java.time.Instant;

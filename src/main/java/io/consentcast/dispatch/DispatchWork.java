@@ -1,12 +1,14 @@
 package io.consentcast.dispatch;
 
+import static io.consentcast.shared.SqlValues.uuid;
+import static io.consentcast.shared.SqlValues.ts;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,6 @@ public class DispatchWork {
 
     @Inject
     DispatchConfig config;
-
 
     @Inject
     Clock clock;
@@ -348,24 +349,7 @@ public class DispatchWork {
         }
     }
 
-
     static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
-    }
-
-    static OffsetDateTime ts(Instant i) {
-        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
-    }
-
-    /** UUIDs as the JDBC drivers return them. */
-    static UUID uuid(Object o) {
-        if (o instanceof UUID u) {
-            return u;
-        }
-        if (o instanceof byte[] b && b.length == 16) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
-            return new UUID(buf.getLong(), buf.getLong());
-        }
-        return UUID.fromString(o.toString());
     }
 }

@@ -1,10 +1,10 @@
 package io.consentcast.optin;
 
+import static io.consentcast.shared.SqlValues.ts;
+
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -235,9 +235,5 @@ public class ImportWorker {
                 ps.executeUpdate();
             }
         });
-    }
-
-    static OffsetDateTime ts(Instant i) {
-        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 }

@@ -1,12 +1,13 @@
 package io.consentcast.whatsapp;
 
+import static io.consentcast.shared.SqlValues.ts;
+
 import java.sql.PreparedStatement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -193,10 +194,6 @@ public class ReplyOutbox {
         Instant cutoff = clock.instant().minus(config.outbox().retention());
         return tenantScope.platform(() -> em.createNativeQuery("DELETE FROM whatsapp_outbox WHERE state IN ('SENT',"
                 + " 'FAILED', 'EXPIRED', 'UNKNOWN') AND finished_at < ?1").setParameter(1, ts(cutoff)).executeUpdate());
-    }
-
-    static OffsetDateTime ts(Instant i) {
-        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 
     private static Instant instant(Object o) {

@@ -1,10 +1,11 @@
 package io.consentcast.whatsapp;
 
+import static io.consentcast.shared.SqlValues.uuid;
+import static io.consentcast.shared.SqlValues.ts;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,14 +267,6 @@ public class WebhookInbox {
      */
     void preferOrderedScan() {
         em.createNativeQuery("SELECT set_config('enable_sort', 'off', true)").getSingleResult();
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
-    }
-
-    private static UUID uuid(Object o) {
-        return o instanceof UUID u ? u : UUID.fromString(o.toString());
     }
 
     @PreDestroy
