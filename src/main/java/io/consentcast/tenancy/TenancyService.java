@@ -46,6 +46,13 @@ public class TenancyService {
     public record NewWorkspace(String slug, String name, String locale, String timezone) {
     }
 
+    /** Published in the transaction that creates a workspace, for the activity log. */
+    public record WorkspaceCreated(String tenantId, UUID creatorId, String name) {
+    }
+
+    @Inject
+    jakarta.enterprise.event.Event<WorkspaceCreated> workspaceCreated;
+
     /** Validates and creates a workspace; the creator becomes its OWNER. */
     public Tenant create(NewWorkspace request, AppUser creator) {
         String slug = request.slug() == null ? null : request.slug().trim();
@@ -82,6 +89,7 @@ public class TenancyService {
                 m.createdAt = t.createdAt;
                 memberships.persist(m);
                 tenants.flush();
+                workspaceCreated.fire(new WorkspaceCreated(id, creator.id, name));
                 return t;
             });
         } catch (PersistenceException e) {
