@@ -171,6 +171,9 @@ public class ActivityViews {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
+            if (details instanceof ActivityDetails.ListEdited && value instanceof Collection<?> fields) {
+                value = fields.stream().map(f -> Texts.resolve("activity.field." + f, locale)).toList();
+            }
             args[i] = shown(value, locale, time);
         }
         return Texts.resolve("activity.details." + details.getClass().getSimpleName(), locale, args);

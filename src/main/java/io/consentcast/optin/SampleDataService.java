@@ -7,6 +7,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
@@ -25,6 +29,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class SampleDataService {
+
+    @Inject
+    ActivityLog activity;
 
     static final String SLUG = "sample-news";
     static final String KEYWORD = "SAMPLE";
@@ -108,6 +115,10 @@ public class SampleDataService {
         }
         int imported = QuarkusTransaction.requiringNew().call(() -> imports.importNow(SLUG, csv.toString(),
                 "sample.csv", "DE", actorUserId));
-        return new SampleReport(list.slug(), confirmed, pending, withdrawn, imported, suppressed);
+        SampleReport report = new SampleReport(list.slug(), confirmed, pending, withdrawn, imported, suppressed);
+        QuarkusTransaction.requiringNew().run(() -> activity.record(actorUserId, ActivityKind.SAMPLE_DATA_LOADED,
+                ActivitySubject.list(list.id()), new ActivityDetails.SampleData(list.name(), report.confirmed(),
+                        report.pending(), report.withdrawn(), report.imported(), report.suppressed())));
+        return report;
     }
 }

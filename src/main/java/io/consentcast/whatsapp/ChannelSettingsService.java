@@ -12,6 +12,10 @@ import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
@@ -26,6 +30,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class ChannelSettingsService {
+
+    @Inject
+    ActivityLog activity;
 
     private static final Logger LOG = Logger.getLogger(ChannelSettingsService.class);
     private static final String GRAPH_ID = "[0-9]{1,30}";
@@ -141,7 +148,8 @@ public class ChannelSettingsService {
                 s = new ChannelSettings();
                 s.id = Ids.uuid7(clock);
             }
-            if (!type.equals(fresh ? WhatsAppChannel.SANDBOX : s.type)) {
+            boolean switched = !type.equals(fresh ? WhatsAppChannel.SANDBOX : s.type);
+            if (switched) {
                 // Templates belong to the account: the sandbox samples are not the Cloud API account's.
                 em.createQuery("delete from WhatsAppTemplate where tenantId = :t").setParameter("t", tenantId)
                         .executeUpdate();
@@ -182,6 +190,8 @@ public class ChannelSettingsService {
                 }
                 throw e;
             }
+            activity.record(ActivityKind.CHANNEL_SAVED, ActivitySubject.of(ActivitySubject.Type.CHANNEL),
+                    new ActivityDetails.Channel(WhatsAppChannel.CLOUD_API.equals(s.type), switched, s.displayPhoneNumber));
             return toView(s);
         });
     }

@@ -19,6 +19,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
@@ -30,6 +34,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class TemplateService {
+
+    @Inject
+    ActivityLog activity;
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*\\}\\}");
 
@@ -111,6 +118,8 @@ public class TemplateService {
                     removed++;
                 }
             }
+            activity.record(ActivityKind.TEMPLATES_SYNCED, ActivitySubject.of(ActivitySubject.Type.TEMPLATES),
+                    new ActivityDetails.TemplatesSynced(seen.size(), removed));
             return new SyncResult(seen.size(), removed);
         });
     }
