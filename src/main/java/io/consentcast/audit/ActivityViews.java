@@ -99,7 +99,7 @@ public class ActivityViews {
         String kindLabel = kind == null ? a.action : Texts.resolve(kind.labelKey(), locale);
         String subject = null;
         if (a.subjectType != null) {
-            subject = current.getOrDefault(a.subjectType, Map.of()).get(a.subjectId);
+            subject = a.subjectId == null ? null : current.getOrDefault(a.subjectType, Map.of()).get(a.subjectId);
             if (subject == null && details != null) {
                 subject = details.recordedName();
             }
