@@ -61,6 +61,9 @@ class ActivityCoverageTest {
         owner.req().body(Map.of("consentText", Fixtures.CONSENT_TEXT + " Neu.")).put(base + "/lists/morgen").then()
                 .statusCode(200);
 
+        owner.req().body(Map.of("status", "CLOSED")).put(base + "/lists/morgen").then().statusCode(200);
+        owner.req().body(Map.of("status", "OPEN")).put(base + "/lists/morgen").then().statusCode(200);
+
         owner.req().body(Map.of("type", "sandbox")).put(base + "/channel").then().statusCode(200);
         owner.req().post(base + "/templates/sync").then().statusCode(200);
 
@@ -101,6 +104,10 @@ class ActivityCoverageTest {
         assertEquals(listId, listCreated.get("subjectId"));
         assertEquals("Morgenbriefing", listCreated.get("subject"), "the list's current name, not the name it had");
         assertEquals("Changed: name, keyword", entry(log, "list.edited").get("detail"));
+        assertEquals(1, log.getList("findAll { it.action == 'list.edited' }").size(), "a status change is no edit");
+        assertEquals("Morgenbriefing", entry(log, "list.closed").get("subject"));
+        assertEquals(owner.email(), entry(log, "list.closed").get("actor"));
+        assertEquals("Morgenbriefing", entry(log, "list.reopened").get("subject"));
         List<Map<String, Object>> texts = log.getList("findAll { it.action == 'consent-text.published' && it.subjectId == '"
                 + listId + "' }");
         assertEquals(2, texts.size());
