@@ -31,6 +31,7 @@ import io.consentcast.shared.Paging;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.TemplateBody;
 import io.consentcast.whatsapp.TemplateService;
 import io.consentcast.whatsapp.TemplateService.TemplateView;
 import io.consentcast.whatsapp.WhatsAppChannel;
@@ -640,30 +641,8 @@ public class IssueService {
     }
 
     private String preview(NewsletterIssue i) {
-        return findTemplate(i.templateName, i.templateLanguage).map(t -> render(t.bodyText(), parameters(i)))
+        return findTemplate(i.templateName, i.templateLanguage).map(t -> TemplateBody.render(t.bodyText(), parameters(i)))
                 .orElse(null);
-    }
-
-    /** The template body with its placeholders ({{1}}, {{name}}) replaced by the parameters in order. */
-    static String render(String body, List<String> params) {
-        if (body == null) {
-            return "";
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*\\}\\}").matcher(body);
-        List<String> names = new ArrayList<>();
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String name = m.group(1);
-            int idx = names.indexOf(name);
-            if (idx < 0) {
-                names.add(name);
-                idx = names.size() - 1;
-            }
-            String value = idx < params.size() ? params.get(idx) : m.group();
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     public DeliveryPage deliveries(UUID id, String state, int page) {
