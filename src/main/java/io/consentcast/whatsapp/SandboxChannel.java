@@ -52,8 +52,8 @@ public class SandboxChannel implements WhatsAppChannel {
     }
 
     @Override
-    public String type() {
-        return SANDBOX;
+    public ChannelType type() {
+        return ChannelType.SANDBOX;
     }
 
     @Override
