@@ -1,5 +1,6 @@
 package io.consentcast.consent;
 
+import static io.consentcast.shared.SqlValues.literal;
 import static io.consentcast.shared.SqlValues.uuid;
 
 import java.time.Instant;
@@ -27,7 +28,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class ConsentAudience {
 
     /** Event sources that are the subscriber's own doing: they count as interaction for consent expiry. */
-    static final String INTERACTION_SOURCES = "('WHATSAPP', 'LANDING_PAGE', 'SANDBOX')";
+    static final String INTERACTION_SOURCES = "(" + literal(EventSource.WHATSAPP, EventSource.LANDING_PAGE,
+            EventSource.SANDBOX) + ")";
 
     @Inject
     EntityManager em;
@@ -61,7 +63,8 @@ public class ConsentAudience {
     public static final String DECISIONS = "SELECT r.tenant_id, r.subscriber_id, " + EligibilityRule.decision(true)
             + " AS reason FROM (" + MEMBER_FACTS + " WHERE cs.tenant_id = :tenant AND cs.list_id = :list"
             + " UNION ALL " + MEMBER_FACTS
-            + " WHERE cs.tenant_id = :tenant AND cs.list_id IS NULL AND cs.state = 'CONFIRMED'"
+            + " WHERE cs.tenant_id = :tenant AND cs.list_id IS NULL AND cs.state = "
+            + literal(ConsentStatus.CONFIRMED)
             + " AND NOT EXISTS (SELECT 1 FROM consent_states o WHERE o.tenant_id = cs.tenant_id"
             + " AND o.subscriber_id = cs.subscriber_id AND o.list_id = :list)) r";
 
@@ -123,7 +126,7 @@ public class ConsentAudience {
         return QuarkusTransaction.joiningExisting().call(() -> ((Number) em.createNativeQuery(
                 "SELECT COUNT(DISTINCT cs.subscriber_id) FROM consent_states cs JOIN subscribers s"
                         + " ON s.tenant_id = cs.tenant_id AND s.id = cs.subscriber_id WHERE cs.tenant_id = :tenant"
-                        + " AND cs.state = 'CONFIRMED' AND cs.sandbox_confirmed AND s.erased_at IS NULL")
+                        + " AND cs.state = " + literal(ConsentStatus.CONFIRMED) + " AND cs.sandbox_confirmed AND s.erased_at IS NULL")
                 .setParameter("tenant", currentTenant.id()).getSingleResult()).longValue());
     }
 }

@@ -1,5 +1,7 @@
 package io.consentcast.consent;
 
+import static io.consentcast.shared.SqlValues.literal;
+
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -20,10 +22,11 @@ import java.util.stream.Collectors;
 public enum EligibilityRule {
 
     ERASED("erased", "r.erased", true),
-    SUPPRESSED("suppressed", "r.suppressed OR r.state = 'SUPPRESSED'", true),
-    WITHDRAWN("withdrawn", "r.state = 'WITHDRAWN'", true),
-    EXPIRED("expired", "r.state = 'EXPIRED'", true),
-    NOT_CONFIRMED("not-confirmed", "r.state IS DISTINCT FROM 'CONFIRMED' OR r.last_event_id IS NULL", true),
+    SUPPRESSED("suppressed", "r.suppressed OR r.state = " + literal(ConsentStatus.SUPPRESSED), true),
+    WITHDRAWN("withdrawn", "r.state = " + literal(ConsentStatus.WITHDRAWN), true),
+    EXPIRED("expired", "r.state = " + literal(ConsentStatus.EXPIRED), true),
+    NOT_CONFIRMED("not-confirmed", "r.state IS DISTINCT FROM " + literal(ConsentStatus.CONFIRMED)
+            + " OR r.last_event_id IS NULL", true),
     /**
      * Confirmed only through the sandbox (which plays Meta's part in a test workspace) while the workspace sends
      * through the Cloud API: nobody proved control of the real number, so such readers are not sent to until
