@@ -28,6 +28,7 @@ import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
+import io.consentcast.whatsapp.TemplateService.TemplateView;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -76,14 +77,15 @@ public class DispatchWork {
 
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
-            List<String> parameters, String text, int rate, int numberRate, String phoneKey, int expiryMonths,
-            boolean liveChannel) {
+            List<String> parameters, List<String> placeholders, String text, int rate, int numberRate, String phoneKey,
+            int expiryMonths, boolean liveChannel) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
             String callback = DeliveryCallback.of(deliveryId);
             return text != null ? new OutgoingMessage.Text(to, text, callback)
-                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback);
+                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback,
+                            placeholders);
         }
     }
 
@@ -168,7 +170,7 @@ public class DispatchWork {
             return ctx;
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
-                ctx.parameters(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
+                ctx.parameters(), ctx.placeholders(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
                 ctx.liveChannel());
     }
 
@@ -205,8 +207,10 @@ public class DispatchWork {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
+        List<String> placeholders = i.freeText() ? List.of()
+                : store.findTemplate(i.templateName, i.templateLanguage).map(TemplateView::placeholders).orElse(List.of());
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
-                i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
+                placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
                 ch.kind() != ChannelType.SANDBOX);
     }
 

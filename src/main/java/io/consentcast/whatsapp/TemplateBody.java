@@ -35,6 +35,25 @@ public final class TemplateBody {
         return List.copyOf(out);
     }
 
+    /** One body parameter as the Cloud API takes it: {@code name} for a named placeholder, null for {{1}}, {{2}}. */
+    public record Parameter(String name, String value) {
+    }
+
+    /**
+     * The body parameters of a Cloud API request: the values in placeholder order, each with its placeholder's
+     * name when the template's placeholders are named ({@code placeholders} as {@link #placeholders} gives them;
+     * empty or numeric: positional).
+     */
+    public static List<Parameter> parameters(List<String> placeholders, List<String> values) {
+        List<Parameter> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String name = i < placeholders.size() && !placeholders.get(i).chars().allMatch(Character::isDigit)
+                    ? placeholders.get(i) : null;
+            out.add(new Parameter(name, values.get(i)));
+        }
+        return out;
+    }
+
     /** {@code body} with its placeholders replaced by {@code parameters}, in one pass; "" for no body. */
     public static String render(String body, List<String> parameters) {
         if (body == null) {

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -76,42 +77,66 @@ class TemplateRenderingTest {
 
     @Test
     void metaReceivesTheParametersAsWrittenSoItShowsWhatThePreviewShows() throws Exception {
-        DispatchFixture.Workspace w = fx.workspace("renderc");
+        String body = "Heute: {{1}}. Mehr: {{2}}";
+        Sent sent = sendOnCloudApi("renderc", "briefing_link", body, null);
+        assertEquals("Heute: Price {{2}} explained. Mehr: " + LINK, sent.preview());
+        assertEquals(List.of(TITLE, LINK), sent.values(), "the values as written, in placeholder order");
+        assertEquals(Arrays.asList(null, null), sent.names(), "positional parameters carry no name");
+        // Meta fills {{1}}, {{2}} of the approved body with these values once: what the reader sees is the preview.
+        assertEquals(sent.preview(), TemplateBody.render(body, sent.values()));
+    }
+
+    @Test
+    void aTemplateWithNamedPlaceholdersIsSentWithTheirNames() throws Exception {
+        String body = "Heute: {{topic}}. Mehr: {{link}}";
+        Sent sent = sendOnCloudApi("rendern", "briefing_named", body, "NAMED");
+        assertEquals("Heute: Price {{2}} explained. Mehr: " + LINK, sent.preview());
+        assertEquals(List.of(TITLE, LINK), sent.values());
+        assertEquals(List.of("topic", "link"), sent.names(), "Meta matches named parameters by their name");
+    }
+
+    /** What the Graph fake received for the one message of an issue sent with a template of this body. */
+    private record Sent(String preview, List<String> names, List<String> values) {
+    }
+
+    private Sent sendOnCloudApi(String prefix, String template, String body, String format) throws Exception {
+        DispatchFixture.Workspace w = fx.workspace(prefix);
         String phone = DispatchEngineTest.graphId();
         String waba = DispatchEngineTest.graphId();
-        GraphMock.ownedNumber(phone, waba, "tok-renderc");
+        GraphMock.ownedNumber(phone, waba, "tok-" + prefix);
         w.owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", phone, "businessAccountId", waba,
-                "displayPhoneNumber", "+49 30 1234567", "accessToken", "tok-renderc"))
+                "displayPhoneNumber", "+49 30 1234567", "accessToken", "tok-" + prefix))
                 .put("/api/tenants/" + w.slug() + "/channel").then().statusCode(200);
-        String body = "Heute: {{1}}. Mehr: {{2}}";
         GraphMock.server().stubFor(get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
                         "{\"data\":[{\"category\":\"MARKETING\",\"components\":[{\"text\":\"" + body
-                                + "\",\"type\":\"BODY\"}],\"id\":\"77\",\"language\":\"de\","
-                                + "\"name\":\"briefing_link\",\"status\":\"APPROVED\"}]}")));
+                                + "\",\"type\":\"BODY\"}],\"id\":\"77\",\"language\":\"de\",\"name\":\""
+                                + template + "\",\"status\":\"APPROVED\""
+                                + (format == null ? "" : ",\"parameter_format\":\"" + format + "\"") + "}]}")));
         w.owner().req().post("/api/tenants/" + w.slug() + "/templates/sync").then().statusCode(200);
         String messages = "/v23.0/" + phone + "/messages";
         GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(AmbiguousSendTest.acceptedAnyId()));
         fx.confirmed(w, DispatchFixture.number());
         String id = w.owner().req().body(Map.of("list", w.list(), "title", "Render", "template",
-                Map.of("name", "briefing_link", "language", "de", "parameters", List.of(TITLE, LINK))))
+                Map.of("name", template, "language", "de", "parameters", List.of(TITLE, LINK))))
                 .post(w.issues()).then().statusCode(201).extract().path("id");
         String preview = w.owner().req().get(w.issues() + "/" + id).then().statusCode(200).extract()
                 .path("preview");
-        assertEquals("Heute: Price {{2}} explained. Mehr: " + LINK, preview);
         w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
-        try (Dispatcher d = fx.dispatcher("renderc", 1)) {
+        try (Dispatcher d = fx.dispatcher(prefix, 1)) {
             assertEquals("DONE", fx.drain(d, w, id));
         }
-
-        List<LoggedRequest> sent = GraphMock.server().findAll(postRequestedFor(urlEqualTo(messages)));
-        assertEquals(1, sent.size());
-        JsonNode component = json.readTree(sent.get(0).getBodyAsString()).path("template").path("components").path(0);
+        List<LoggedRequest> requests = GraphMock.server().findAll(postRequestedFor(urlEqualTo(messages)));
+        assertEquals(1, requests.size());
+        JsonNode component = json.readTree(requests.get(0).getBodyAsString()).path("template").path("components")
+                .path(0);
         assertEquals("body", component.path("type").asText());
-        List<String> parameters = new ArrayList<>();
-        component.path("parameters").forEach(p -> parameters.add(p.path("text").asText()));
-        assertEquals(List.of(TITLE, LINK), parameters, "the values as written, in placeholder order");
-        // Meta fills {{1}}, {{2}} of the approved body with these values once: what the reader sees is the preview.
-        assertEquals(preview, TemplateBody.render(body, parameters));
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        component.path("parameters").forEach(p -> {
+            names.add(p.has("parameter_name") ? p.path("parameter_name").asText() : null);
+            values.add(p.path("text").asText());
+        });
+        return new Sent(preview, names, values);
     }
 }
