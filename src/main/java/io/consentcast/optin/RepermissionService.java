@@ -28,11 +28,11 @@ import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
+import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ErrorClass;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService;
-import io.consentcast.whatsapp.ChannelService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -146,7 +146,7 @@ public class RepermissionService {
         SendResult result = QuarkusTransaction.suspendingExisting().call(() -> channel.send(
                 new OutgoingMessage.Template(decision.phone().substring(1), template.name(), template.language(),
                         template.parameterCount() > 0 ? List.of(list.name()) : List.of(),
-                        List.of("JA", "STOP " + list.keyword()))));
+                        List.of("JA", "STOP " + list.keyword()), null, template.placeholders())));
         String messageId;
         String sent;
         Outcome outcome;

@@ -17,6 +17,7 @@ import io.consentcast.shared.ApiException;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.ChannelType;
 import io.consentcast.whatsapp.MarketingPreferenceChanged;
 import io.consentcast.whatsapp.Origin;
 import io.consentcast.whatsapp.SandboxPhone;
@@ -67,7 +68,7 @@ public class SampleDataService {
     }
 
     public SampleReport load(UUID actorUserId) {
-        if (!"sandbox".equals(channel.view().type())) {
+        if (channel.view().kind() != ChannelType.SANDBOX) {
             throw ApiException.conflict("optin.sample-sandbox-only", null);
         }
         if (lists.bySlug(SLUG).isPresent()) {

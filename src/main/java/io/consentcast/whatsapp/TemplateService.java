@@ -4,12 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,8 +34,6 @@ public class TemplateService {
 
     @Inject
     ActivityLog activity;
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*\\}\\}");
 
     @Inject
     EntityManager em;
@@ -198,35 +193,10 @@ public class TemplateService {
             }
         }
         t.bodyText = body;
-        List<String> placeholders = placeholders(body);
+        List<String> placeholders = TemplateBody.placeholders(body);
         t.parameterCount = placeholders.size();
         t.placeholders = write(placeholders);
         t.quickReplies = write(quickReplies);
-    }
-
-    static List<String> placeholders(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        if (text != null) {
-            Matcher m = PLACEHOLDER.matcher(text);
-            while (m.find()) {
-                out.add(m.group(1));
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** The body with {{1}}.. (or named placeholders in order) replaced by {@code parameters}. */
-    static String render(String body, List<String> parameters) {
-        if (body == null) {
-            return "";
-        }
-        List<String> names = placeholders(body);
-        String out = body;
-        for (int i = 0; i < names.size() && i < parameters.size(); i++) {
-            out = out.replaceAll("\\{\\{\\s*" + Pattern.quote(names.get(i)) + "\\s*\\}\\}",
-                    Matcher.quoteReplacement(parameters.get(i)));
-        }
-        return out;
     }
 
     TemplateView view(WhatsAppTemplate t) {
