@@ -13,6 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.dispatch.DispatchWork.JobRef;
 import io.consentcast.shared.SqlValues;
 import io.consentcast.tenancy.TenantScope;
@@ -30,6 +34,9 @@ public class DispatchJobs {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    ActivityLog activity;
 
     @Inject
     TenantScope tenantScope;
@@ -189,7 +196,15 @@ public class DispatchJobs {
         i.finishedAt = clock.instant();
         i.updatedAt = i.finishedAt;
         lifecycle.deleteJob(i.id);
+        activity.record(null, ActivityKind.ISSUE_COMPLETED, ActivitySubject.issue(i.id),
+                new ActivityDetails.IssueCompleted(i.title, rows(i.id, DeliveryState.SENT),
+                        rows(i.id, DeliveryState.FAILED)));
         return true;
+    }
+
+    private long rows(UUID issueId, DeliveryState state) {
+        return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state = :state",
+                Long.class).setParameter("id", issueId).setParameter("state", state).getSingleResult();
     }
 
     private long openRows(UUID issueId) {

@@ -5,15 +5,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.util.function.Supplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Newsletter issues of the current workspace, as the resources ({@link IssueApi}, {@link IssuePages}) use them:
  * the requests and views, and each operation handed to the class whose job it is: composing
  * ({@link IssueComposer}), the life of an issue ({@link IssueLifecycle}: schedule, send, pause, resume, cancel;
  * the preflight in {@link Preflight}, the audience in {@link AudienceMaterialiser}) and reading
- * ({@link IssueQueries}). See docs/DISPATCH.md.
+ * ({@link IssueQueries}). Each change a member makes is recorded in the activity log here, in the change's own
+ * transaction, so the API and the pages record it alike. See docs/DISPATCH.md.
  */
 @ApplicationScoped
 public class IssueService {
@@ -26,6 +35,12 @@ public class IssueService {
 
     @Inject
     IssueQueries queries;
+
+    @Inject
+    IssueStore store;
+
+    @Inject
+    ActivityLog activity;
 
     public record TemplateRef(String name, String language, List<String> parameters) {
     }
@@ -79,39 +94,39 @@ public class IssueService {
 
     /** Creates a draft, or (with {@code scheduledAt}) a scheduled issue; the caller has checked the role for scheduling. */
     public Created create(IssueRequest r, UUID actor) {
-        return composer.create(r, actor);
+        return logged(ActivityKind.ISSUE_CREATED, () -> composer.create(r, actor));
     }
 
     /** Edits a draft, scheduled or blocked issue; fields left null keep their value. */
     public Created update(UUID id, IssueRequest r) {
-        return composer.update(id, r);
+        return logged(ActivityKind.ISSUE_EDITED, () -> composer.update(id, r));
     }
 
     /** A new draft with the same list, title, message and parameters. */
     public Created duplicate(UUID id, UUID actor) {
-        return composer.duplicate(id, actor);
+        return logged(ActivityKind.ISSUE_DUPLICATED, () -> composer.duplicate(id, actor));
     }
 
     /** Schedules (or reschedules) an issue for {@code scheduledAt}; the preflight runs now, for that time. */
     public Created schedule(UUID id, String scheduledAt) {
-        return lifecycle.schedule(id, scheduledAt);
+        return logged(ActivityKind.ISSUE_SCHEDULED, () -> lifecycle.schedule(id, scheduledAt));
     }
 
     /** Sends now: preflight, then the deliveries are created and the engine takes over. */
     public Created sendNow(UUID id) {
-        return lifecycle.sendNow(id);
+        return logged(ActivityKind.ISSUE_SENT, () -> lifecycle.sendNow(id));
     }
 
     public Created pause(UUID id) {
-        return lifecycle.pause(id);
+        return logged(ActivityKind.ISSUE_PAUSED, () -> lifecycle.pause(id));
     }
 
     public Created resume(UUID id) {
-        return lifecycle.resume(id);
+        return logged(ActivityKind.ISSUE_RESUMED, () -> lifecycle.resume(id));
     }
 
     public Created cancel(UUID id) {
-        return lifecycle.cancel(id);
+        return logged(ActivityKind.ISSUE_CANCELLED, () -> lifecycle.cancel(id));
     }
 
     public IssueView view(UUID id) {
@@ -130,5 +145,18 @@ public class IssueService {
 
     public DeliveryPage deliveries(UUID id, String state, int page) {
         return queries.deliveries(id, state, page);
+    }
+
+    /** Runs a member's change and records it about the issue it made or changed, in one transaction. */
+    private Created logged(ActivityKind kind, Supplier<Created> change) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Created c = change.get();
+            NewsletterIssue i = store.find(c.id());
+            ActivityDetails details = kind == ActivityKind.ISSUE_SCHEDULED
+                    ? new ActivityDetails.IssueScheduled(i.title, i.scheduledAt)
+                    : new ActivityDetails.Named(i.title);
+            activity.record(kind, ActivitySubject.issue(i.id), details);
+            return c;
+        });
     }
 }
