@@ -80,6 +80,12 @@ class SandboxPhoneTest {
         assertEquals("START Grüße", in.text());
         assertEquals("text", in.type());
         assertEquals(Origin.SANDBOX, in.origin(), "what the sandbox phone writes is never Meta's");
+        // Written as on the landing page, without the country code (read in the workspace's country, Germany).
+        submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "0151 23456780", "text", "Hallo")
+                .then().statusCode(303);
+        assertEquals("4915123456780", events.inbound(tenantId).get(1).from());
+        assertTrue(submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "0151", "text", "Hallo")
+                .then().statusCode(400).extract().asString().contains("0151 23456789"));
 
         // Without the CSRF token the form is refused.
         given().auth().oauth2(owner.token()).contentType("application/x-www-form-urlencoded")
