@@ -171,9 +171,13 @@ public class SandboxPhone {
         if (number == null) {
             return null;
         }
+        String compact = number.strip();
+        if (!compact.startsWith("0") || compact.startsWith("00")) {
+            return waId(number); // international (+49 ..., 0049 ...) or already a WhatsApp id (4915...)
+        }
         String region = PhoneNumbers.workspaceRegion(tenancy.workspace(currentTenant.id())
                 .map(TenancyService.WorkspaceInfo::locale).orElse(null));
-        return PhoneNumbers.e164(number, region).map(e164 -> e164.substring(1)).orElseGet(() -> waId(number));
+        return PhoneNumbers.e164(number, region).map(e164 -> e164.substring(1)).orElse(null);
     }
 
     private static String waId(String number) {

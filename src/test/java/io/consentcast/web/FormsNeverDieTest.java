@@ -60,7 +60,7 @@ class FormsNeverDieTest {
         page(w.owner(), cookie).contentType("application/x-www-form-urlencoded")
                 .formParam("csrf-token", eraseToken(record.asString())).post(path + "/erase").then().statusCode(303);
         assertTrue(w.owner().req().get("/api/tenants/" + w.slug() + "/subscribers/" + w.subscriber()).asString()
-                .contains("\"erased\":true"));
+                .contains("\"erasedAt\":\""), "the subscriber was erased");
     }
 
     @Test
@@ -134,6 +134,8 @@ class FormsNeverDieTest {
         form.put("purpose", "MARKETING");
         form.put("keyword", slug.toUpperCase().replaceAll("[^A-Z]", ""));
         form.put("consentText", "Liebe Leser,\nja bitte.");
+        form.put("imprintUrl", "https://example.org/impressum");
+        form.put("privacyUrl", "https://example.org/datenschutz");
         return form;
     }
 
