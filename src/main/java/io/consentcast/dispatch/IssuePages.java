@@ -269,7 +269,7 @@ public class IssuePages {
     @MinRole(Role.ADMIN)
     public Response schedule(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @FormParam("scheduledAt") String scheduledAt) {
-        IssueService.Created c = issues.schedule(IssueApi.id(id), zoned(scheduledAt));
+        IssueService.Created c = issues.schedule(IssueApi.id(id), requiredTime(scheduledAt));
         return back(tenant, id, c.status() == IssueStatus.BLOCKED ? "dispatch.flash-blocked" : "dispatch.flash-scheduled");
     }
 
@@ -366,7 +366,16 @@ public class IssuePages {
             template = new IssueService.TemplateRef(parts[0], parts[1],
                     f.values().subList(0, Math.min(count, MAX_PARAMETERS)));
         }
-        return new IssueService.IssueRequest(f.list, f.title, template, text, withTime ? zoned(f.scheduledAt) : null);
+        return new IssueService.IssueRequest(f.list, f.title, template, text, withTime ? requiredTime(f.scheduledAt) : null);
+    }
+
+    /** "Schedule" needs its time: without one it is a form error, never a draft saved instead. */
+    private String requiredTime(String local) {
+        String zoned = zoned(local);
+        if (zoned == null) {
+            throw ApiException.invalid(Map.of("scheduledAt", "dispatch.scheduled-at-required"));
+        }
+        return zoned;
     }
 
     /** A date-time typed in the workspace's zone, as an ISO offset date-time; null when empty. */

@@ -219,4 +219,31 @@ public class TeamService {
         teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, Change.REMOVED, m.user.id, m.user.email, m.role,
                 null));
     }
+
+    // The same operations for the caller of the request, for pages outside this feature (web.TeamPages and
+    // web.WorkspacePages), which never hold the user entity.
+
+    public CreatedInvitation invite(String email, String roleName, Caller actor, Role actorRole) {
+        return invite(email, roleName, actor.user(), actorRole);
+    }
+
+    public void revokeInvitation(UUID id, Caller actor) {
+        revokeInvitation(id, actor.user());
+    }
+
+    public InvitationView inspect(String token, Caller user) {
+        return inspect(token, user.user(), user.emailVerified());
+    }
+
+    public Role accept(String token, Caller user) {
+        return accept(token, user.user(), user.emailVerified());
+    }
+
+    public MemberView changeRole(UUID memberId, String roleName, Caller actor, Role actorRole) {
+        return changeRole(memberId, roleName, actor.user(), actorRole);
+    }
+
+    public void remove(UUID memberId, Caller actor, Role actorRole) {
+        remove(memberId, actor.user(), actorRole);
+    }
 }

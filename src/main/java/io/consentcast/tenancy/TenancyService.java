@@ -152,6 +152,12 @@ public class TenancyService {
         return findById(id).map(t -> new WorkspaceInfo(t.id, t.slug, t.name, t.locale, t.timezone));
     }
 
+    /** {@link #create(NewWorkspace, AppUser)} for the caller of the request, for pages outside this feature. */
+    public WorkspaceInfo create(NewWorkspace request, Caller creator) {
+        Tenant t = create(request, creator.user());
+        return new WorkspaceInfo(t.id, t.slug, t.name, t.locale, t.timezone);
+    }
+
     Optional<Tenant> findById(String id) {
         return QuarkusTransaction.joiningExisting().call(() -> Optional.ofNullable(tenants.findById(id)));
     }
