@@ -136,14 +136,25 @@ class LedgerReader {
                     }
                 }
             } catch (IOException e) {
+                cancel(copy, e);
                 throw new UncheckedIOException(e);
-            } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
+            } catch (RuntimeException e) {
+                cancel(copy, e);
+                throw e;
             }
         });
         return rows[0];
+    }
+
+    /** Ends a COPY the handler gave up on, so that the connection can roll back and return to the pool. */
+    private static void cancel(CopyOut copy, Exception cause) {
+        if (copy.isActive()) {
+            try {
+                copy.cancelCopy();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     /**

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.Writer;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +28,7 @@ import jakarta.inject.Inject;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -34,6 +40,8 @@ import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.shared.CsvCells;
 import io.consentcast.testsupport.Api;
 import io.consentcast.testsupport.Fixtures;
+import io.consentcast.testsupport.LedgerGenerator;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -64,6 +72,12 @@ class ExportBytesTest {
 
     @Inject
     ObjectMapper mapper;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String url;
+
+    @TestHTTPResource("/")
+    URI root;
 
     @Test
     void csvAndNdjsonAreWhatCommonsCsvAndJacksonWriteAndReverify() throws Exception {
@@ -144,6 +158,61 @@ class ExportBytesTest {
             assertEquals(LedgerHash.time(TIMES.get(i % TIMES.size())), waTimes.get(i));
         }
         assertTrue(waTimes.contains("1999-12-31T23:59:59.000001Z"), waTimes.toString());
+    }
+
+    /**
+     * A reader who abandons a large download: the application ends its COPY (PostgreSQL stops running it), and
+     * exports and verification go on working on the same connection pool.
+     */
+    @Test
+    void anAbandonedDownloadEndsItsCopyAndExportsGoOnWorking() throws Exception {
+        Api owner = Api.newUser("abandon");
+        String slug = owner.createWorkspace("abandon");
+        UUID list = UUID.fromString(owner.req().body(Fixtures.germanList("viel", "VIEL"))
+                .post("/api/tenants/" + slug + "/lists").then().statusCode(201).extract().path("id"));
+        String tenantId = fx.tenantId(slug);
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            // 60,000 events, about 28 MB of CSV: far more than the sockets' buffers hold.
+            LedgerGenerator.generate(c, tenantId, list, 6_000, List.of(List.of(ConsentEventType.REQUESTED,
+                    ConsentEventType.CONFIRMED, ConsentEventType.WITHDRAWN, ConsentEventType.REQUESTED,
+                    ConsentEventType.CONFIRMED, ConsentEventType.SUPPRESSED, ConsentEventType.UNSUPPRESSED,
+                    ConsentEventType.WITHDRAWN, ConsentEventType.IMPORTED, ConsentEventType.EXPIRED)), false,
+                    "ab" + Long.toString(System.nanoTime() % 1_000_000_000_000L, 36));
+        }
+        String base = "/api/tenants/" + slug + "/consent-events/export";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            HttpURLConnection http = (HttpURLConnection) root.resolve(base.substring(1) + "?format=csv").toURL()
+                    .openConnection();
+            http.setRequestProperty("Authorization", "Bearer " + owner.token());
+            assertEquals(200, http.getResponseCode());
+            try (InputStream in = http.getInputStream()) {
+                assertTrue(in.readNBytes(64 * 1024).length == 64 * 1024);
+            }
+            http.disconnect();
+        }
+        // PostgreSQL no longer runs the abandoned exports' COPY (polled: the cancel reaches it asynchronously).
+        long abandoned = -1;
+        for (int i = 0; i < 120 && abandoned != 0; i++) {
+            try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                    java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                            + " AND query LIKE 'COPY (SELECT %" + tenantId + "%'")) {
+                rs.next();
+                abandoned = rs.getLong(1);
+            }
+            if (abandoned != 0) {
+                Thread.sleep(500);
+            }
+        }
+        assertEquals(0, abandoned, "the abandoned exports' COPY still runs");
+        // Exports and verification go on: every connection of the pool is usable.
+        for (int i = 0; i < 6; i++) {
+            String csv = owner.req().accept("*/*").queryParam("to", "2000-01-02").get(base).then().statusCode(200)
+                    .extract().asString();
+            assertEquals(String.join(",", LedgerExport.columnNames()) + "\r\n", csv);
+        }
+        owner.req().get("/api/tenants/" + slug + "/consent-events/verify").then().statusCode(200)
+                .body("valid", org.hamcrest.Matchers.equalTo(true)).body("events", org.hamcrest.Matchers.equalTo(60_000));
     }
 
     /** NDJSON as the export wrote it with Jackson: numbers for numbers, null, every other value as a string. */
