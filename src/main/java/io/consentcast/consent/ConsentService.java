@@ -55,6 +55,15 @@ public class ConsentService {
     LedgerWriter writer;
 
     @Inject
+    LedgerAppend appender;
+
+    @Inject
+    ConsentTextCache textCache;
+
+    @Inject
+    jakarta.enterprise.event.Event<io.consentcast.shared.PublicPageChanged> publicPageChanged;
+
+    @Inject
     LedgerSettingsService settings;
 
     @Inject
@@ -81,13 +90,8 @@ public class ConsentService {
     public EventView append(NewEvent request) {
         validate(request);
         ConsentText text = textFor(request);
-        Subscriber s = writer.lock(request.subscriberId());
-        if (s.erased()) {
-            throw ApiException.conflict("consent.subscriber-erased", null);
-        }
-        ConsentEvent e = writer.append(s, withSettings(request, this.settings.current()), text);
-        ConsentEvidence evidence = e.evidenceDigest == null ? null : em.find(ConsentEvidence.class, e.id);
-        return EventView.of(e, evidence);
+        LedgerAppend.Appended a = appender.append(request, text);
+        return EventView.of(a.event(), a.evidence());
     }
 
     /**
@@ -149,7 +153,7 @@ public class ConsentService {
         if (request.consentTextId() == null) {
             return null;
         }
-        ConsentText text = em.find(ConsentText.class, request.consentTextId());
+        ConsentText text = textCache.byId(currentTenant.id(), request.consentTextId());
         if (text == null) {
             throw ApiException.notFound("consent.text-not-found");
         }
@@ -163,7 +167,7 @@ public class ConsentService {
      * The workspace's {@link LedgerSettingsService settings} decide whether IP address and user agent are kept
      * and whether the IP address is truncated (the request can only truncate more).
      */
-    private static NewEvent withSettings(NewEvent request, LedgerSettingsService.Settings settings) {
+    static NewEvent withSettings(NewEvent request, LedgerSettingsService.Settings settings) {
         return settings.recordClientData()
                 ? request.withClient(request.ip(), request.truncateIp() || settings.truncateIp(), request.userAgent())
                 : request.withClient(null, false, null);
@@ -298,6 +302,7 @@ public class ConsentService {
         t.createdBy = actorUserId;
         t.createdAt = LedgerHash.truncate(clock.instant());
         em.persist(t);
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(currentTenant.id()));
         activity.record(actorUserId, "consent-text.published",
                 "list " + (listId == null ? "(all lists)" : listId) + ", version " + t.version + " (" + lang + ")");
         return ConsentTextView.of(t);

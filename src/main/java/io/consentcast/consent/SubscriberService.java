@@ -54,6 +54,9 @@ public class SubscriberService {
     LedgerWriter writer;
 
     @Inject
+    LedgerAppend appender;
+
+    @Inject
     ActivityLog activity;
 
     @Inject
@@ -184,7 +187,7 @@ public class SubscriberService {
         s.waId = null;
         s.erasedAt = LedgerHash.truncate(clock.instant());
         em.createQuery("delete from ConsentEvidence where subscriberId = :s").setParameter("s", s.id).executeUpdate();
-        writer.append(s, NewEvent.of(s.id, ConsentEventType.ERASED, EventSource.ADMIN).withActor(actorUserId)
+        appender.append(NewEvent.of(s.id, ConsentEventType.ERASED, EventSource.ADMIN).withActor(actorUserId)
                 .withReason("Erasure of personal data (GDPR Art. 17)"), null);
         activity.record(actorUserId, "subscriber.erased", "subscriber " + s.publicId);
         return SubscriberView.of(s);
