@@ -58,8 +58,8 @@ class LedgerAppend {
 
     /**
      * Appends a validated request to the subscriber's chain, keeping IP address and user agent as the workspace's
-     * {@link LedgerSettingsService settings} say (read with the head, never stale); 404 when the subscriber is unknown (or in another
-     * workspace), 409 when it is erased (unless the event is ERASED itself, which {@link SubscriberService#erase}
+     * {@link LedgerSettingsService settings} say (read with the head, never stale); 404 when the subscriber is
+     * unknown (or in another workspace), 409 when it is erased (unless the event is ERASED itself, which {@link SubscriberService#erase}
      * appends after marking the subscriber).
      */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -92,8 +92,8 @@ class LedgerAppend {
     /**
      * The function wrote past Hibernate: entities of this subscriber that the transaction had loaded (its row, its
      * states) would answer later queries of the same transaction with what they were before. The subscriber's row is
-     * read again (it has no unflushed changes: the append flushed first), its state rows are forgotten. Nothing is
-     * loaded on the usual paths (inbound messages, landing pages), so this costs a look at an empty context there.
+     * read again (it has no unflushed changes: the append flushed first), its state rows are forgotten. On the usual
+     * paths (inbound messages, landing pages) neither is loaded: this costs a look at a handful of other entities.
      */
     private void forgetStale(UUID subscriberId) {
         PersistenceContext context = em.unwrap(SessionImplementor.class).getPersistenceContextInternal();

@@ -20,6 +20,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.consentcast.consent.Views.EventView;
+import io.consentcast.shared.ApiException;
 import io.consentcast.consent.Views.SubscriberView;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.testsupport.Api;
@@ -94,6 +95,31 @@ class ConcurrentAppendTest {
         LedgerVerifier.Result result = fx.in(ws, () -> verifier.verify());
         assertTrue(result.valid(), () -> "ledger invalid: " + result.firstInvalid());
         assertEquals(2, result.events());
+    }
+
+    @Test
+    void theAppendFunctionWritesOnlyInsideTheTransactionsWorkspace() {
+        String a = Api.newUser("rls-a").createWorkspace("rls-a");
+        String b = Api.newUser("rls-b").createWorkspace("rls-b");
+        SubscriberView reader = fx.in(a, () -> consent.subscriberFor("+4915199995678"));
+        fx.in(a, () -> consent.append(NewEvent.of(reader.id(), ConsentEventType.REQUESTED, EventSource.API)));
+        String headHash = fx.in(a, () -> subscribers.events(reader.publicId())).get(0).hash();
+
+        // Through the service: another workspace's subscriber is not found (404) and nothing is written.
+        ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> fx.in(b,
+                () -> consent.append(NewEvent.of(reader.id(), ConsentEventType.WITHDRAWN, EventSource.API))));
+        assertEquals(404, refused.status());
+        // The function itself, called in workspace B with a correct head of A's subscriber: row-level security hides
+        // the row, so the head does not move and no event is inserted.
+        String event = "{\"id\":\"" + UUID.randomUUID() + "\",\"subscriber_id\":\"" + reader.id() + "\",\"seq\":2,"
+                + "\"type\":\"WITHDRAWN\",\"occurred_at\":\"2026-11-30T12:00:00.000000Z\",\"source\":\"API\","
+                + "\"prev_hash\":\"" + headHash + "\",\"hash\":\"" + "f".repeat(64) + "\",\"states\":[]}";
+        Object written = fx.in(b, () -> em.createNativeQuery("SELECT consentcast_append_event(cast(?1 AS jsonb))")
+                .setParameter(1, event).getSingleResult());
+        assertEquals(Boolean.FALSE, written);
+        assertEquals(1, fx.in(a, () -> subscribers.events(reader.publicId())).size());
+        LedgerVerifier.Result result = fx.in(a, () -> verifier.verify());
+        assertTrue(result.valid(), () -> "ledger invalid: " + result.firstInvalid());
     }
 
     private boolean someoneWaitsForALock() {
