@@ -292,6 +292,8 @@ public class ConsentService {
         if (current.isPresent() && current.get().text.equals(body) && current.get().language.equals(lang)) {
             return ConsentTextView.of(current.get());
         }
+        // A new version: the cached public pages and inbound answers show it after the commit.
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(currentTenant.id()));
         ConsentText t = new ConsentText();
         t.id = Ids.uuid7(clock);
         t.listId = listId;
@@ -302,7 +304,6 @@ public class ConsentService {
         t.createdBy = actorUserId;
         t.createdAt = LedgerHash.truncate(clock.instant());
         em.persist(t);
-        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(currentTenant.id()));
         activity.record(actorUserId, "consent-text.published",
                 "list " + (listId == null ? "(all lists)" : listId) + ", version " + t.version + " (" + lang + ")");
         return ConsentTextView.of(t);
