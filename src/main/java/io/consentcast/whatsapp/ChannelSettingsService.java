@@ -49,6 +49,9 @@ public class ChannelSettingsService {
     ChannelOwnership ownership;
 
     @Inject
+    NumberReadings readings;
+
+    @Inject
     Clock clock;
 
     /** The body of {@code PUT /api/tenants/{tenant}/channel}. */
@@ -63,7 +66,7 @@ public class ChannelSettingsService {
 
     /** The answer of "Test connection". */
     public record TestResult(boolean ok, String type, String displayPhoneNumber, String verifiedName,
-            String qualityRating, String throughputLevel, String messagingLimitTier, ErrorClass errorClass,
+            String qualityRating, String throughputLevel, String messagingLimit, ErrorClass errorClass,
             Integer errorCode, String errorMessage) {
     }
 
@@ -128,7 +131,9 @@ public class ChannelSettingsService {
         GraphClient.PhoneNumberInfo verified = ownership.verify(phone, waba, token != null ? token : storedToken);
         String display = verified.displayPhoneNumber() != null ? verified.displayPhoneNumber()
                 : trim(request.displayPhoneNumber());
-        return store(type, phone, waba, display, token);
+        ChannelView saved = store(type, phone, waba, display, token);
+        readings.apply(waba, verified);
+        return saved;
     }
 
     /** Stores verified settings (or the sandbox) in one transaction; a null {@code token} keeps the stored one. */
@@ -288,12 +293,14 @@ public class ChannelSettingsService {
         GraphClient.GraphResult r = graph.phoneNumber(s.phoneNumberId, loaded.accessToken());
         if (!r.ok()) {
             SendResult.Failed f = r.failure();
+            readings.failed(s.businessAccountId, f);
             return new TestResult(false, WhatsAppChannel.CLOUD_API, s.displayPhoneNumber, null, null, null, null,
                     f.errorClass(), f.code(), f.message());
         }
         GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
+        readings.apply(s.businessAccountId, info);
         return new TestResult(true, WhatsAppChannel.CLOUD_API, info.displayPhoneNumber(), info.verifiedName(),
-                info.qualityRating(), info.throughputLevel(), info.messagingLimitTier(), null, null, null);
+                info.qualityRating(), info.throughputLevel(), info.messagingLimit(), null, null, null);
     }
 
     /** The sandbox has a number of its own, so wa.me links and pages work before any Meta account exists. */
