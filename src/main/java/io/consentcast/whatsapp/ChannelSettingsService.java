@@ -132,7 +132,7 @@ public class ChannelSettingsService {
         String display = verified.displayPhoneNumber() != null ? verified.displayPhoneNumber()
                 : trim(request.displayPhoneNumber());
         ChannelView saved = store(type, phone, waba, display, token);
-        readings.apply(waba, verified);
+        readings.apply(waba, phone, verified);
         return saved;
     }
 
@@ -298,7 +298,7 @@ public class ChannelSettingsService {
                     f.errorClass(), f.code(), f.message());
         }
         GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
-        readings.apply(s.businessAccountId, info);
+        readings.apply(s.businessAccountId, s.phoneNumberId, info);
         return new TestResult(true, WhatsAppChannel.CLOUD_API, info.displayPhoneNumber(), info.verifiedName(),
                 info.qualityRating(), info.throughputLevel(), info.messagingLimit(), null, null, null);
     }

@@ -192,25 +192,14 @@ public class MessagingLimits {
 
     /** Stores a limit Meta reported (Graph read or webhook), with the time it was learnt; platform transaction. */
     void learn(String businessAccountId, MessagingLimitTier tier, PortfolioLimit.Source source) {
-        tenantScope.platform(() -> {
-            PortfolioLimit l = em.find(PortfolioLimit.class, businessAccountId,
-                    jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            if (l == null) {
-                l = new PortfolioLimit();
-                l.businessAccountId = businessAccountId;
-                em.persist(l);
-            }
-            if (l.tier != tier) {
-                LOG.infof("Messaging limit of business account %s is now %s (%s)", businessAccountId, tier, source);
-            }
-            l.tier = tier;
-            l.maxRecipients = tier.maxRecipients();
-            l.source = source;
-            l.readAt = clock.instant();
-            l.lastAttemptAt = null;
-            l.lastError = null;
-            return null;
-        });
+        tenantScope.platform(() -> em.createNativeQuery("insert into whatsapp_portfolio_limits (business_account_id,"
+                + " limit_tier, max_recipients, source, read_at) values (?1, ?2, ?3, ?4, ?5)"
+                + " on conflict (business_account_id) do update set limit_tier = excluded.limit_tier,"
+                + " max_recipients = excluded.max_recipients, source = excluded.source, read_at = excluded.read_at,"
+                + " last_attempt_at = null, last_error = null").setParameter(1, businessAccountId)
+                .setParameter(2, tier.name()).setParameter(3, tier.maxRecipients()).setParameter(4, source.name())
+                .setParameter(5, SqlValues.ts(clock.instant())).executeUpdate());
+        LOG.debugf("Messaging limit of business account %s: %s (%s)", businessAccountId, tier, source);
     }
 
     /** A failed attempt to read the limit: the last value stays, the attempt and its error are noted. */

@@ -44,15 +44,23 @@ public class NumberReadings {
     @Inject
     Clock clock;
 
-    /** Records a successful read of the current workspace's number (no transaction needed; each part has its own). */
-    void apply(String businessAccountId, GraphClient.PhoneNumberInfo info) {
-        if (businessAccountId != null) {
-            MessagingLimitTier.parse(info.messagingLimit())
-                    .ifPresent(tier -> limits.learn(businessAccountId, tier, PortfolioLimit.Source.GRAPH));
-        }
-        if (info.id() != null) {
-            guard.observe(new MarketingGuard.Observation(info.id(), MarketingGuard.Source.GRAPH, null,
-                    info.qualityRating(), info.status(), info.messagingLimit(), clock.instant()));
+    /**
+     * Records a successful read of the current workspace's number {@code phoneNumberId} (joining the caller's
+     * transaction or in its own; the limit in a platform transaction of its own).
+     */
+    void apply(String businessAccountId, String phoneNumberId, GraphClient.PhoneNumberInfo info) {
+        try {
+            if (businessAccountId != null) {
+                MessagingLimitTier.parse(info.messagingLimit())
+                        .ifPresent(tier -> limits.learn(businessAccountId, tier, PortfolioLimit.Source.GRAPH));
+            }
+            if (phoneNumberId != null) {
+                guard.observe(new MarketingGuard.Observation(phoneNumberId, MarketingGuard.Source.GRAPH, null,
+                        info.qualityRating(), info.status(), info.messagingLimit(), clock.instant()));
+            }
+        } catch (RuntimeException e) {
+            // What the caller did (saving the channel, testing it) stands; the next refresh reads the number again.
+            LOG.warnf("Could not record what Meta says about number %s: %s", phoneNumberId, e.toString());
         }
     }
 
@@ -64,9 +72,13 @@ public class NumberReadings {
         }
     }
 
-    /** Reads every connected number again (one Graph call each, outside any transaction); returns how many were read. */
     @Scheduled(every = "${consentcast.whatsapp.limits.refresh-every:6h}", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledRefresh() {
+        refreshAll();
+    }
+
+    /** Reads every connected number again (one Graph call each, outside any transaction); returns how many were read. */
     public int refreshAll() {
         List<String> tenants = tenantScope.platform(() -> em
                 .createQuery("select r.tenantId from PhoneRoute r order by r.updatedAt", String.class).getResultList());
@@ -98,7 +110,7 @@ public class NumberReadings {
             return false;
         }
         GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
-        tenantScope.run(tenantId, () -> apply(s.businessAccountId, info));
+        tenantScope.run(tenantId, () -> apply(s.businessAccountId, s.phoneNumberId, info));
         return true;
     }
 }
