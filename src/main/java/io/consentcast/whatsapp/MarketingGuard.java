@@ -107,8 +107,10 @@ public class MarketingGuard {
                     + " order by occurred_at desc, recorded_at desc limit 20").setParameter(1, number).getResultList();
             List<QualityEvent> history = rows.stream().map(r -> new QualityEvent(Source.valueOf((String) r[0]),
                     (String) r[1], (String) r[2], (String) r[3], (String) r[4], instant(r[5]))).toList();
-            return new QualityView(number, q != null ? q.qualityRating : sandbox ? "GREEN" : null,
-                    q != null ? q.numberStatus : sandbox ? "CONNECTED" : null, q != null && q.flagged,
+            // The sandbox number has no Graph read: it plays a GREEN, connected number (its reports flag it).
+            return new QualityView(number, q != null && q.qualityRating != null ? q.qualityRating
+                    : sandbox ? "GREEN" : null, q != null && q.numberStatus != null ? q.numberStatus
+                    : sandbox ? "CONNECTED" : null, q != null && q.flagged,
                     q == null ? null : q.lastEvent, q == null ? null : q.updatedAt, decide(number, q),
                     q == null ? null : q.acknowledgedBy, q == null ? null : q.acknowledgedAt, history);
         });

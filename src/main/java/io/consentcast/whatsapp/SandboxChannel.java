@@ -188,6 +188,18 @@ public class SandboxChannel implements WhatsAppChannel {
         return envelope(tenantId, "messages", value).toString();
     }
 
+    /**
+     * Meta's phone_number_quality_update for the sandbox number ({@code FLAGGED} or {@code UNFLAGGED}); like every
+     * sandbox payload it names the sandbox number in {@code metadata.phone_number_id}, where Meta's names none.
+     */
+    String qualityUpdate(String tenantId, String event, Instant at) {
+        ObjectNode value = json.createObjectNode().put("display_phone_number", DISPLAY_NUMBER.replaceAll("[^0-9]", ""))
+                .put("event", event).put("current_limit", "TIER_250");
+        ObjectNode root = envelope(tenantId, "phone_number_quality_update", value);
+        ((ObjectNode) root.path("entry").path(0)).put("time", at.getEpochSecond());
+        return root.toString();
+    }
+
     /** Meta's user_preferences webhook for a marketing stop. */
     String marketingStop(String tenantId, String waId, Instant at) {
         ObjectNode value = json.createObjectNode();

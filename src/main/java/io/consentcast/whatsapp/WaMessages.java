@@ -96,4 +96,9 @@ public interface WaMessages {
     @Message String quality_history();
     @Message String quality_event();
     @Message String quality_when();
+
+    @Message String sandbox_quality();
+    @Message String sandbox_quality_hint();
+    @Message String sandbox_quality_flagged();
+    @Message String sandbox_quality_unflagged();
 }

@@ -193,6 +193,21 @@ public class WhatsAppPages {
         return backToPhone(tenant, from);
     }
 
+    /** Plays Meta's quality report for the sandbox number; the channel page shows what it did. */
+    @POST
+    @Path("sandbox/quality")
+    @MinRole(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response qualityReport(@PathParam("tenant") String tenant, @FormParam("event") String event) {
+        phone.requireActive();
+        try {
+            phone.qualityReport(event);
+            return Response.seeOther(java.net.URI.create("/t/" + tenant + "/channel#quality")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(sandboxView("", "", localized(e))).build();
+        }
+    }
+
     @POST
     @Path("sandbox/send")
     @MinRole(Role.ADMIN)

@@ -120,6 +120,12 @@ class MetaLimitsTest {
     void theLimitIsReadFromTheNewFieldWhenTheChannelIsSavedAndShownOnThePage() {
         Workspace w = cloudWorkspace();
         // phone-number.json carries both fields: the deprecated messaging_limit_tier (TIER_1K) is not read.
+        GraphMock.server().verify(com.github.tomakehurst.wiremock.client.WireMock
+                .getRequestedFor(urlPathEqualTo("/v23.0/" + w.phoneNumberId()))
+                .withQueryParam("fields", com.github.tomakehurst.wiremock.client.WireMock
+                        .matching(".*whatsapp_business_manager_messaging_limit.*"))
+                .withQueryParam("fields", com.github.tomakehurst.wiremock.client.WireMock
+                        .notMatching(".*messaging_limit_tier.*")));
         w.owner().req().get(w.api("/channel/messaging-limit")).then().statusCode(200)
                 .body("businessAccountId", equalTo(w.wabaId())).body("tier", equalTo("TIER_2K"))
                 .body("limit", equalTo(2000)).body("source", equalTo("GRAPH")).body("readAt", notNullValue())
@@ -320,5 +326,22 @@ class MetaLimitsTest {
         given().auth().oauth2(owner.token()).accept("text/html").header("Accept-Language", "en")
                 .get("/t/" + slug + "/channel").then().statusCode(200)
                 .body(containsString("250 people per 24 hours")).body(containsString("played by the sandbox"));
+
+        // The sandbox phone plays Meta's quality report: marketing pauses until an admin resumes it.
+        for (String event : List.of("FLAGGED", "UNFLAGGED")) {
+            Response phone = given().auth().oauth2(owner.token()).accept("text/html").header("Accept-Language", "en")
+                    .get("/t/" + slug + "/sandbox");
+            phone.then().statusCode(200).body(containsString("Play Meta's quality report"));
+            given().auth().oauth2(owner.token()).accept("text/html").header("Accept-Language", "en")
+                    .cookie("csrf-token", phone.getCookie("csrf-token")).contentType("application/x-www-form-urlencoded")
+                    .formParam("csrf-token", Forms.csrfToken(phone.asString())).formParam("event", event).redirects()
+                    .follow(false).post("/t/" + slug + "/sandbox/quality").then().statusCode(303);
+            owner.req().get("/api/tenants/" + slug + "/channel/quality").then().statusCode(200)
+                    .body("marketing.allowed", equalTo(false)).body("marketing.reason", equalTo("NUMBER_FLAGGED"))
+                    .body("marketing.causeGone", equalTo(event.equals("UNFLAGGED")))
+                    .body("history.source", hasItem("SANDBOX"));
+        }
+        owner.req().post("/api/tenants/" + slug + "/channel/quality/acknowledge").then().statusCode(200)
+                .body("allowed", equalTo(true));
     }
 }
