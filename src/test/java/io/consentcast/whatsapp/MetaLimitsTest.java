@@ -331,7 +331,7 @@ class MetaLimitsTest {
         for (String event : List.of("FLAGGED", "UNFLAGGED")) {
             Response phone = given().auth().oauth2(owner.token()).accept("text/html").header("Accept-Language", "en")
                     .get("/t/" + slug + "/sandbox");
-            phone.then().statusCode(200).body(containsString("Play Meta's quality report"));
+            phone.then().statusCode(200).body(containsString("id=\"sandbox-quality\""));
             given().auth().oauth2(owner.token()).accept("text/html").header("Accept-Language", "en")
                     .cookie("csrf-token", phone.getCookie("csrf-token")).contentType("application/x-www-form-urlencoded")
                     .formParam("csrf-token", Forms.csrfToken(phone.asString())).formParam("event", event).redirects()
