@@ -222,9 +222,9 @@ public class MarketingGuard {
 
     /** The current workspace's number: its Cloud API phone number id, or the sandbox's. */
     private String currentNumber() {
-        ChannelSettingsService.ChannelView v = channelSettings.view();
-        return WhatsAppChannel.CLOUD_API.equals(v.type()) && v.phoneNumberId() != null ? v.phoneNumberId()
-                : WebhookProcessor.SANDBOX_PHONE_PREFIX + currentTenant.id();
+        // Only a Cloud API channel has a phone number id; the sandbox's number is named after the workspace.
+        String phoneNumberId = channelSettings.view().phoneNumberId();
+        return phoneNumberId != null ? phoneNumberId : WebhookProcessor.SANDBOX_PHONE_PREFIX + currentTenant.id();
     }
 
     private static Instant instant(Object o) {

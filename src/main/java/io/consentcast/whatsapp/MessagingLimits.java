@@ -160,11 +160,9 @@ public class MessagingLimits {
 
     /** The account the current workspace sends through: its WABA, the sandbox's own, or empty. */
     private Optional<String> account() {
-        ChannelSettingsService.ChannelView v = channelSettings.view();
-        if (!WhatsAppChannel.CLOUD_API.equals(v.type())) {
-            return Optional.of(sandboxAccount(currentTenant.id()));
-        }
-        return Optional.ofNullable(v.businessAccountId());
+        // Only a Cloud API channel has an account id (the save requires one); the sandbox has none.
+        String waba = channelSettings.view().businessAccountId();
+        return Optional.of(waba != null ? waba : sandboxAccount(currentTenant.id()));
     }
 
     static String sandboxAccount(String tenantId) {
