@@ -166,8 +166,12 @@ public class MarketingGuard {
             }
             em.lock(q, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
             em.refresh(q);
-            if (q.updatedAt != null && o.occurredAt().isBefore(q.updatedAt) && q.lastEvent != null) {
-                return; // an older observation than the state we have: kept in the history only
+            // A webhook Meta delivers late (its retries) must not undo a newer webhook: kept in the history only.
+            // Graph reads are the state at the time of reading and always apply; a webhook after a Graph read too
+            // (Meta's webhook times are whole seconds, a read in the same second must not hide it).
+            boolean lastWasWebhook = q.lastEvent != null && !q.lastEvent.equals(Source.GRAPH.name());
+            if (o.source() != Source.GRAPH && lastWasWebhook && o.occurredAt().isBefore(q.updatedAt)) {
+                return;
             }
             if (o.qualityRating() != null) {
                 q.qualityRating = o.qualityRating();
