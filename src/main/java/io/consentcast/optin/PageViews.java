@@ -55,9 +55,13 @@ public class PageViews {
                 k -> new LongAdder()).increment();
     }
 
-    /** Adds the counted views to the table; returns the number of views written. */
     @Scheduled(every = "${consentcast.optin.page-views-flush:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "landing-page-views")
+    void tick() {
+        flush();
+    }
+
+    /** Adds the counted views to the table; returns the number of views written. */
     public synchronized long flush() {
         Map<String, Map<Key, Long>> byTenant = new HashMap<>();
         for (Key k : new ArrayList<>(pending.keySet())) {
