@@ -14,11 +14,11 @@ import io.quarkus.qute.RawString;
  */
 public final class Charts {
 
-    static final int WIDTH = 640;
-    static final int LEFT = 56;
-    static final int RIGHT = 16;
+    static final int WIDTH = 480;
+    static final int LEFT = 48;
+    static final int RIGHT = 12;
     static final int TOP = 12;
-    static final int PLOT_HEIGHT = 180;
+    static final int PLOT_HEIGHT = 160;
 
     private Charts() {
     }
@@ -76,19 +76,19 @@ public final class Charts {
      */
     public static RawString bars(Text text, List<String> categories, List<Series> series, NumberFormat format,
             Double max) {
-        int barHeight = 14;
-        int group = 22 + series.size() * (barHeight + 4) + 8;
+        int barHeight = 16;
+        int group = 24 + series.size() * (barHeight + 4) + 8;
         int height = Math.max(group * categories.size(), 40);
         StringBuilder svg = open(text, height);
         double top = max != null ? max : niceMax(series);
-        int barsWidth = WIDTH - 120;
+        int barsWidth = WIDTH - 80;
         for (int c = 0; c < categories.size(); c++) {
             int y0 = c * group;
-            svg.append(label(0, y0 + 16, "start", shorten(categories.get(c), 70)).replace("class=\"tick\"",
+            svg.append(label(0, y0 + 17, "start", shorten(categories.get(c), 56)).replace("class=\"tick\"",
                     "class=\"category\""));
             for (int s = 0; s < series.size(); s++) {
                 double v = series.get(s).values().get(c).doubleValue();
-                int y = y0 + 22 + s * (barHeight + 4);
+                int y = y0 + 24 + s * (barHeight + 4);
                 double w = top <= 0 ? 0 : Math.max(v > 0 ? 2 : 0, v / top * barsWidth);
                 svg.append("<rect class=\"bar s").append(s).append("\" x=\"0\" y=\"").append(y).append("\" width=\"")
                         .append(num(w)).append("\" height=\"").append(barHeight).append("\"/>");
@@ -148,14 +148,17 @@ public final class Charts {
         return new RawString(svg.toString());
     }
 
-    /** The top of the scale: the largest value rounded up to 1, 2, 2.5 or 5 times a power of ten (at least 1). */
+    /**
+     * The top of the scale: the largest value rounded up to 2, 4, 6, 8 or 10 times a power of ten (at least 2), so
+     * that its half, the middle grid line, is a whole number too.
+     */
     static double niceMax(List<Series> series) {
         double max = series.stream().flatMap(s -> s.values().stream()).mapToDouble(Number::doubleValue).max().orElse(0);
-        if (max <= 1) {
-            return 1;
+        if (max <= 2) {
+            return 2;
         }
         double power = Math.pow(10, Math.floor(Math.log10(max)));
-        for (double m : new double[] { 1, 2, 2.5, 5, 10 }) {
+        for (double m : new double[] { 1, 2, 4, 6, 8, 10 }) {
             if (m * power >= max) {
                 return m * power;
             }
