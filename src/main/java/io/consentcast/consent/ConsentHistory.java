@@ -14,6 +14,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import io.consentcast.shared.SqlValues;
+import io.consentcast.tenancy.CurrentTenant;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -65,6 +68,13 @@ public class ConsentHistory {
     @Inject
     Clock clock;
 
+    @Inject
+    CurrentTenant currentTenant;
+
+    @Inject
+    @CacheName("consent-history")
+    Cache cache;
+
     /**
      * Readers per state at the end of each day: {@code days} days ending today in {@code zone}, oldest first.
      * {@code counts} has a value per day for every state.
@@ -80,9 +90,24 @@ public class ConsentHistory {
         }
     }
 
+    /**
+     * The history, cached per workspace until its ledger changes: the key holds the newest event's time and how
+     * many events have that time (two index look-ups), so a dashboard of a quiet workspace does not replay the
+     * period on every view, and a new event is seen at once.
+     */
     public History lastDays(int days, ZoneId zone) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+            Object[] newest = (Object[]) em.createNativeQuery("SELECT max(occurred_at), count(*) FROM consent_events"
+                    + " WHERE occurred_at = (SELECT max(occurred_at) FROM consent_events)").getSingleResult();
+            String key = currentTenant.id() + "|" + zone.getId() + "|" + today + "|" + days + "|" + newest[0] + "|"
+                    + newest[1];
+            return cache.<String, History>get(key, k -> compute(days, zone, today)).await().indefinitely();
+        });
+    }
+
+    private History compute(int days, ZoneId zone, LocalDate today) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
             LocalDate first = today.minusDays(days - 1L);
             Map<ConsentStatus, long[]> series = new EnumMap<>(ConsentStatus.class);
             for (ConsentStatus s : ConsentStatus.values()) {
