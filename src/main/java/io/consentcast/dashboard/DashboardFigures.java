@@ -71,8 +71,8 @@ public class DashboardFigures {
         long pending = total(counts, ConsentStatus.PENDING);
         long views = funnels.values().stream().mapToLong(OptInFunnel.Funnel::views).sum();
         long confirmedFromPages = funnels.values().stream().mapToLong(OptInFunnel.Funnel::confirmed).sum();
-        String conversion = new OptInFunnel.Funnel(views, 0, confirmedFromPages).conversion() == null ? ui.no_value()
-                : percent.format(new OptInFunnel.Funnel(views, 0, confirmedFromPages).conversion());
+        Double rate = new OptInFunnel.Funnel(views, 0, confirmedFromPages).conversion();
+        String conversion = rate == null ? ui.no_value() : percent.format(rate);
         List<Tile> tiles = List.of(
                 new Tile("confirmed", m.tile_confirmed(), integer.format(confirmed), null),
                 new Tile("pending", m.tile_pending(), integer.format(pending), null),
