@@ -2,6 +2,7 @@ package io.consentcast;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +73,15 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.consentcast.shared..")
                 .should().dependOnClassesThat().resideInAPackage("io.quarkus.qute..")
                 .check(CLASSES);
+    }
+
+    /**
+     * No two feature packages (tenancy, consent, lists, optin, whatsapp, dispatch, audit, web, shared, dashboard,
+     * devdb and any added later) depend on each other in a cycle, however long: every package under
+     * io.consentcast is a slice.
+     */
+    @Test
+    void noCyclesBetweenFeaturePackages() {
+        slices().matching("io.consentcast.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
 }

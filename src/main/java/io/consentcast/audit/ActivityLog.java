@@ -1,16 +1,16 @@
 package io.consentcast.audit;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,25 +18,36 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import org.apache.commons.csv.CSVFormat;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import io.consentcast.shared.CsvCells;
+import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
+import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TeamService;
+import io.consentcast.tenancy.TenancyService;
 import io.consentcast.tenancy.TenantScope;
+import io.quarkus.arc.Arc;
 
 /**
- * The admin activity log of the current workspace. Entries are written in the transaction of the
- * action they describe, so an action and its log entry are committed (or rolled back) together.
+ * The admin activity log of the current workspace: every change a member makes, as a typed {@link ActivityKind}
+ * about an {@link ActivitySubject} with typed {@link ActivityDetails}. Entries are written in the transaction of the
+ * action they describe, so an action and its log entry are committed (or rolled back) together. Reading and
+ * showing entries: {@link ActivityViews}.
  */
 @ApplicationScoped
 public class ActivityLog {
 
     public static final int MAX_PAGE = 500;
 
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
     @Inject
-    io.consentcast.tenancy.TenancyService tenancy;
+    TenancyService tenancy;
 
     @Inject
     EntityManager em;
@@ -48,65 +59,136 @@ public class ActivityLog {
     TenantScope tenantScope;
 
     @Inject
+    Caller caller;
+
+    @Inject
     Clock clock;
 
-    /** One entry; {@code actor} is the user's e-mail address, or their name when the account has none. */
-    public record Entry(UUID id, Instant occurredAt, UUID actorUserId, String actor, String action,
-            String detail) {
+    /**
+     * Records {@code kind} about {@code subject}, done by the member of the current request (the system when there
+     * is no signed-in request, as in a scheduled job).
+     */
+    @Transactional
+    public void record(ActivityKind kind, ActivitySubject subject, ActivityDetails details) {
+        record(currentActor(), kind, subject, details);
     }
 
-    /** Records an action of {@code actorUserId} (null: the system) in the current workspace. */
+    /** Records {@code kind} done by {@code actorUserId} (null: the system), for work that outlives its request. */
     @Transactional
-    public void record(UUID actorUserId, String action, String detail) {
+    public void record(UUID actorUserId, ActivityKind kind, ActivitySubject subject, ActivityDetails details) {
+        if (subject == null || subject.type() != kind.subject) {
+            throw new IllegalArgumentException(kind + " is about a " + kind.subject + ", not " + subject);
+        }
+        if (!kind.details.isInstance(details)) {
+            throw new IllegalArgumentException(kind + " takes " + kind.details.getSimpleName());
+        }
         ActivityEntry e = new ActivityEntry();
         e.id = Ids.uuid7(clock);
         e.occurredAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         e.actorUserId = actorUserId;
-        e.action = action;
-        e.detail = detail;
+        e.action = kind.code;
+        e.subjectType = subject.type();
+        e.subjectId = subject.id();
+        try {
+            e.details = JSON.writeValueAsString(details);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
         em.persist(e);
+    }
+
+    private UUID currentActor() {
+        if (!Arc.container().requestContext().isActive() || !caller.isAuthenticated()) {
+            return null;
+        }
+        return caller.userId();
     }
 
     /** Team changes (invitations, joins, role changes, removals), in the team change's transaction. */
     void onTeamChanged(@Observes TeamService.TeamChanged change) {
-        if (change.tenantId().equals(currentTenant.idOrNull())) {
-            record(change.actorId(), change.action(), change.detail());
+        ActivitySubject subject = switch (change.change()) {
+            case INVITED, INVITATION_REVOKED -> ActivitySubject.of(ActivitySubject.Type.INVITATION, change.subjectId());
+            default -> ActivitySubject.of(ActivitySubject.Type.MEMBER, change.subjectId());
+        };
+        ActivityKind kind = switch (change.change()) {
+            case INVITED -> ActivityKind.MEMBER_INVITED;
+            case INVITATION_REVOKED -> ActivityKind.INVITATION_REVOKED;
+            case JOINED -> ActivityKind.MEMBER_JOINED;
+            case ROLE_CHANGED -> ActivityKind.MEMBER_ROLE_CHANGED;
+            case REMOVED -> ActivityKind.MEMBER_REMOVED;
+        };
+        ActivityDetails details = change.change() == TeamService.Change.ROLE_CHANGED
+                ? new ActivityDetails.RoleChanged(change.email(), change.previousRole(), change.role())
+                : new ActivityDetails.Member(change.email(), change.role());
+        inWorkspace(change.tenantId(), () -> record(change.actorId(), kind, subject, details));
+    }
+
+    /** A new workspace, in its creation's transaction. */
+    void onWorkspaceCreated(@Observes TenancyService.WorkspaceCreated created) {
+        inWorkspace(created.tenantId(), () -> record(created.creatorId(), ActivityKind.WORKSPACE_CREATED,
+                ActivitySubject.of(ActivitySubject.Type.WORKSPACE, created.tenantId()),
+                new ActivityDetails.Named(created.name())));
+    }
+
+    private void inWorkspace(String tenantId, Runnable work) {
+        if (tenantId.equals(currentTenant.idOrNull())) {
+            work.run();
         } else {
-            tenantScope.run(change.tenantId(), () -> record(change.actorId(), change.action(), change.detail()));
+            tenantScope.run(tenantId, work);
         }
     }
 
-    /**
-     * Writes the whole activity log of workspace {@code tenantId} as CSV (oldest first, header row),
-     * streamed in a transaction of its own; for a {@code StreamingOutput}.
-     */
-    public void writeCsv(String tenantId, OutputStream out) {
-        tenantScope.run(tenantId, () -> {
-            try {
-                var writer = new BufferedWriter(new OutputStreamWriter(out,
-                        StandardCharsets.UTF_8));
-                var csv = CSVFormat.RFC4180.builder()
-                        .setHeader("id", "occurred_at", "actor_user_id", "actor", "action", "detail").get()
-                        .print(writer);
-                // A workspace has few people: their labels are looked up once each while streaming.
-                java.util.Map<UUID, String> actors = new java.util.HashMap<>();
-                try (var rows = em.createQuery("from ActivityEntry a order by a.id", ActivityEntry.class)
-                        .setHint("org.hibernate.fetchSize", 500).setHint("org.hibernate.readOnly", true)
-                        .getResultStream()) {
-                    for (ActivityEntry a : (Iterable<ActivityEntry>) rows::iterator) {
-                        String actor = a.actorUserId == null ? "" : actors.computeIfAbsent(a.actorUserId,
-                                id -> tenancy.userLabels(java.util.Set.of(id)).getOrDefault(id, ""));
-                        csv.printRecord(CsvCells.neutralise(a.id), CsvCells.neutralise(a.occurredAt),
-                                CsvCells.neutralise(a.actorUserId), CsvCells.neutralise(actor),
-                                CsvCells.neutralise(a.action), CsvCells.neutralise(a.detail));
-                        em.detach(a);
-                    }
-                }
-                csv.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    /** The entries matching {@code filter}, newest first; {@code before} (an entry id) continues an earlier page. */
+    @Transactional
+    List<ActivityEntry> find(ActivityFilter filter, ZoneId zone, int limit, UUID before) {
+        StringBuilder jpql = new StringBuilder("from ActivityEntry a where 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        where(filter, zone, jpql, params);
+        if (before != null) {
+            jpql.append(" and a.id < :before");
+            params.put("before", before);
+        }
+        var q = em.createQuery(jpql + " order by a.id desc", ActivityEntry.class)
+                .setMaxResults(Math.max(1, Math.min(limit, MAX_PAGE)));
+        params.forEach(q::setParameter);
+        return q.getResultList();
+    }
+
+    /** Streams the entries matching {@code filter}, oldest first, to {@code row}; in the caller's transaction. */
+    void stream(ActivityFilter filter, ZoneId zone, java.util.function.Consumer<ActivityEntry> row) {
+        StringBuilder jpql = new StringBuilder("from ActivityEntry a where 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        where(filter, zone, jpql, params);
+        var q = em.createQuery(jpql + " order by a.id", ActivityEntry.class)
+                .setHint("org.hibernate.fetchSize", 500).setHint("org.hibernate.readOnly", true);
+        params.forEach(q::setParameter);
+        try (var rows = q.getResultStream()) {
+            rows.forEach(a -> {
+                row.accept(a);
+                em.detach(a);
+            });
+        }
+    }
+
+    private static void where(ActivityFilter f, ZoneId zone, StringBuilder jpql, Map<String, Object> params) {
+        if (f.member() != null) {
+            jpql.append(" and a.actorUserId = :member");
+            params.put("member", f.member());
+        }
+        if (f.kind() != null) {
+            jpql.append(" and a.action = :action");
+            params.put("action", f.kind().code);
+        }
+        Instant from = f.fromInstant(zone);
+        if (from != null) {
+            jpql.append(" and a.occurredAt >= :from");
+            params.put("from", from);
+        }
+        Instant to = f.toInstantExclusive(zone);
+        if (to != null) {
+            jpql.append(" and a.occurredAt < :to");
+            params.put("to", to);
+        }
     }
 
     /** Whether the workspace's log has the entry {@code id}. */
@@ -116,19 +198,44 @@ public class ActivityLog {
                 .setParameter("id", id).getSingleResult() > 0;
     }
 
-    /** The newest entries first; {@code before} (an entry id) continues an earlier page. */
+    /**
+     * The people who can be filtered by: everyone who acted in this workspace's log, by their label (e-mail address,
+     * or name), sorted by label.
+     */
     @Transactional
-    public List<Entry> list(int limit, UUID before) {
-        String where = before == null ? "" : " where a.id < :before";
-        var q = em.createQuery("from ActivityEntry a" + where + " order by a.id desc", ActivityEntry.class)
-                .setMaxResults(Math.max(1, Math.min(limit, MAX_PAGE)));
-        if (before != null) {
-            q.setParameter("before", before);
+    public Map<UUID, String> actors() {
+        List<UUID> ids = em.createQuery("select distinct a.actorUserId from ActivityEntry a"
+                + " where a.actorUserId is not null", UUID.class).getResultList();
+        Map<UUID, String> labels = tenancy.userLabels(Set.copyOf(ids));
+        Map<UUID, String> sorted = new java.util.LinkedHashMap<>();
+        ids.stream().sorted(java.util.Comparator.comparing(id -> labels.getOrDefault(id, id.toString())))
+                .forEach(id -> sorted.put(id, labels.getOrDefault(id, id.toString())));
+        return sorted;
+    }
+
+    /** 400 unless {@code filter}'s member acted in this workspace (an id from another workspace names nobody here). */
+    @Transactional
+    public void checkMember(ActivityFilter filter) {
+        if (filter.member() != null && em.createQuery("select count(a) from ActivityEntry a where a.actorUserId = :m",
+                Long.class).setParameter("m", filter.member()).getSingleResult() == 0) {
+            throw ApiException.invalid(Map.of("member", "activity.member-unknown"));
         }
-        List<ActivityEntry> page = q.getResultList();
-        java.util.Map<UUID, String> actors = tenancy.userLabels(page.stream().map(a -> a.actorUserId)
-                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()));
-        return page.stream().map(a -> new Entry(a.id, a.occurredAt, a.actorUserId,
-                a.actorUserId == null ? null : actors.get(a.actorUserId), a.action, a.detail)).toList();
+    }
+
+    /** The labels (e-mail address or name) of the people who acted in {@code entries}. */
+    Map<UUID, String> actorLabels(List<ActivityEntry> entries) {
+        Set<UUID> ids = entries.stream().map(a -> a.actorUserId).filter(Objects::nonNull).collect(Collectors.toSet());
+        return ids.isEmpty() ? Map.of() : new HashMap<>(tenancy.userLabels(ids));
+    }
+
+    static ActivityDetails details(ActivityEntry e, ActivityKind kind) {
+        if (e.details == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(e.details, kind.details);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("activity entry " + e.id + " has unreadable details", ex);
+        }
     }
 }

@@ -116,4 +116,7 @@ public interface ConsentMessages {
     @Message String directory_erased();
     @Message String directory_prev();
     @Message String directory_next();
+
+    // Confirmations of destructive actions (issue 16).
+    @Message String withdraw_confirm();
 }

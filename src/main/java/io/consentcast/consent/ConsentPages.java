@@ -23,7 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
-import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivityFilter;
+import io.consentcast.audit.ActivityViews;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.SubscriberView;
@@ -60,7 +61,7 @@ public class ConsentPages {
     LedgerCheckpoints checkpoints;
 
     @Inject
-    ActivityLog activity;
+    ActivityViews activity;
 
     @Inject
     TenancyService tenancy;
@@ -98,7 +99,7 @@ public class ConsentPages {
     public record Checkpoint(long seq, String at, String hash) {
     }
 
-    public record Activity(String when, String who, String action, String detail) {
+    public record Activity(String when, String who, String action, String subject, String detail) {
     }
 
     @CheckedTemplate
@@ -156,7 +157,7 @@ public class ConsentPages {
     @MinRole(Role.ADMIN)
     public Response withdraw(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @jakarta.ws.rs.FormParam("list") String list, @jakarta.ws.rs.FormParam("reason") String reason) {
-        SubscriberView s = subscribers.get(id);
+        subscribers.get(id);
         UUID listId = null;
         try {
             listId = list == null || list.isBlank() ? null : UUID.fromString(list);
@@ -169,8 +170,7 @@ public class ConsentPages {
             throw ApiException.invalid(Map.of("reason", fault.code));
         }
         String why = reason == null || reason.isBlank() ? "withdrawn by an admin" : reason.strip();
-        consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN).forList(listId)
-                .withActor(caller.userId()).withReason(why.length() > 500 ? why.substring(0, 500) : why));
+        subscribers.withdrawByMember(id, listId, why.length() > 500 ? why.substring(0, 500) : why, caller.userId());
         io.consentcast.web.Flash.set(routing, "success", "directory.flash-withdrawn");
         return Response.seeOther(URI.create("/t/" + tenant + "/subscribers/" + id)).build();
     }
@@ -238,7 +238,12 @@ public class ConsentPages {
     @Path("audit/verify")
     @MinRole(Role.ADMIN)
     public TemplateInstance verify(@PathParam("tenant") String tenant) {
-        return auditPage(verifier.verify(), null, "", List.of());
+        LedgerVerifier.Result result = verifier.verify();
+        if (result.valid()) {
+            // A verified ledger is sealed at once: the page then shows this checkpoint, not "no checkpoint yet".
+            checkpoints.checkpoint();
+        }
+        return auditPage(result, null, "", List.of());
     }
 
     @GET
@@ -282,8 +287,8 @@ public class ConsentPages {
         DateTimeFormatter time = formatter();
         Checkpoint checkpoint = checkpoints.latest()
                 .map(c -> new Checkpoint(c.seq(), time.format(c.createdAt()), c.hash())).orElse(null);
-        List<Activity> entries = activity.list(50, null).stream().map(a -> new Activity(time.format(a.occurredAt()),
-                a.actor(), a.action(), a.detail())).toList();
+        List<Activity> entries = activity.page(ActivityFilter.NONE, 10, null, page.locale()).stream()
+                .map(a -> new Activity(a.when(), a.actor(), a.kind(), a.subject(), a.detail())).toList();
         return Templates.audit(verification, checkpoint, entries, findError, phone == null ? "" : phone,
                 exportErrors);
     }

@@ -17,7 +17,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.StateView;
@@ -298,8 +301,8 @@ public class ConsentService {
         t.createdBy = actorUserId;
         t.createdAt = LedgerHash.truncate(clock.instant());
         em.persist(t);
-        activity.record(actorUserId, "consent-text.published",
-                "list " + (listId == null ? "(all lists)" : listId) + ", version " + t.version + " (" + lang + ")");
+        activity.record(actorUserId, ActivityKind.CONSENT_TEXT_PUBLISHED, ActivitySubject.list(listId),
+                new ActivityDetails.ConsentTextPublished(null, t.version, lang));
         return ConsentTextView.of(t);
     }
 

@@ -34,7 +34,10 @@ import org.apache.commons.csv.CSVPrinter;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.CsvCells;
@@ -210,7 +213,11 @@ public class LedgerExport {
 
     /** Records the export in the activity log (in the caller's transaction). */
     public void recordExport(Request request, UUID actorUserId) {
-        activity.record(actorUserId, "consent-events.exported", request.describe());
+        LedgerReader.Filter f = request.filter();
+        activity.record(actorUserId, ActivityKind.LEDGER_EXPORTED, ActivitySubject.of(ActivitySubject.Type.LEDGER),
+                new ActivityDetails.LedgerExported(request.format().extension, f.from() == null ? null
+                        : f.from().toString(), f.to() == null ? null : f.to().toString(), f.listId() == null ? null
+                        : listNames.names().getOrDefault(f.listId(), f.listId().toString()), f.subscriberPublicId()));
     }
 
     /**

@@ -13,7 +13,10 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
@@ -83,9 +86,9 @@ public class LedgerSettingsService {
             em.persist(s);
         }
         Settings result = new Settings(recordClientData, truncateIp, retentionMonths);
-        activity.record(actorUserId, "ledger-settings.changed", "record IP/user agent: " + recordClientData
-                + ", truncate IP: " + truncateIp + ", keep evidence of withdrawn consents: " + retentionMonths
-                + " months");
+        activity.record(actorUserId, ActivityKind.LEDGER_SETTINGS_CHANGED,
+                ActivitySubject.of(ActivitySubject.Type.SETTINGS),
+                new ActivityDetails.LedgerSettings(recordClientData, truncateIp, retentionMonths));
         return result;
     }
 
@@ -112,9 +115,8 @@ public class LedgerSettingsService {
                     .setParameter("ids", subscribers.subList(i, Math.min(i + 500, subscribers.size()))).executeUpdate();
         }
         if (deleted > 0) {
-            activity.record(null, "evidence.purged", deleted + " evidence records (IP address, user agent) of "
-                    + subscribers.size() + " subscribers whose consent was withdrawn before " + cutoff
-                    + " (retention " + months + " months)");
+            activity.record(null, ActivityKind.EVIDENCE_PURGED, ActivitySubject.of(ActivitySubject.Type.LEDGER),
+                    new ActivityDetails.EvidencePurged(deleted, months));
         }
         return deleted;
     }

@@ -14,6 +14,20 @@ public final class PhoneNumbers {
     private PhoneNumbers() {
     }
 
+    /**
+     * The country in which a workspace reads numbers written without a country code (and which its forms
+     * preselect): Germany for German workspaces, else the United Kingdom.
+     */
+    public static String workspaceRegion(String workspaceLocale) {
+        return "de".equals(workspaceLocale) ? "DE" : "GB";
+    }
+
+    /** Whether the input names its country itself ({@code +49 ...} or {@code 0049 ...}). */
+    public static boolean hasCountryCode(String input) {
+        String raw = input == null ? "" : input.strip();
+        return raw.startsWith("+") || raw.startsWith("00");
+    }
+
     /** The E.164 form of a valid number, empty when {@code input} is no valid number. */
     public static Optional<String> e164(String input, String defaultRegion) {
         if (input == null || input.isBlank() || input.length() > 40) {

@@ -20,7 +20,10 @@ import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.StateView;
@@ -55,6 +58,12 @@ public class SubscriberService {
 
     @Inject
     ActivityLog activity;
+
+    @Inject
+    ConsentService consent;
+
+    @Inject
+    ListNames listNames;
 
     @Inject
     Clock clock;
@@ -186,8 +195,23 @@ public class SubscriberService {
         em.createQuery("delete from ConsentEvidence where subscriberId = :s").setParameter("s", s.id).executeUpdate();
         writer.append(s, NewEvent.of(s.id, ConsentEventType.ERASED, EventSource.ADMIN).withActor(actorUserId)
                 .withReason("Erasure of personal data (GDPR Art. 17)"), null);
-        activity.record(actorUserId, "subscriber.erased", "subscriber " + s.publicId);
+        activity.record(actorUserId, ActivityKind.SUBSCRIBER_ERASED, ActivitySubject.subscriber(s.publicId),
+                new ActivityDetails.None());
         return SubscriberView.of(s);
+    }
+
+    /**
+     * Records a withdrawal a member received outside Consentcast (letter, phone call): a WITHDRAWN event from the
+     * ADMIN source with the member and the reason, for one list ({@code listId}, checked by the caller) or all.
+     */
+    @Transactional
+    public EventView withdrawByMember(String publicId, UUID listId, String reason, UUID actorUserId) {
+        SubscriberView s = get(publicId);
+        EventView event = consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN)
+                .forList(listId).withActor(actorUserId).withReason(reason));
+        activity.record(actorUserId, ActivityKind.CONSENT_WITHDRAWN, ActivitySubject.subscriber(s.publicId()),
+                new ActivityDetails.Withdrawn(listId == null ? null : listNames.names().get(listId), reason));
+        return event;
     }
 
     /**
@@ -232,7 +256,8 @@ public class SubscriberService {
         List<ConsentTextView> texts = textIds.isEmpty() ? List.of()
                 : em.createQuery("from ConsentText where id in :ids order by createdAt", ConsentText.class)
                         .setParameter("ids", textIds).getResultList().stream().map(ConsentTextView::of).toList();
-        activity.record(actorUserId, "subscriber.exported", "subscriber " + s.publicId);
+        activity.record(actorUserId, ActivityKind.SUBSCRIBER_EXPORTED, ActivitySubject.subscriber(s.publicId),
+                new ActivityDetails.None());
         return new SubscriberExport(SubscriberView.of(s), states, events, texts, clock.instant());
     }
 

@@ -105,9 +105,8 @@ public class SubscribersApi {
         if (body == null || body.reason() == null || body.reason().isBlank()) {
             throw ApiException.invalid(java.util.Map.of("reason", "consent.reason-required"));
         }
-        SubscriberView s = subscribers.get(id);
+        subscribers.get(id);
         listNames.require(body.listId(), "listId");
-        return consent.append(NewEvent.of(s.id(), ConsentEventType.WITHDRAWN, EventSource.ADMIN)
-                .forList(body.listId()).withActor(caller.userId()).withReason(body.reason().strip()));
+        return subscribers.withdrawByMember(id, body.listId(), body.reason().strip(), caller.userId());
     }
 }

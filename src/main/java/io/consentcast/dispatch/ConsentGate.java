@@ -1,35 +1,23 @@
 package io.consentcast.dispatch;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import io.consentcast.consent.ConsentAudience;
-import io.consentcast.consent.ConsentAudience.Recipient;
-import io.consentcast.consent.ConsentStatus;
+import io.consentcast.consent.ConsentAudience.Eligibility;
+import io.consentcast.consent.EligibilityRule;
 
 /**
- * The per-recipient decision made immediately before a message is handed to the channel: send
- * (with the consent event that justifies it) or exclude (with the reason). Pure, so every rule is
- * tested on its own.
+ * The per-recipient decision made immediately before a message is handed to the channel: send (with the
+ * consent event that justifies it, to the reader's number) or exclude (with the reason). The rules are
+ * {@link EligibilityRule}, evaluated for the whole batch in one statement by {@link ConsentAudience#eligibility};
+ * this only turns a reader's answer into the gate's decision.
  */
 public final class ConsentGate {
-
-    public static final String ERASED = ConsentAudience.ERASED;
-    public static final String NOT_CONFIRMED = ConsentAudience.NOT_CONFIRMED;
-    public static final String WITHDRAWN = ConsentAudience.WITHDRAWN;
-    public static final String SUPPRESSED = ConsentAudience.SUPPRESSED;
-    public static final String EXPIRED = ConsentAudience.EXPIRED;
-    public static final String SANDBOX_ONLY = ConsentAudience.SANDBOX_ONLY;
-    public static final String INVALID_NUMBER = "invalid-number";
-
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
     private ConsentGate() {
     }
 
-    /** {@code reason} null means send, justified by {@code consentEventId}. */
+    /** {@code reason} null means send, justified by {@code consentEventId}, to {@code to} (digits without "+"). */
     public record Decision(String reason, UUID consentEventId, String to) {
 
         public boolean send() {
@@ -37,40 +25,14 @@ public final class ConsentGate {
         }
     }
 
-    /**
-     * {@code liveChannel}: the workspace sends through the Cloud API, so a consent confirmed only through the
-     * sandbox does not count (the same rule as {@link ConsentAudience#DECISIONS}).
-     */
-    public static Decision decide(Recipient r, Instant now, int expiryMonths, boolean liveChannel) {
-        if (r == null || r.erased()) {
-            return exclude(ERASED);
+    /** A subscriber the batch read did not find (deleted meanwhile) counts as erased. */
+    public static Decision decide(Eligibility e) {
+        if (e == null) {
+            return new Decision(EligibilityRule.ERASED.reason, null, null);
         }
-        if (r.suppressed() || r.state() == ConsentStatus.SUPPRESSED) {
-            return exclude(SUPPRESSED);
+        if (e.reason() != null) {
+            return new Decision(e.reason(), null, null);
         }
-        if (r.state() == ConsentStatus.WITHDRAWN) {
-            return exclude(WITHDRAWN);
-        }
-        if (r.state() == ConsentStatus.EXPIRED) {
-            return exclude(EXPIRED);
-        }
-        if (r.state() != ConsentStatus.CONFIRMED || r.lastEventId() == null) {
-            return exclude(NOT_CONFIRMED);
-        }
-        if (liveChannel && r.sandboxConfirmed()) {
-            return exclude(SANDBOX_ONLY);
-        }
-        Instant cutoff = now.atOffset(ZoneOffset.UTC).minusMonths(expiryMonths).toInstant();
-        if (r.lastInteraction() == null || r.lastInteraction().isBefore(cutoff)) {
-            return exclude(EXPIRED);
-        }
-        if (r.phone() == null || !E164.matcher(r.phone()).matches()) {
-            return exclude(INVALID_NUMBER);
-        }
-        return new Decision(null, r.lastEventId(), r.phone().substring(1));
-    }
-
-    private static Decision exclude(String reason) {
-        return new Decision(reason, null, null);
+        return new Decision(null, e.consentEventId(), e.phone().substring(1));
     }
 }

@@ -2,6 +2,8 @@ package io.consentcast.dispatch;
 
 import static io.consentcast.dispatch.DispatchWork.batch;
 import static io.consentcast.dispatch.DispatchWork.truncate;
+import static io.consentcast.shared.SqlValues.literal;
+import static io.consentcast.shared.SqlValues.literals;
 import static io.consentcast.shared.SqlValues.ts;
 
 import java.time.Clock;
@@ -50,7 +52,10 @@ public class DeliveryOutcomes {
     TenantScope tenantScope;
 
     @Inject
-    IssueService issues;
+    IssueStore store;
+
+    @Inject
+    IssueLifecycle lifecycle;
 
     @Inject
     ChannelService channel;
@@ -82,11 +87,11 @@ public class DeliveryOutcomes {
             if (!accepted.isEmpty()) {
                 OffsetDateTime at = ts(now);
                 em.unwrap(Session.class).doWork(c -> {
-                    int[] counts = batch(c, "UPDATE issue_deliveries SET state = 'SENT', reason = NULL,"
+                    int[] counts = batch(c, "UPDATE issue_deliveries SET state = " + literal(DeliveryState.SENT) + ", reason = NULL,"
                             + " provider_message_id = ?, provider_status = 'accepted', sent_at = ?, claimed_by = NULL,"
                             + " lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ?"
-                            + " AND (state IN (" + DeliveryState.sql(DeliveryState.IN_FLIGHT) + ")"
-                            + " OR (state = 'FAILED' AND reason = '" + OUTCOME_UNKNOWN + "'))",
+                            + " AND (state IN (" + literals(DeliveryState.IN_FLIGHT) + ")"
+                            + " OR (state = " + literal(DeliveryState.FAILED) + " AND reason = '" + OUTCOME_UNKNOWN + "'))",
                             accepted.size(), (ps, j) -> {
                                 Sent sentRow = sent.get(accepted.get(j));
                                 ps.setString(1, ((SendResult.Accepted) sentRow.result()).messageId());
@@ -206,9 +211,9 @@ public class DeliveryOutcomes {
 
     /** Pauses a sending issue from inside the engine (the row's transaction). */
     void pauseIssue(UUID issueId, String reason, boolean bySystem) {
-        NewsletterIssue i = issues.lock(issueId);
+        NewsletterIssue i = store.lock(issueId);
         if (i.status == IssueStatus.SENDING) {
-            issues.pauseIssue(i, reason, bySystem);
+            lifecycle.pauseIssue(i, reason, bySystem);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.consentcast.dispatch;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The state of one delivery row. PENDING waits for a worker, CLAIMED is held by a worker (not yet
@@ -10,7 +9,8 @@ import java.util.stream.Collectors;
  * was written, or its instance died): it is never sent again and waits, until {@code lease_until} (the
  * end of {@code consentcast.dispatch.outcome-window}), for a status webhook naming it. SENT, EXCLUDED
  * and FAILED are final (a SENT row may still turn FAILED by a status webhook, a FAILED
- * {@code outcome-unknown} row SENT by a late one).
+ * {@code outcome-unknown} row SENT by a late one). Stored by name; native SQL writes it through
+ * {@link io.consentcast.shared.SqlValues#literal}.
  */
 public enum DeliveryState {
     PENDING, CLAIMED, SENDING, AWAITING, SENT, EXCLUDED, FAILED;
@@ -20,9 +20,4 @@ public enum DeliveryState {
 
     /** Rows that were (maybe) handed to the channel and wait for their outcome. */
     static final List<DeliveryState> IN_FLIGHT = List.of(SENDING, AWAITING);
-
-    /** The states as an SQL list ({@code 'SENDING', 'AWAITING'}) for native statements: the enum is the one source. */
-    static String sql(List<DeliveryState> states) {
-        return states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
-    }
 }

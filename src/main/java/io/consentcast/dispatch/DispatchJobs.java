@@ -13,7 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.dispatch.DispatchWork.JobRef;
+import io.consentcast.shared.SqlValues;
 import io.consentcast.tenancy.TenantScope;
 
 /**
@@ -31,10 +36,19 @@ public class DispatchJobs {
     EntityManager em;
 
     @Inject
+    ActivityLog activity;
+
+    @Inject
     TenantScope tenantScope;
 
     @Inject
-    IssueService issues;
+    IssueStore store;
+
+    @Inject
+    IssueLifecycle lifecycle;
+
+    @Inject
+    Preflight preflight;
 
     @Inject
     DispatchConfig config;
@@ -50,7 +64,7 @@ public class DispatchJobs {
             List<Object[]> rows = em.createNativeQuery("SELECT issue_id, tenant_id FROM dispatch_jobs WHERE kind = ?1"
                     + " AND due_at <= ?2 AND (lease_until IS NULL OR lease_until < ?2) ORDER BY due_at LIMIT ?3"
                     + " FOR UPDATE SKIP LOCKED")
-                    .setParameter(1, kind.name()).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
+                    .setParameter(1, SqlValues.name(kind)).setParameter(2, ts(now)).setParameter(3, limit).getResultList();
             List<JobRef> out = new ArrayList<>();
             for (Object[] r : rows) {
                 UUID id = uuid(r[0]);
@@ -76,20 +90,20 @@ public class DispatchJobs {
         tenantScope.run(job.tenantId(), () -> {
             NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
             if (i == null) {
-                issues.deleteJob(job.issueId());
+                lifecycle.deleteJob(job.issueId());
                 return;
             }
-            i = issues.lock(i.id);
+            i = store.lock(i.id);
             boolean waiting = i.status == IssueStatus.SCHEDULED || i.status == IssueStatus.BLOCKED
                     || (i.status == IssueStatus.PAUSED && i.pausedBySystem);
             if (!waiting) {
                 if (i.status != IssueStatus.SENDING) {
-                    issues.deleteJob(i.id);
+                    lifecycle.deleteJob(i.id);
                 }
                 return;
             }
             recoverExpired(i.id);
-            issues.advance(i);
+            lifecycle.advance(i);
             release(job.issueId(), owner);
         });
     }
@@ -111,21 +125,21 @@ public class DispatchJobs {
             }
             if (i == null || i.status != IssueStatus.SENDING) {
                 if (i == null || !(i.status == IssueStatus.PAUSED && i.pausedBySystem)) {
-                    issues.deleteJob(job.issueId());
+                    lifecycle.deleteJob(job.issueId());
                 }
                 return;
             }
-            i = issues.lock(i.id);
+            i = store.lock(i.id);
             recoverExpired(i.id);
             if (!finishIfDone(i)) {
-                String problem = issues.preflight(i, clock.instant());
+                String problem = preflight.check(i, clock.instant());
                 if (problem != null) {
                     i.moveTo(IssueStatus.BLOCKED);
                     i.blockedReason = problem;
                     i.updatedAt = clock.instant();
-                    issues.job(i, JobKind.START, clock.instant().plus(config.recheck()));
+                    lifecycle.job(i, JobKind.START, clock.instant().plus(config.recheck()));
                 } else {
-                    issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
+                    lifecycle.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
                 }
                 release(i.id, owner);
             }
@@ -141,9 +155,9 @@ public class DispatchJobs {
                 .setParameter("now", clock.instant()).setParameter("id", i.id)
                 .setParameter("pending", DeliveryState.PENDING).executeUpdate();
         if (openRows(i.id) == 0) {
-            issues.deleteJob(i.id);
+            lifecycle.deleteJob(i.id);
         } else {
-            issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
+            lifecycle.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
         }
     }
 
@@ -157,9 +171,9 @@ public class DispatchJobs {
                 + " and d.state in (:inFlight)", Long.class).setParameter("id", i.id)
                 .setParameter("inFlight", DeliveryState.IN_FLIGHT).getSingleResult();
         if (inFlight == 0) {
-            issues.deleteJob(i.id);
+            lifecycle.deleteJob(i.id);
         } else {
-            issues.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
+            lifecycle.job(i, JobKind.RUN, clock.instant().plus(config.recheck()));
         }
     }
 
@@ -170,7 +184,7 @@ public class DispatchJobs {
             if (i == null || i.status != IssueStatus.SENDING || openRows(i.id) > 0) {
                 return false;
             }
-            return finishIfDone(issues.lock(i.id));
+            return finishIfDone(store.lock(i.id));
         });
     }
 
@@ -181,8 +195,16 @@ public class DispatchJobs {
         i.moveTo(IssueStatus.DONE);
         i.finishedAt = clock.instant();
         i.updatedAt = i.finishedAt;
-        issues.deleteJob(i.id);
+        lifecycle.deleteJob(i.id);
+        activity.record(null, ActivityKind.ISSUE_COMPLETED, ActivitySubject.issue(i.id),
+                new ActivityDetails.IssueCompleted(i.title, rows(i.id, DeliveryState.SENT),
+                        rows(i.id, DeliveryState.FAILED)));
         return true;
+    }
+
+    private long rows(UUID issueId, DeliveryState state) {
+        return em.createQuery("select count(d) from IssueDelivery d where d.issueId = :id and d.state = :state",
+                Long.class).setParameter("id", issueId).setParameter("state", state).getSingleResult();
     }
 
     private long openRows(UUID issueId) {

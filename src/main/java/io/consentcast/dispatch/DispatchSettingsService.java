@@ -11,6 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
@@ -21,6 +25,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /** The current workspace's dispatch settings: rate, sending hours, consent expiry (defaults from configuration). */
 @ApplicationScoped
 public class DispatchSettingsService {
+
+    @Inject
+    ActivityLog activity;
 
     @Inject
     EntityManager em;
@@ -106,7 +113,11 @@ public class DispatchSettingsService {
                 em.persist(s);
             }
             em.flush();
-            return view();
+            SettingsView saved = view();
+            activity.record(ActivityKind.DISPATCH_SETTINGS_CHANGED, ActivitySubject.of(ActivitySubject.Type.SETTINGS),
+                    new ActivityDetails.DispatchSettings(saved.ratePerSecond(), saved.sendingHoursStart(),
+                            saved.sendingHoursEnd(), saved.consentExpiryMonths()));
+            return saved;
         });
     }
 

@@ -1,6 +1,6 @@
 package io.consentcast.dispatch;
 
-import static io.consentcast.shared.SqlValues.uuid;
+import static io.consentcast.shared.SqlValues.literal;
 import static io.consentcast.shared.SqlValues.ts;
 
 import java.sql.Connection;
@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,10 @@ import io.consentcast.consent.ConsentAudience;
 import io.consentcast.tenancy.TenantScope;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.ChannelType;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
-import io.consentcast.whatsapp.WhatsAppChannel;
+import io.consentcast.whatsapp.TemplateService.TemplateView;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -49,7 +51,7 @@ public class DispatchWork {
     TenantScope tenantScope;
 
     @Inject
-    IssueService issues;
+    IssueStore store;
 
     @Inject
     DispatchSettingsService settings;
@@ -75,14 +77,15 @@ public class DispatchWork {
 
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
-            List<String> parameters, String text, int rate, int numberRate, String phoneKey, int expiryMonths,
-            boolean liveChannel) {
+            List<String> parameters, List<String> placeholders, String text, int rate, int numberRate, String phoneKey,
+            int expiryMonths, boolean liveChannel) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
             String callback = DeliveryCallback.of(deliveryId);
             return text != null ? new OutgoingMessage.Text(to, text, callback)
-                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback);
+                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback,
+                            placeholders);
         }
     }
 
@@ -131,9 +134,11 @@ public class DispatchWork {
     private List<Row> claimReturning(UUID issueId, String owner, Instant now, int limit) {
         List<Row> out = new ArrayList<>(limit);
         em.unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = 'CLAIMED',"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE issue_deliveries SET state = "
+                    + literal(DeliveryState.CLAIMED) + ","
                     + " claimed_by = ?, lease_until = ?, updated_at = ? WHERE id = ANY (ARRAY(SELECT id FROM"
-                    + " issue_deliveries WHERE issue_id = ? AND state = 'PENDING' AND next_attempt_at <= ?"
+                    + " issue_deliveries WHERE issue_id = ? AND state = " + literal(DeliveryState.PENDING)
+                    + " AND next_attempt_at <= ?"
                     + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED))"
                     + " RETURNING id, subscriber_id, attempts")) {
                 ps.setString(1, owner);
@@ -165,7 +170,7 @@ public class DispatchWork {
             return ctx;
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
-                ctx.parameters(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
+                ctx.parameters(), ctx.placeholders(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
                 ctx.liveChannel());
     }
 
@@ -202,9 +207,11 @@ public class DispatchWork {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
-        return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, issues.parameters(i),
-                i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
-                !WhatsAppChannel.SANDBOX.equals(ch.type()));
+        List<String> placeholders = i.freeText() ? List.of()
+                : store.findTemplate(i.templateName, i.templateLanguage).map(TemplateView::placeholders).orElse(List.of());
+        return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
+                placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
+                ch.kind() != ChannelType.SANDBOX);
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */
@@ -239,15 +246,15 @@ public class DispatchWork {
                 unclaim(rows, status, owner, now);
                 return new GateResult(false, List.of());
             }
-            Map<UUID, ConsentAudience.Recipient> recipients = audience.recipients(
-                    rows.stream().map(Row::subscriberId).toList(), ctx.listId());
+            Instant cutoff = now.atOffset(ZoneOffset.UTC).minusMonths(ctx.expiryMonths()).toInstant();
+            Map<UUID, ConsentAudience.Eligibility> answers = audience.eligibility(
+                    rows.stream().map(Row::subscriberId).toList(), ctx.listId(), ctx.liveChannel(), cutoff);
             List<Row> excluded = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
             List<Row> passing = new ArrayList<>();
             List<ConsentGate.Decision> decisions = new ArrayList<>();
             for (Row row : rows) {
-                ConsentGate.Decision d = ConsentGate.decide(recipients.get(row.subscriberId()), now,
-                        ctx.expiryMonths(), ctx.liveChannel());
+                ConsentGate.Decision d = ConsentGate.decide(answers.get(row.subscriberId()));
                 if (d.send()) {
                     passing.add(row);
                     decisions.add(d);
@@ -261,8 +268,9 @@ public class DispatchWork {
             List<Gated> out = new ArrayList<>(passing.size());
             em.unwrap(Session.class).doWork(c -> {
                 if (!excluded.isEmpty()) {
-                    batch(c, "UPDATE issue_deliveries SET state = 'EXCLUDED', reason = ?, claimed_by = NULL,"
-                            + " lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'CLAIMED' AND claimed_by = ?",
+                    batch(c, "UPDATE issue_deliveries SET state = " + literal(DeliveryState.EXCLUDED)
+                            + ", reason = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
+                            + " AND state = " + literal(DeliveryState.CLAIMED) + " AND claimed_by = ?",
                             excluded.size(), (ps, k) -> {
                                 ps.setString(1, reasons.get(k));
                                 ps.setObject(2, at);
@@ -271,9 +279,10 @@ public class DispatchWork {
                             });
                 }
                 if (!passing.isEmpty()) {
-                    int[] counts = batch(c, "UPDATE issue_deliveries SET state = 'SENDING', consent_event_id = ?,"
+                    int[] counts = batch(c, "UPDATE issue_deliveries SET state = "
+                            + literal(DeliveryState.SENDING) + ", consent_event_id = ?,"
                             + " sending_at = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?"
-                            + " AND state = 'CLAIMED' AND claimed_by = ?", passing.size(), (ps, k) -> {
+                            + " AND state = " + literal(DeliveryState.CLAIMED) + " AND claimed_by = ?", passing.size(), (ps, k) -> {
                                 ps.setObject(1, decisions.get(k).consentEventId());
                                 ps.setObject(2, at);
                                 ps.setObject(3, until);

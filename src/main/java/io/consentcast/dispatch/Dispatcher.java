@@ -1,17 +1,13 @@
 package io.consentcast.dispatch;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +18,6 @@ import org.jboss.logging.Logger;
 import io.consentcast.dispatch.DispatchWork.Batch;
 import io.consentcast.dispatch.DispatchWork.Gated;
 import io.consentcast.dispatch.DispatchWork.JobRef;
-import io.consentcast.dispatch.DispatchWork.Outcome;
 import io.consentcast.dispatch.DispatchWork.Row;
 import io.consentcast.dispatch.DispatchWork.RunContext;
 import io.consentcast.dispatch.DispatchWork.Sent;
@@ -53,9 +48,6 @@ public class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
-    /** How many times the recorder tries to write a batch of outcomes before leaving it to the crash rule. */
-    private static final int RECORD_ATTEMPTS = 4;
-
     private static final long RUNNING_READ_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** How often a feeder re-reads its instance's share of the number's rate while it sends a batch. */
@@ -68,20 +60,12 @@ public class Dispatcher implements AutoCloseable {
     private final String owner;
     private final ExecutorService pool;
     private final ExecutorService feederPool;
-    private final Thread recorder;
+    private final OutcomeRecorder recorder;
     private final Semaphore inflight;
     private final int capacity;
-    private final BlockingQueue<Result> results = new LinkedBlockingQueue<>();
-    private final AtomicInteger unrecorded = new AtomicInteger();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<UUID, Future<Integer>> feeders = new ConcurrentHashMap<>();
-    private final Map<UUID, AtomicInteger> failuresInARow = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private volatile boolean recorderStopping;
-
-    /** A send's outcome waiting for the recorder. */
-    private record Result(RunContext ctx, Sent sent) {
-    }
 
     public Dispatcher(DispatchWork work, DispatchJobs jobs, DeliveryOutcomes outcomes, DispatchConfig config,
             String owner, int workers) {
@@ -94,11 +78,10 @@ public class Dispatcher implements AutoCloseable {
         this.inflight = new Semaphore(capacity);
         this.pool = Executors.newFixedThreadPool(capacity, threads("dispatch-" + owner + "-"));
         this.feederPool = Executors.newCachedThreadPool(threads("dispatch-feed-" + owner + "-"));
-        this.recorder = threads("dispatch-record-" + owner + "-").newThread(this::recordLoop);
-        this.recorder.start();
+        this.recorder = new OutcomeRecorder(outcomes, config, owner, threads("dispatch-record-" + owner + "-"));
     }
 
-    private static java.util.concurrent.ThreadFactory threads(String prefix) {
+    static java.util.concurrent.ThreadFactory threads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
@@ -179,7 +162,7 @@ public class Dispatcher implements AutoCloseable {
     }
 
     private boolean idle() {
-        return inflight.availablePermits() == capacity && unrecorded.get() == 0;
+        return inflight.availablePermits() == capacity && recorder.idle();
     }
 
     private void startAndRecheck() {
@@ -317,77 +300,12 @@ public class Dispatcher implements AutoCloseable {
                     && (f.errorClass() == ErrorClass.RETRY_LATER || f.errorClass() == ErrorClass.OUTCOME_UNKNOWN)) {
                 bucket.coolDown(config.backoffBase()); // the whole number slows down
             }
-            unrecorded.incrementAndGet();
-            results.add(new Result(ctx, new Sent(g.row(), g.to(), result)));
+            recorder.add(ctx, new Sent(g.row(), g.to(), result));
         } catch (RuntimeException e) {
             // The row stays SENDING: the crash rule settles it (outcome unknown), it is never sent twice.
             LOG.warnf(e, "Dispatch of row %d of issue %s failed", g.row().id(), ctx.issueId());
         } finally {
             inflight.release();
-        }
-    }
-
-    /** The recorder: writes whatever outcomes have arrived, one transaction per issue. */
-    private void recordLoop() {
-        List<Result> taken = new ArrayList<>();
-        while (!(recorderStopping && results.isEmpty())) {
-            try {
-                Result first = results.poll(50, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                taken.add(first);
-                results.drainTo(taken, 2_000);
-                Map<UUID, List<Result>> byIssue = new LinkedHashMap<>();
-                for (Result r : taken) {
-                    byIssue.computeIfAbsent(r.ctx().issueId(), k -> new ArrayList<>()).add(r);
-                }
-                for (List<Result> group : byIssue.values()) {
-                    record(group);
-                }
-            } catch (InterruptedException e) {
-                if (recorderStopping) {
-                    return;
-                }
-            } finally {
-                unrecorded.addAndGet(-taken.size());
-                taken.clear();
-            }
-        }
-    }
-
-    private void record(List<Result> group) throws InterruptedException {
-        RunContext ctx = group.get(0).ctx();
-        List<Sent> sent = group.stream().map(Result::sent).toList();
-        for (int attempt = 1;; attempt++) {
-            try {
-                afterRecording(ctx, outcomes.record(ctx, sent, owner));
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= RECORD_ATTEMPTS) {
-                    // Left SENDING: after the lease the crash rule marks them FAILED outcome-unknown (visible
-                    // on the issue), which is the truth as far as the database knows.
-                    LOG.errorf(e, "Could not record %d outcomes of issue %s", sent.size(), ctx.issueId());
-                    return;
-                }
-                LOG.warnf(e, "Recording %d outcomes of issue %s failed (attempt %d); retrying", sent.size(),
-                        ctx.issueId(), attempt);
-                Thread.sleep(200L << attempt);
-            }
-        }
-    }
-
-    /** An error burst (many recipients failing in a row) pauses the issue. */
-    private void afterRecording(RunContext ctx, List<Outcome> recorded) {
-        AtomicInteger fails = failuresInARow.computeIfAbsent(ctx.issueId(), k -> new AtomicInteger());
-        for (Outcome outcome : recorded) {
-            if (outcome == Outcome.SENT) {
-                fails.set(0);
-            } else if ((outcome == Outcome.RECIPIENT_FAILED || outcome == Outcome.AWAITING)
-                    && fails.incrementAndGet() >= config.errorBurst()) {
-                fails.set(0);
-                outcomes.pauseForErrors(ctx);
-            }
         }
     }
 
@@ -408,8 +326,7 @@ public class Dispatcher implements AutoCloseable {
             feederPool.awaitTermination(10, TimeUnit.SECONDS);
             pool.shutdown();
             pool.awaitTermination(10, TimeUnit.SECONDS);
-            recorderStopping = true;
-            recorder.join(TimeUnit.SECONDS.toMillis(10));
+            recorder.stop(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -32,8 +32,8 @@ import io.consentcast.tenancy.Role;
 import io.consentcast.web.Flash;
 import io.consentcast.web.PageContext;
 import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.ChannelType;
 import io.consentcast.whatsapp.TemplateService;
-import io.consentcast.whatsapp.WhatsAppChannel;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
@@ -234,7 +234,7 @@ public class IssuePages {
 
     /**
      * Before an issue starts in a workspace on the Cloud API: how many readers of its list confirmed only
-     * through the sandbox, and so will be excluded ({@link ConsentAudience#SANDBOX_ONLY}).
+     * through the sandbox, and so will be excluded ({@link io.consentcast.consent.EligibilityRule#SANDBOX_ONLY}).
      */
     private long sandboxOnly(IssueService.IssueView v) {
         boolean notStarted = v.status() == IssueStatus.DRAFT || v.status() == IssueStatus.SCHEDULED
@@ -269,7 +269,7 @@ public class IssuePages {
     @MinRole(Role.ADMIN)
     public Response schedule(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @FormParam("scheduledAt") String scheduledAt) {
-        IssueService.Created c = issues.schedule(IssueApi.id(id), zoned(scheduledAt));
+        IssueService.Created c = issues.schedule(IssueApi.id(id), requiredTime(scheduledAt));
         return back(tenant, id, c.status() == IssueStatus.BLOCKED ? "dispatch.flash-blocked" : "dispatch.flash-scheduled");
     }
 
@@ -347,7 +347,7 @@ public class IssuePages {
     }
 
     private TemplateInstance compose(IssueForm form, Map<String, String> errors, String editId) {
-        boolean sandbox = WhatsAppChannel.SANDBOX.equals(channel.view().type());
+        boolean sandbox = channel.view().kind() == ChannelType.SANDBOX;
         List<TemplateOption> options = templates.views().stream().filter(TemplateService.TemplateView::usable)
                 .map(t -> new TemplateOption(t.name() + "|" + t.language(), t.name() + " (" + t.language() + ", "
                         + t.category() + ")", t.category(), Math.min(t.parameterCount(), MAX_PARAMETERS),
@@ -366,7 +366,16 @@ public class IssuePages {
             template = new IssueService.TemplateRef(parts[0], parts[1],
                     f.values().subList(0, Math.min(count, MAX_PARAMETERS)));
         }
-        return new IssueService.IssueRequest(f.list, f.title, template, text, withTime ? zoned(f.scheduledAt) : null);
+        return new IssueService.IssueRequest(f.list, f.title, template, text, withTime ? requiredTime(f.scheduledAt) : null);
+    }
+
+    /** "Schedule" needs its time: without one it is a form error, never a draft saved instead. */
+    private String requiredTime(String local) {
+        String zoned = zoned(local);
+        if (zoned == null) {
+            throw ApiException.invalid(Map.of("scheduledAt", "dispatch.scheduled-at-required"));
+        }
+        return zoned;
     }
 
     /** A date-time typed in the workspace's zone, as an ISO offset date-time; null when empty. */

@@ -42,4 +42,7 @@ public interface ListMessages {
     @Message String share_embed();
     @Message String open_page();
     @Message String import_csv();
+
+    // Confirmations of destructive actions (issue 16).
+    @Message String close_confirm(String name);
 }

@@ -16,6 +16,10 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.consent.ConsentService;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.shared.ApiException;
@@ -45,6 +49,9 @@ public class ListService {
 
     @Inject
     Clock clock;
+
+    @Inject
+    ActivityLog activity;
 
     /** What callers send to create or edit a list; null fields are left unchanged on edit. */
     public record ListRequest(String slug, String name, String description, String language, String purpose,
@@ -125,6 +132,8 @@ public class ListService {
         l.updatedAt = now;
         lists.persist(l);
         lists.flush();
+        activity.record(actorUserId, ActivityKind.LIST_CREATED, ActivitySubject.list(l.id),
+                new ActivityDetails.Named(l.name));
         ConsentTextView text = consent.publishConsentText(l.id, l.language, r.consentText().trim(), actorUserId);
         return ListView.of(l, text);
     }
@@ -149,6 +158,9 @@ public class ListService {
         if (!keyword.equals(l.keyword) && lists.findByKeyword(keyword).isPresent()) {
             throw ApiException.conflict("lists.keyword-taken", Map.of("keyword", "lists.keyword-taken"));
         }
+        List<String> changed = changedFields(l, name.trim(), blankToNull(description), language, purpose, keyword,
+                blankToNull(imprint), blankToNull(privacy));
+        ListStatus statusBefore = l.status;
         l.name = name.trim();
         l.description = blankToNull(description);
         l.language = language;
@@ -160,12 +172,48 @@ public class ListService {
             l.status = ListStatus.valueOf(r.status());
         }
         l.updatedAt = clock.instant();
+        if (!changed.isEmpty()) {
+            activity.record(actorUserId, ActivityKind.LIST_EDITED, ActivitySubject.list(l.id),
+                    new ActivityDetails.ListEdited(l.name, changed));
+        }
+        if (l.status != statusBefore) {
+            activity.record(actorUserId, l.status == ListStatus.CLOSED ? ActivityKind.LIST_CLOSED
+                    : ActivityKind.LIST_REOPENED, ActivitySubject.list(l.id), new ActivityDetails.Named(l.name));
+        }
         if (r.consentText() != null) {
             // A changed wording becomes a new immutable version; the same wording keeps the current one.
             consent.publishConsentText(l.id, l.language, r.consentText().trim(), actorUserId);
         }
         publicPageChanged.fire(new PublicPageChanged(l.tenantId));
         return view(l);
+    }
+
+    /** The fields (by their request names) whose value an edit changes. */
+    private static List<String> changedFields(MailingList l, String name, String description, String language,
+            String purpose, String keyword, String imprint, String privacy) {
+        List<String> changed = new java.util.ArrayList<>();
+        if (!name.equals(l.name)) {
+            changed.add("name");
+        }
+        if (!java.util.Objects.equals(description, l.description)) {
+            changed.add("description");
+        }
+        if (!language.equals(l.language)) {
+            changed.add("language");
+        }
+        if (!purpose.equals(l.purpose.name())) {
+            changed.add("purpose");
+        }
+        if (!keyword.equals(l.keyword)) {
+            changed.add("keyword");
+        }
+        if (!java.util.Objects.equals(imprint, l.imprintUrl)) {
+            changed.add("imprintUrl");
+        }
+        if (!java.util.Objects.equals(privacy, l.privacyUrl)) {
+            changed.add("privacyUrl");
+        }
+        return changed;
     }
 
     private static void validateConsentText(Validation v, String text, boolean required) {

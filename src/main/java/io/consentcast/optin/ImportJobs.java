@@ -19,6 +19,10 @@ import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
@@ -34,6 +38,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class ImportJobs {
+
+    @Inject
+    ActivityLog activity;
 
     /** Rejected rows shown with a job; the counters always count all of them. */
     static final int REPORT_LIMIT = 50_000;
@@ -101,6 +108,8 @@ public class ImportJobs {
         job.createdAt = now;
         em.persist(job);
         em.flush();
+        activity.record(job.actorUserId, ActivityKind.IMPORT_STARTED, ActivitySubject.of(ActivitySubject.Type.IMPORT, job.id),
+                new ActivityDetails.ImportStarted(list.name(), job.fileName, job.dryRun, job.totalRows));
         String tenant = currentTenant.id();
         em.unwrap(Session.class).doWork(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_rows (job_id, seq, tenant_id, row_number,"

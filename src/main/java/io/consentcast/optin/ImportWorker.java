@@ -16,6 +16,10 @@ import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.tenancy.TenantScope;
 import io.quarkus.scheduler.Scheduled;
 
@@ -30,6 +34,12 @@ import io.quarkus.scheduler.Scheduled;
  */
 @ApplicationScoped
 public class ImportWorker {
+
+    @Inject
+    ActivityLog activity;
+
+    @Inject
+    io.consentcast.lists.ListService lists;
 
     private static final Logger LOG = Logger.getLogger(ImportWorker.class);
 
@@ -199,6 +209,10 @@ public class ImportWorker {
         j.state = state;
         j.failure = failure;
         j.finishedAt = clock.instant();
+        String list = lists.byId(j.listId).map(io.consentcast.lists.ListService.ListView::name).orElse(null);
+        activity.record(j.actorUserId, ActivityKind.IMPORT_FINISHED, ActivitySubject.of(ActivitySubject.Type.IMPORT, j.id),
+                new ActivityDetails.ImportFinished(list, j.fileName, j.dryRun, state == ImportState.FAILED, j.totalRows,
+                        j.importedRows, j.rejectedRows));
         ImportRows.deleteAll(em, j.id);
         deleteQueueEntry(j.id);
     }

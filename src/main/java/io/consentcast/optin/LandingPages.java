@@ -29,7 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The public opt-in page of a list, {@code /p/{tenant}/{list}}, and its unsubscribe page. In the list's
- * language, mobile-first, no external requests, no cookies but the CSRF one. A hidden honeypot field and
+ * language, mobile-first, no external requests, no cookies (its form token is cookie-less, see {@code web.FormTokens}). A hidden honeypot field and
  * rate limits per IP address and per number keep floods out. Pages are returned wrapped in a
  * {@link Response} so that {@code PageLocaleFilter} sets the list's language before rendering.
  */

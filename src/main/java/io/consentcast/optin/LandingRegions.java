@@ -45,9 +45,9 @@ public class LandingRegions {
         return tenancy.workspace(currentTenant.id()).map(LandingRegions::defaultRegion).orElse("DE");
     }
 
-    /** The country preselected for a workspace: Germany for German workspaces, else the United Kingdom. */
+    /** The country preselected for a workspace ({@link io.consentcast.consent.PhoneNumbers#workspaceRegion}). */
     static String defaultRegion(TenancyService.WorkspaceInfo workspace) {
-        return "de".equals(workspace.locale()) ? "DE" : "GB";
+        return io.consentcast.consent.PhoneNumbers.workspaceRegion(workspace.locale());
     }
 
     /** {@code region} when it is a region libphonenumber knows, else the workspace default. */

@@ -99,7 +99,7 @@ public class OptInService {
         Optional<String> e164 = PhoneNumbers.e164(phoneInput, region);
         Validation v = new Validation();
         v.check(phoneInput != null && !phoneInput.isBlank(), "phone", "optin.phone-required");
-        v.check(v.has("phone") || e164.isPresent(), "phone", "optin.phone-invalid");
+        v.check(v.has("phone") || e164.isPresent(), "phone", invalidPhone(phoneInput));
         v.check(consentGiven, "consent", "optin.consent-required");
         v.throwIfInvalid();
         if (landing.consentText() == null) {
@@ -145,7 +145,7 @@ public class OptInService {
         Optional<String> e164 = PhoneNumbers.e164(phoneInput, region);
         Validation v = new Validation();
         v.check(phoneInput != null && !phoneInput.isBlank(), "phone", "optin.phone-required");
-        v.check(v.has("phone") || e164.isPresent(), "phone", "optin.phone-invalid");
+        v.check(v.has("phone") || e164.isPresent(), "phone", invalidPhone(phoneInput));
         v.throwIfInvalid();
         subscribers.findByPhone(e164.get()).ifPresent(subscriber -> {
             if (subscriber.erased()) {
@@ -181,5 +181,13 @@ public class OptInService {
             }
         }
         throw new IllegalStateException("Could not find a free confirmation code");
+    }
+
+    /**
+     * Why a number is invalid: one written with its country code has wrong digits (asking for the country code
+     * again would mislead); one without is checked in the chosen country.
+     */
+    private static String invalidPhone(String phoneInput) {
+        return PhoneNumbers.hasCountryCode(phoneInput) ? "optin.phone-invalid-digits" : "optin.phone-invalid";
     }
 }

@@ -14,7 +14,10 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.PublicPageChanged;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
@@ -92,7 +95,8 @@ public class OptInSettingsService {
             s.accentColor = accentColor.toLowerCase(Locale.ROOT);
         }
         s.updatedAt = clock.instant();
-        activity.record(actorUserId, "optin.settings-changed", "stop words " + s.stopWords + ", accent " + s.accentColor);
+        activity.record(actorUserId, ActivityKind.OPTIN_SETTINGS_CHANGED, ActivitySubject.of(ActivitySubject.Type.SETTINGS),
+                new ActivityDetails.OptInSettings(List.of(s.stopWords.split(",")), s.accentColor));
         publicPageChanged.fire(new PublicPageChanged(s.tenantId));
         return new View(words(s.stopWords), s.accentColor, s.logo != null);
     }
@@ -107,7 +111,8 @@ public class OptInSettingsService {
         s.logo = bytes;
         s.logoType = type;
         s.updatedAt = clock.instant();
-        activity.record(actorUserId, "optin.logo-changed", type + ", " + bytes.length + " bytes");
+        activity.record(actorUserId, ActivityKind.OPTIN_LOGO_CHANGED, ActivitySubject.of(ActivitySubject.Type.SETTINGS),
+                new ActivityDetails.Logo(type, bytes.length));
         publicPageChanged.fire(new PublicPageChanged(s.tenantId));
     }
 

@@ -10,6 +10,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.consent.ConsentEventType;
 import io.consentcast.consent.ConsentQueries;
 import io.consentcast.consent.ConsentService;
@@ -24,11 +28,11 @@ import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
+import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ErrorClass;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService;
-import io.consentcast.whatsapp.ChannelService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -43,6 +47,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class RepermissionService {
+
+    @Inject
+    ActivityLog activity;
 
     /** How many readers one request asks; the rest are asked by the next request. */
     static final int BATCH = 500;
@@ -123,6 +130,9 @@ public class RepermissionService {
             }
         }
         long remaining = queries.subscribersIn(list.id(), ConsentStatus.IMPORTED, Integer.MAX_VALUE).size();
+        int askedNow = asked;
+        QuarkusTransaction.requiringNew().run(() -> activity.record(actorUserId, ActivityKind.REPERMISSION_ASKED,
+                ActivitySubject.list(list.id()), new ActivityDetails.Repermission(list.name(), template.name(), askedNow)));
         return new RepermissionReport(list.slug(), template.name(), asked, unknown, notAsked, remaining);
     }
 
@@ -136,7 +146,7 @@ public class RepermissionService {
         SendResult result = QuarkusTransaction.suspendingExisting().call(() -> channel.send(
                 new OutgoingMessage.Template(decision.phone().substring(1), template.name(), template.language(),
                         template.parameterCount() > 0 ? List.of(list.name()) : List.of(),
-                        List.of("JA", "STOP " + list.keyword()))));
+                        List.of("JA", "STOP " + list.keyword()), null, template.placeholders())));
         String messageId;
         String sent;
         Outcome outcome;

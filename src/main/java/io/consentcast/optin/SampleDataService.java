@@ -7,12 +7,17 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.ChannelType;
 import io.consentcast.whatsapp.MarketingPreferenceChanged;
 import io.consentcast.whatsapp.Origin;
 import io.consentcast.whatsapp.SandboxPhone;
@@ -25,6 +30,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class SampleDataService {
+
+    @Inject
+    ActivityLog activity;
 
     static final String SLUG = "sample-news";
     static final String KEYWORD = "SAMPLE";
@@ -60,7 +68,7 @@ public class SampleDataService {
     }
 
     public SampleReport load(UUID actorUserId) {
-        if (!"sandbox".equals(channel.view().type())) {
+        if (channel.view().kind() != ChannelType.SANDBOX) {
             throw ApiException.conflict("optin.sample-sandbox-only", null);
         }
         if (lists.bySlug(SLUG).isPresent()) {
@@ -108,6 +116,10 @@ public class SampleDataService {
         }
         int imported = QuarkusTransaction.requiringNew().call(() -> imports.importNow(SLUG, csv.toString(),
                 "sample.csv", "DE", actorUserId));
-        return new SampleReport(list.slug(), confirmed, pending, withdrawn, imported, suppressed);
+        SampleReport report = new SampleReport(list.slug(), confirmed, pending, withdrawn, imported, suppressed);
+        QuarkusTransaction.requiringNew().run(() -> activity.record(actorUserId, ActivityKind.SAMPLE_DATA_LOADED,
+                ActivitySubject.list(list.id()), new ActivityDetails.SampleData(list.name(), report.confirmed(),
+                        report.pending(), report.withdrawn(), report.imported(), report.suppressed())));
+        return report;
     }
 }

@@ -54,8 +54,17 @@ public class TeamService {
     public record CreatedInvitation(UUID id, String email, Role role, Instant expiresAt, String link) {
     }
 
-    /** Published after each change to the team, for the activity log. */
-    public record TeamChanged(String tenantId, UUID actorId, String action, String detail) {
+    /** What changed in a team. */
+    public enum Change {
+        INVITED, INVITATION_REVOKED, JOINED, ROLE_CHANGED, REMOVED
+    }
+
+    /**
+     * Published after each change to the team, for the activity log. {@code subjectId}: the invitation (INVITED,
+     * INVITATION_REVOKED) or the member's user id; {@code previousRole} only for ROLE_CHANGED.
+     */
+    public record TeamChanged(String tenantId, UUID actorId, Change change, UUID subjectId, String email, Role role,
+            Role previousRole) {
     }
 
     @Transactional
@@ -103,7 +112,7 @@ public class TeamService {
         inv.createdAt = now;
         inv.expiresAt = now.plus(config.invitationValidity());
         invitations.persist(inv);
-        teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, "member.invited", address + " as " + role));
+        teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, Change.INVITED, inv.id, address, role, null));
         String link = config.baseUrl().replaceAll("/+$", "") + "/join/" + currentTenant.slug() + "/" + token;
         return new CreatedInvitation(inv.id, inv.email, inv.role, inv.expiresAt, link);
     }
@@ -114,7 +123,8 @@ public class TeamService {
                 .orElseThrow(() -> ApiException.notFound("There is no such invitation."));
         if (inv.isOpen(clock.instant())) {
             inv.revokedAt = clock.instant();
-            teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, "member.invitation-revoked", inv.email));
+            teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, Change.INVITATION_REVOKED, inv.id, inv.email,
+                    inv.role, null));
         }
     }
 
@@ -148,7 +158,7 @@ public class TeamService {
         m.role = inv.role;
         m.createdAt = now;
         memberships.persist(m);
-        teamChanged.fire(new TeamChanged(currentTenant.id(), user.id, "member.joined", inv.email + " as " + inv.role));
+        teamChanged.fire(new TeamChanged(currentTenant.id(), user.id, Change.JOINED, user.id, inv.email, inv.role, null));
         return m.role;
     }
 
@@ -189,8 +199,8 @@ public class TeamService {
         Role before = m.role;
         m.role = role;
         if (before != role) {
-            teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, "member.role-changed",
-                    m.user.email + ": " + before + " -> " + role));
+            teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, Change.ROLE_CHANGED, m.user.id,
+                    m.user.email, role, before));
         }
         return new MemberView(m.id, m.user.email, m.user.displayName(), m.role, m.createdAt);
     }
@@ -206,6 +216,34 @@ public class TeamService {
             throw ApiException.conflict("team.last-owner", null);
         }
         memberships.delete(m);
-        teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, "member.removed", m.user.email));
+        teamChanged.fire(new TeamChanged(currentTenant.id(), actor.id, Change.REMOVED, m.user.id, m.user.email, m.role,
+                null));
+    }
+
+    // The same operations for the caller of the request, for pages outside this feature (web.TeamPages and
+    // web.WorkspacePages), which never hold the user entity.
+
+    public CreatedInvitation invite(String email, String roleName, Caller actor, Role actorRole) {
+        return invite(email, roleName, actor.user(), actorRole);
+    }
+
+    public void revokeInvitation(UUID id, Caller actor) {
+        revokeInvitation(id, actor.user());
+    }
+
+    public InvitationView inspect(String token, Caller user) {
+        return inspect(token, user.user(), user.emailVerified());
+    }
+
+    public Role accept(String token, Caller user) {
+        return accept(token, user.user(), user.emailVerified());
+    }
+
+    public MemberView changeRole(UUID memberId, String roleName, Caller actor, Role actorRole) {
+        return changeRole(memberId, roleName, actor.user(), actorRole);
+    }
+
+    public void remove(UUID memberId, Caller actor, Role actorRole) {
+        remove(memberId, actor.user(), actorRole);
     }
 }

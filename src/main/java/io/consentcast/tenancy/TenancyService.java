@@ -46,6 +46,13 @@ public class TenancyService {
     public record NewWorkspace(String slug, String name, String locale, String timezone) {
     }
 
+    /** Published in the transaction that creates a workspace, for the activity log. */
+    public record WorkspaceCreated(String tenantId, UUID creatorId, String name) {
+    }
+
+    @Inject
+    jakarta.enterprise.event.Event<WorkspaceCreated> workspaceCreated;
+
     /** Validates and creates a workspace; the creator becomes its OWNER. */
     public Tenant create(NewWorkspace request, AppUser creator) {
         String slug = request.slug() == null ? null : request.slug().trim();
@@ -82,6 +89,7 @@ public class TenancyService {
                 m.createdAt = t.createdAt;
                 memberships.persist(m);
                 tenants.flush();
+                workspaceCreated.fire(new WorkspaceCreated(id, creator.id, name));
                 return t;
             });
         } catch (PersistenceException e) {
@@ -142,6 +150,12 @@ public class TenancyService {
     /** A workspace by id, for other features (which never hold the entity). */
     public Optional<WorkspaceInfo> workspace(String id) {
         return findById(id).map(t -> new WorkspaceInfo(t.id, t.slug, t.name, t.locale, t.timezone));
+    }
+
+    /** {@link #create(NewWorkspace, AppUser)} for the caller of the request, for pages outside this feature. */
+    public WorkspaceInfo create(NewWorkspace request, Caller creator) {
+        Tenant t = create(request, creator.user());
+        return new WorkspaceInfo(t.id, t.slug, t.name, t.locale, t.timezone);
     }
 
     Optional<Tenant> findById(String id) {

@@ -100,4 +100,12 @@ public interface AppMessages {
     @Message String error_415_detail();
     @Message String form_errors();
 
+    // Forms that never die (issue 16): the resubmission of an expired form, a public form sent from another site.
+    @Message String error_csrf_resend_detail();
+    @Message String error_csrf_resend();
+    @Message String error_foreign_site_title();
+    @Message String error_foreign_site_detail();
+
+    // Confirmations of destructive actions (issue 16).
+    @Message String team_remove_confirm(String name);
 }

@@ -49,7 +49,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response pageRequestRejected(PageRequestRejected e) {
         String html = localized(errorPage.data("status", e.reason().status()).data("detail", null)
-                .data("reason", e.reason().name()).data("back", e.back())).render();
+                .data("reason", e.reason().name()).data("back", e.back()).data("resend", e.resubmission())).render();
         return Response.status(e.reason().status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .header("Cache-Control", "no-store").entity(html).build();
     }
@@ -141,7 +141,7 @@ public class ErrorMappers {
         }
         String html = localized(errorPage.data("status", problem.status()).data("detail", problem.detail())
                 .data("reason", problem.status() == 415 ? PageRequestRejected.Reason.NOT_A_FORM.name() : null)
-                .data("back", null)).render();
+                .data("back", null).data("resend", null)).render();
         return Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html).build();
     }
 

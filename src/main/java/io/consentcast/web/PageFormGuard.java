@@ -1,9 +1,8 @@
 package io.consentcast.web;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,75 +10,56 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.WithFormRead;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.core.multipart.FormData;
+import org.jboss.resteasy.reactive.server.multipart.FormValue;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
+import io.consentcast.shared.ConsentcastConfig;
 import io.consentcast.web.PageRequestRejected.Reason;
-import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
-import io.quarkus.csrf.reactive.runtime.RestCsrfConfig;
+import io.consentcast.web.PageRequestRejected.Resubmission;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Every state-changing page request (any method but GET, HEAD and OPTIONS, anywhere outside {@code /api}
  * and {@code /webhooks}) is a form from one of our pages: its body must be
- * {@code application/x-www-form-urlencoded} or {@code multipart/form-data} (415 otherwise) and carry the
- * CSRF token of the page it came from, matching the signed {@code csrf-token} cookie (403 otherwise).
- * quarkus-rest-csrf issues the tokens; it skips the check for any other content type
- * ({@code require-form-url-encoded=false}, which {@code /api} needs), answers a garbled token with a 500,
- * and refusals with an empty 400. This filter runs before it and answers with an error page instead
- * ({@link ErrorMappers}). {@code /api/**} is bearer-only and not checked; {@code /webhooks/**} is signed.
+ * {@code application/x-www-form-urlencoded} or {@code multipart/form-data} (415 otherwise) and carry a valid
+ * token of {@link FormTokens} in its {@code csrf-token} field (403 otherwise):
+ * <ul>
+ * <li>a list's public form (landing, unsubscribe) its cookie-less public token, sent from a page of this site
+ * (the browser's {@code Origin}, or its {@code Referer} when the origin is withheld, names this site; another
+ * site's is refused with its own page), so that the form also works inside another site's iframe where no
+ * cookie of ours is sent;</li>
+ * <li>every other page the session token that matches the {@code csrf-token} cookie and the logged-in user.</li>
+ * </ul>
+ * A refused form is answered with an error page in the user's language ({@link ErrorMappers}); when the post
+ * came from a page of this site, that page offers to send the same entries again with a fresh token, so an
+ * expired form loses nothing. {@code /api/**} is bearer-only and not checked; {@code /webhooks/**} is signed.
  */
 public class PageFormGuard {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
+    /** Entries kept for a resubmission at most (a form of ours has far fewer). */
+    private static final int MAX_FIELDS = 200;
+
     @Inject
-    RestCsrfConfig csrf;
+    FormTokens tokens;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    ConsentcastConfig config;
 
     /**
-     * Before quarkus-rest-csrf sees the request. Nothing of ours sends the token in a header: dropping it keeps
-     * the extension from checking (and failing with a 500 on) a garbled header value, also under {@code /api}.
-     * A page load with a garbled CSRF cookie is answered with a redirect to the same page that forgets the
-     * cookie (the extension would answer it, and every later page, with an empty 400).
-     */
-    @ServerRequestFilter(preMatching = true)
-    public Response dropTokenHeader(ContainerRequestContext request, RoutingContext routing) {
-        request.getHeaders().remove(csrf.tokenHeaderName());
-        Cookie cookie = routing.request().getCookie(csrf.cookieName());
-        if (cookie != null && SAFE_METHODS.contains(request.getMethod()) && isPage(request.getUriInfo().getPath())
-                && !wellFormedCookie(cookie.getValue())) {
-            // quarkus-rest-csrf answers every request with a garbled cookie with an empty 400, for as long as the
-            // browser keeps it: forget it and load the page again, which issues a fresh one.
-            String again = LocalPaths.local(request.getUriInfo().getRequestUri().getRawPath()
-                    + (request.getUriInfo().getRequestUri().getRawQuery() == null ? ""
-                            : "?" + request.getUriInfo().getRequestUri().getRawQuery())).orElse("/");
-            return Response.seeOther(URI.create(again))
-                    .cookie(new NewCookie.Builder(csrf.cookieName()).value("").path(csrf.cookiePath()).maxAge(0).build())
-                    .header("Cache-Control", "no-store").build();
-        }
-        return null;
-    }
-
-    /** What quarkus-rest-csrf accepts as its cookie: base64url of an HMAC-SHA256 (or of the raw token). */
-    private boolean wellFormedCookie(String value) {
-        try {
-            int size = Base64.getUrlDecoder().decode(value).length;
-            return size == (csrf.tokenSignatureKey().isPresent() ? 32 : csrf.tokenSize());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Runs before quarkus-rest-csrf's own filter (default priority {@link Priorities#USER}; among these
-     * form-reading filters Quarkus REST runs the higher number first, which PageFormGuardTest proves: the
-     * extension would answer a garbled token with a 500 and a missing one with an empty 400).
+     * A form-reading filter (the body is read before the resource method), at a priority above the others'
+     * so that it decides first.
      */
     @ServerRequestFilter(priority = Priorities.USER + 100)
     @WithFormRead
@@ -88,14 +68,93 @@ public class PageFormGuard {
             return;
         }
         if (!isForm(request)) {
-            throw new PageRequestRejected(Reason.NOT_A_FORM, back(request, routing));
+            throw new PageRequestRejected(Reason.NOT_A_FORM, back(request, routing), null);
         }
         ResteasyReactiveRequestContext context = (ResteasyReactiveRequestContext) request.getServerRequestContext();
-        Object token = context.getFormParameter(csrf.formFieldName(), true, false);
-        Cookie cookie = routing.request().getCookie(csrf.cookieName());
-        if (!(token instanceof String t) || cookie == null || !matches(t, cookie.getValue())) {
-            throw new PageRequestRejected(Reason.CSRF_TOKEN, back(request, routing));
+        Object field = context.getFormParameter(FormTokens.NAME, true, false);
+        String token = field instanceof String t ? t : null;
+        Optional<String> publicForm = FormTokens.publicForm(request.getUriInfo().getPath());
+        boolean valid;
+        if (publicForm.isPresent()) {
+            if (!sentFromThisSite(routing)) {
+                throw new PageRequestRejected(Reason.FOREIGN_SITE, back(request, routing), null);
+            }
+            valid = tokens.validPublic(token, publicForm.get());
+        } else {
+            Cookie cookie = routing.request().getCookie(FormTokens.NAME);
+            valid = cookie != null && tokens.validSession(token, cookie.getValue(), FormToken.user(identity));
         }
+        if (!valid) {
+            throw new PageRequestRejected(Reason.CSRF_TOKEN, back(request, routing), resubmission(request, routing, context));
+        }
+    }
+
+    /**
+     * The browser says the form was on a page of this site: its {@code Origin} (a browser sends it with every
+     * form post; {@code null} when a privacy setting withholds it), else its {@code Referer}. A client that
+     * sends neither is no browser a foreign page could drive, and the token alone decides.
+     */
+    private boolean sentFromThisSite(RoutingContext routing) {
+        String origin = routing.request().getHeader("Origin");
+        if (origin != null && !origin.equals("null")) {
+            return thisSite(origin, routing);
+        }
+        String referer = routing.request().getHeader("Referer");
+        if (referer != null) {
+            return thisSite(referer, routing);
+        }
+        return origin == null;
+    }
+
+    /** This site as the browser sees it (scheme, host and port of the request) or as the configured base URL. */
+    private boolean thisSite(String url, RoutingContext routing) {
+        if (url.length() > LocalPaths.MAX_LENGTH) {
+            return false;
+        }
+        if (sameOrigin(url, routing).isPresent()) {
+            return true;
+        }
+        try {
+            URI given = new URI(url);
+            URI base = new URI(config.baseUrl());
+            return given.getHost() != null && base.getHost() != null && given.getHost().equalsIgnoreCase(base.getHost())
+                    && base.getScheme().equalsIgnoreCase(given.getScheme()) && port(given) == port(base);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The entries of a refused form, offered for sending again with a fresh token: only for a URL-encoded form
+     * (a file cannot be kept) that the browser says came from a page of this site (a forged post from another
+     * site is shown the explanation only, never a button that would send the forger's entries).
+     */
+    private Resubmission resubmission(ContainerRequestContext request, RoutingContext routing,
+            ResteasyReactiveRequestContext context) {
+        String fetchSite = routing.request().getHeader("Sec-Fetch-Site");
+        String origin = routing.request().getHeader("Origin");
+        boolean fromHere = (fetchSite == null || fetchSite.equals("same-origin"))
+                && (origin != null && !origin.equals("null") ? thisSite(origin, routing)
+                        : fromReferer(request.getHeaderString("Referer"), routing).isPresent());
+        MediaType type = request.getMediaType();
+        FormData form = context.getFormData();
+        if (!fromHere || form == null || !same(type, MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
+            return null;
+        }
+        List<Resubmission.Field> fields = new ArrayList<>();
+        for (String name : form) {
+            if (name.equals(FormTokens.NAME)) {
+                continue;
+            }
+            for (FormValue value : form.get(name)) {
+                if (!value.isFileItem() && fields.size() < MAX_FIELDS) {
+                    fields.add(new Resubmission.Field(name, value.getValue()));
+                }
+            }
+        }
+        URI uri = request.getUriInfo().getRequestUri();
+        return LocalPaths.local(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+                .map(action -> new Resubmission(action, fields)).orElse(null);
     }
 
     /** Pages are everything but the bearer API and Meta's signed webhooks. */
@@ -120,24 +179,6 @@ public class PageFormGuard {
 
     private static boolean same(MediaType a, MediaType b) {
         return a.getType().equalsIgnoreCase(b.getType()) && a.getSubtype().equalsIgnoreCase(b.getSubtype());
-    }
-
-    /**
-     * The form's token is the page's random value; the cookie holds its HMAC under
-     * {@code CONSENTCAST_CSRF_KEY} (what quarkus-rest-csrf issued). Anything that does not decode is false.
-     */
-    private boolean matches(String token, String cookie) {
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(token);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (raw.length != csrf.tokenSize()) {
-            return false;
-        }
-        String expected = csrf.tokenSignatureKey().map(key -> CsrfTokenUtils.signCsrfToken(raw, key)).orElse(token);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), cookie.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**

@@ -1,17 +1,14 @@
 package io.consentcast.web;
 
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.quarkus.csrf.reactive.runtime.RestCsrfConfig;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.http.impl.ServerCookie;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,19 +20,18 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code Content-Security-Policy}: scripts, styles, images and connections from this origin only (the
  * templates have no inline scripts, styles or event handlers; see {@code assets/app.js}), forms post here
  * only, and framing is refused ({@code frame-ancestors 'none'}, plus {@code X-Frame-Options: DENY} for old
- * browsers), except on a list's public pages, which the "embed" snippet puts into an iframe on any site.</li>
+ * browsers), except on a list's public pages, which the "embed" snippet puts into an iframe on the sites of
+ * {@code consentcast.forms.embed-sites} (any site by default).</li>
  * <li>{@code Strict-Transport-Security} when the request came over HTTPS, directly or through a trusted
  * proxy's {@code X-Forwarded-Proto}; never over plain HTTP (a browser would then refuse the site).</li>
- * <li>The CSRF cookie is set only by HTML pages (see {@link #decorate}); {@code SameSite=Strict} everywhere, except that a public list page served over HTTPS
- * sets it {@code SameSite=None; Secure}: inside another site's iframe a Strict or Lax cookie is not sent back,
- * and the embedded form would always be refused.</li>
+ * <li>The session's {@code csrf-token} cookie ({@link FormTokens}), when a page made one: set only by an HTML
+ * page, {@code HttpOnly}, {@code SameSite=Lax} (a link from an e-mail or another site opens a page with the
+ * session's cookie instead of replacing it, which would expire the forms of the other tabs; cross-site posts
+ * still come without it), {@code Secure} over HTTPS.</li>
  * </ul>
  */
 @ApplicationScoped
 public class SecurityHeaders {
-
-    /** A list's public pages: {@code /p/{tenant}/{list}} and its unsubscribe page. */
-    static final Pattern EMBEDDABLE = Pattern.compile("/p/[^/]+/[^/]+(/unsubscribe)?/?");
 
     static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ";
@@ -49,21 +45,21 @@ public class SecurityHeaders {
      * First in the router, where Quarkus puts the {@code quarkus.http.header} headers: before authentication,
      * so that its 401 and redirects carry the headers too.
      */
-    void register(@Observes Router router, RestCsrfConfig csrf) {
-        String cookieName = csrf.cookieName();
+    void register(@Observes Router router, FormsConfig forms) {
+        String embedders = forms.embedSites().contains("*") ? "*" : String.join(" ", forms.embedSites());
         router.route().order(RouteConstants.ROUTE_ORDER_HEADERS).handler(rc -> {
-            rc.addHeadersEndHandler(v -> decorate(rc, cookieName));
+            rc.addHeadersEndHandler(v -> decorate(rc, embedders));
             rc.next();
         });
     }
 
-    private static void decorate(RoutingContext rc, String csrfCookie) {
+    private static void decorate(RoutingContext rc, String embedders) {
         String path = rc.normalizedPath();
-        boolean embeddable = EMBEDDABLE.matcher(path).matches();
+        boolean embeddable = FormTokens.publicForm(path).isPresent();
         boolean https = rc.request().isSSL();
         MultiMap headers = rc.response().headers();
         if (DEV_TOOLS.stream().noneMatch(path::startsWith)) {
-            headers.set("Content-Security-Policy", POLICY + (embeddable ? "*" : "'none'"));
+            headers.set("Content-Security-Policy", POLICY + (embeddable ? embedders : "'none'"));
             if (!embeddable) {
                 headers.set("X-Frame-Options", "DENY");
             }
@@ -72,16 +68,10 @@ public class SecurityHeaders {
             headers.set("Strict-Transport-Security", HSTS);
         }
         String type = headers.get("Content-Type");
-        boolean page = type != null && type.startsWith("text/html");
-        for (Cookie cookie : rc.response().removeCookies(csrfCookie, false)) {
-            // Only a page, which carries the matching token in its forms, may set a new cookie: quarkus-rest-csrf
-            // issues one with every GET, and a logo, stylesheet or JSON poll loaded by a page would otherwise
-            // replace the cookie its form's token belongs to. The request's own copy is never sent back.
-            if (page && cookie instanceof ServerCookie set && set.isChanged()) {
-                cookie.setSameSite(embeddable && https ? CookieSameSite.NONE : CookieSameSite.STRICT);
-                cookie.setSecure(https);
-                rc.response().addCookie(cookie);
-            }
+        String made = rc.get(FormToken.NEW_COOKIE);
+        if (made != null && type != null && type.startsWith("text/html")) {
+            rc.response().addCookie(Cookie.cookie(FormTokens.NAME, made).setPath("/").setHttpOnly(true)
+                    .setSameSite(CookieSameSite.LAX).setSecure(https));
         }
     }
 }

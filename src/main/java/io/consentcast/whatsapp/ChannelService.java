@@ -145,18 +145,13 @@ public class ChannelService {
         }
     }
 
-    /** The type of the workspace's channel: {@code sandbox} or {@code cloud-api}. */
-    public String activeType() {
-        return settings.view().type();
-    }
-
     public boolean stopped() {
         return settings.view().stopped();
     }
 
-    WhatsAppChannel channel(String type) {
+    WhatsAppChannel channel(ChannelType type) {
         for (WhatsAppChannel c : channels) {
-            if (c.type().equals(type)) {
+            if (c.type() == type) {
                 return c;
             }
         }

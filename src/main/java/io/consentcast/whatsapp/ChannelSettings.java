@@ -23,7 +23,7 @@ public class ChannelSettings {
     public String tenantId;
 
     @Column(name = "channel_type", nullable = false)
-    public String type;
+    public ChannelType type;
 
     @Column(name = "phone_number_id")
     public String phoneNumberId;
@@ -51,14 +51,14 @@ public class ChannelSettings {
     public Instant updatedAt;
 
     public boolean cloudApi() {
-        return WhatsAppChannel.CLOUD_API.equals(type);
+        return type == ChannelType.CLOUD_API;
     }
 
     /** Settings of a workspace that never saved any: the sandbox. Not persisted. */
     static ChannelSettings sandboxDefault(String tenantId) {
         ChannelSettings s = new ChannelSettings();
         s.tenantId = tenantId;
-        s.type = WhatsAppChannel.SANDBOX;
+        s.type = ChannelType.SANDBOX;
         return s;
     }
 }

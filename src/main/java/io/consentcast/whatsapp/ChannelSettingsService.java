@@ -12,11 +12,16 @@ import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenantScope;
+import io.consentcast.web.ChannelKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -25,7 +30,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * channel when Meta says so. A workspace without settings uses the sandbox.
  */
 @ApplicationScoped
-public class ChannelSettingsService {
+public class ChannelSettingsService implements ChannelKind {
+
+    @Inject
+    ActivityLog activity;
 
     private static final Logger LOG = Logger.getLogger(ChannelSettingsService.class);
     private static final String GRAPH_ID = "[0-9]{1,30}";
@@ -56,9 +64,16 @@ public class ChannelSettingsService {
             String accessToken) {
     }
 
-    /** What the API and pages show: never the token, only whether one is stored. */
+    /**
+     * What the API and pages show: never the token, only whether one is stored. {@code type} is the wire name
+     * ({@link ChannelType#wire}), {@link #kind} the type itself.
+     */
     public record ChannelView(String type, String phoneNumberId, String businessAccountId, String displayPhoneNumber,
             boolean accessTokenSet, boolean stopped, String stoppedReason, Integer stoppedCode, Instant stoppedAt) {
+
+        public ChannelType kind() {
+            return ChannelType.of(type).orElseThrow();
+        }
     }
 
     /** The answer of "Test connection". */
@@ -84,9 +99,13 @@ public class ChannelSettingsService {
                 ChannelSettings.sandboxDefault(currentTenant.id()))));
     }
 
-    /** Whether the current workspace's channel is the sandbox (also when it never saved settings). */
+    /**
+     * Whether the current workspace's channel is the sandbox (also when it never saved settings); the page shell
+     * asks it as {@link ChannelKind} to show the sandbox phone's link only where the sandbox phone exists.
+     */
+    @Override
     public boolean sandbox() {
-        return WhatsAppChannel.SANDBOX.equals(view().type());
+        return view().kind() == ChannelType.SANDBOX;
     }
 
     /**
@@ -99,12 +118,11 @@ public class ChannelSettingsService {
         if (request == null) {
             throw ApiException.badRequest("request.body-missing");
         }
-        String type = trim(request.type());
+        ChannelType type = ChannelType.of(trim(request.type())).orElse(null);
         Validation v = new Validation();
-        v.check(WhatsAppChannel.SANDBOX.equals(type) || WhatsAppChannel.CLOUD_API.equals(type), "type",
-                "whatsapp.type-invalid");
+        v.check(type != null, "type", "whatsapp.type-invalid");
         v.throwIfInvalid();
-        if (WhatsAppChannel.SANDBOX.equals(type)) {
+        if (type == ChannelType.SANDBOX) {
             return store(type, null, null, null, null);
         }
         String phone = trim(request.phoneNumberId());
@@ -132,7 +150,7 @@ public class ChannelSettingsService {
     }
 
     /** Stores verified settings (or the sandbox) in one transaction; a null {@code token} keeps the stored one. */
-    private ChannelView store(String type, String phone, String waba, String display, String token) {
+    private ChannelView store(ChannelType type, String phone, String waba, String display, String token) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             String tenantId = currentTenant.id();
             ChannelSettings s = find().orElse(null);
@@ -141,13 +159,14 @@ public class ChannelSettingsService {
                 s = new ChannelSettings();
                 s.id = Ids.uuid7(clock);
             }
-            if (!type.equals(fresh ? WhatsAppChannel.SANDBOX : s.type)) {
+            boolean switched = type != (fresh ? ChannelType.SANDBOX : s.type);
+            if (switched) {
                 // Templates belong to the account: the sandbox samples are not the Cloud API account's.
                 em.createQuery("delete from WhatsAppTemplate where tenantId = :t").setParameter("t", tenantId)
                         .executeUpdate();
             }
-            if (WhatsAppChannel.CLOUD_API.equals(type)) {
-                s.type = WhatsAppChannel.CLOUD_API;
+            if (type == ChannelType.CLOUD_API) {
+                s.type = ChannelType.CLOUD_API;
                 s.phoneNumberId = phone;
                 s.businessAccountId = waba;
                 s.displayPhoneNumber = display;
@@ -156,7 +175,7 @@ public class ChannelSettingsService {
                 }
                 route(tenantId, phone, waba);
             } else {
-                s.type = WhatsAppChannel.SANDBOX;
+                s.type = ChannelType.SANDBOX;
                 s.phoneNumberId = null;
                 s.businessAccountId = null;
                 s.displayPhoneNumber = null;
@@ -182,6 +201,8 @@ public class ChannelSettingsService {
                 }
                 throw e;
             }
+            activity.record(ActivityKind.CHANNEL_SAVED, ActivitySubject.of(ActivitySubject.Type.CHANNEL),
+                    new ActivityDetails.Channel(s.type == ChannelType.CLOUD_API, switched, s.displayPhoneNumber));
             return toView(s);
         });
     }
@@ -282,17 +303,17 @@ public class ChannelSettingsService {
         Loaded loaded = load();
         ChannelSettings s = loaded.settings();
         if (!s.cloudApi()) {
-            return new TestResult(true, WhatsAppChannel.SANDBOX, SandboxChannel.DISPLAY_NUMBER, "Sandbox", "GREEN",
+            return new TestResult(true, ChannelType.SANDBOX.wire(), SandboxChannel.DISPLAY_NUMBER, "Sandbox", "GREEN",
                     "STANDARD", null, null, null, null);
         }
         GraphClient.GraphResult r = graph.phoneNumber(s.phoneNumberId, loaded.accessToken());
         if (!r.ok()) {
             SendResult.Failed f = r.failure();
-            return new TestResult(false, WhatsAppChannel.CLOUD_API, s.displayPhoneNumber, null, null, null, null,
+            return new TestResult(false, ChannelType.CLOUD_API.wire(), s.displayPhoneNumber, null, null, null, null,
                     f.errorClass(), f.code(), f.message());
         }
         GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
-        return new TestResult(true, WhatsAppChannel.CLOUD_API, info.displayPhoneNumber(), info.verifiedName(),
+        return new TestResult(true, ChannelType.CLOUD_API.wire(), info.displayPhoneNumber(), info.verifiedName(),
                 info.qualityRating(), info.throughputLevel(), info.messagingLimitTier(), null, null, null);
     }
 
@@ -300,7 +321,7 @@ public class ChannelSettingsService {
     private static ChannelView toView(ChannelSettings s) {
         String display = s.cloudApi() || s.displayPhoneNumber != null ? s.displayPhoneNumber
                 : SandboxChannel.DISPLAY_NUMBER;
-        return new ChannelView(s.type, s.phoneNumberId, s.businessAccountId, display,
+        return new ChannelView(s.type.wire(), s.phoneNumberId, s.businessAccountId, display,
                 s.accessTokenEnc != null, s.stoppedAt != null, s.stoppedReason, s.stoppedCode, s.stoppedAt);
     }
 

@@ -11,8 +11,8 @@ public class CloudApiChannel implements WhatsAppChannel {
     GraphClient graph;
 
     @Override
-    public String type() {
-        return CLOUD_API;
+    public ChannelType type() {
+        return ChannelType.CLOUD_API;
     }
 
     @Override

@@ -245,7 +245,13 @@ public class GraphClient {
             if (!t.bodyParameters().isEmpty()) {
                 ObjectNode body = json.createObjectNode().put("type", "body");
                 ArrayNode params = body.putArray("parameters");
-                t.bodyParameters().forEach(p -> params.addObject().put("type", "text").put("text", p));
+                for (TemplateBody.Parameter p : TemplateBody.parameters(t.placeholders(), t.bodyParameters())) {
+                    ObjectNode param = params.addObject().put("type", "text");
+                    if (p.name() != null) {
+                        param.put("parameter_name", p.name());
+                    }
+                    param.put("text", p.value());
+                }
                 components.add(body);
             }
             for (int i = 0; i < t.quickReplyPayloads().size(); i++) {

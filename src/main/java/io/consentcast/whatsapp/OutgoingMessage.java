@@ -15,17 +15,26 @@ public sealed interface OutgoingMessage {
     String callbackData();
 
     /**
-     * A template message. {@code bodyParameters} fill {{1}}, {{2}}, ... of the body in order;
-     * {@code quickReplyPayloads} (optional, by button index) are returned to us when the user taps the button.
+     * A template message. {@code bodyParameters} fill the body's placeholders in order ({@link TemplateBody});
+     * {@code placeholders} are the template's placeholder names in that order when the sender knows them
+     * (a template with named placeholders, {@code {{first_name}}}, needs them: Meta matches such parameters by
+     * name), empty otherwise; {@code quickReplyPayloads} (optional, by button index) are returned to us when
+     * the user taps the button.
      */
     record Template(String to, String name, String language, List<String> bodyParameters,
-            List<String> quickReplyPayloads, String callbackData) implements OutgoingMessage {
+            List<String> quickReplyPayloads, String callbackData, List<String> placeholders) implements OutgoingMessage {
         public Template {
             bodyParameters = bodyParameters == null ? List.of() : List.copyOf(bodyParameters);
             quickReplyPayloads = quickReplyPayloads == null ? List.of() : List.copyOf(quickReplyPayloads);
+            placeholders = placeholders == null ? List.of() : List.copyOf(placeholders);
             if (callbackData != null && callbackData.length() > MAX_CALLBACK_DATA) {
                 throw new IllegalArgumentException("callback data longer than " + MAX_CALLBACK_DATA);
             }
+        }
+
+        public Template(String to, String name, String language, List<String> bodyParameters,
+                List<String> quickReplyPayloads, String callbackData) {
+            this(to, name, language, bodyParameters, quickReplyPayloads, callbackData, List.of());
         }
 
         public Template(String to, String name, String language, List<String> bodyParameters,

@@ -52,8 +52,8 @@ public class SandboxChannel implements WhatsAppChannel {
     }
 
     @Override
-    public String type() {
-        return SANDBOX;
+    public ChannelType type() {
+        return ChannelType.SANDBOX;
     }
 
     @Override
@@ -101,7 +101,7 @@ public class SandboxChannel implements WhatsAppChannel {
                 m.kind = "template";
                 m.templateName = t.name();
                 m.language = t.language();
-                m.renderedText = TemplateService.render(template.bodyText, t.bodyParameters());
+                m.renderedText = TemplateBody.render(template.bodyText, t.bodyParameters());
             }
             m.quickReplies = write(buttons);
             em.persist(m);

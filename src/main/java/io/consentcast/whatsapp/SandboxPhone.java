@@ -13,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.TenancyService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -33,6 +35,9 @@ public class SandboxPhone {
 
     @Inject
     CurrentTenant currentTenant;
+
+    @Inject
+    TenancyService tenancy;
 
     @Inject
     SandboxChannel sandbox;
@@ -158,10 +163,24 @@ public class SandboxPhone {
         }
     }
 
-    static String normalise(String number) {
+    /**
+     * The WhatsApp id (E.164 digits) of a number written as on the landing page ("0151 23456789" read in the
+     * workspace's country, "+49 151 23456789", "0049 ..."), or of a WhatsApp id itself; null when it is neither.
+     */
+    String normalise(String number) {
         if (number == null) {
             return null;
         }
+        String compact = number.strip();
+        if (!compact.startsWith("0") || compact.startsWith("00")) {
+            return waId(number); // international (+49 ..., 0049 ...) or already a WhatsApp id (4915...)
+        }
+        String region = PhoneNumbers.workspaceRegion(tenancy.workspace(currentTenant.id())
+                .map(TenancyService.WorkspaceInfo::locale).orElse(null));
+        return PhoneNumbers.e164(number, region).map(e164 -> e164.substring(1)).orElse(null);
+    }
+
+    private static String waId(String number) {
         String digits = number.replaceAll("[\\s()./-]", "");
         if (digits.startsWith("+")) {
             digits = digits.substring(1);

@@ -4,12 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +16,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
@@ -31,7 +32,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class TemplateService {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*\\}\\}");
+    @Inject
+    ActivityLog activity;
 
     @Inject
     EntityManager em;
@@ -111,6 +113,8 @@ public class TemplateService {
                     removed++;
                 }
             }
+            activity.record(ActivityKind.TEMPLATES_SYNCED, ActivitySubject.of(ActivitySubject.Type.TEMPLATES),
+                    new ActivityDetails.TemplatesSynced(seen.size(), removed));
             return new SyncResult(seen.size(), removed);
         });
     }
@@ -189,35 +193,10 @@ public class TemplateService {
             }
         }
         t.bodyText = body;
-        List<String> placeholders = placeholders(body);
+        List<String> placeholders = TemplateBody.placeholders(body);
         t.parameterCount = placeholders.size();
         t.placeholders = write(placeholders);
         t.quickReplies = write(quickReplies);
-    }
-
-    static List<String> placeholders(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        if (text != null) {
-            Matcher m = PLACEHOLDER.matcher(text);
-            while (m.find()) {
-                out.add(m.group(1));
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** The body with {{1}}.. (or named placeholders in order) replaced by {@code parameters}. */
-    static String render(String body, List<String> parameters) {
-        if (body == null) {
-            return "";
-        }
-        List<String> names = placeholders(body);
-        String out = body;
-        for (int i = 0; i < names.size() && i < parameters.size(); i++) {
-            out = out.replaceAll("\\{\\{\\s*" + Pattern.quote(names.get(i)) + "\\s*\\}\\}",
-                    Matcher.quoteReplacement(parameters.get(i)));
-        }
-        return out;
     }
 
     TemplateView view(WhatsAppTemplate t) {

@@ -6,11 +6,8 @@ package io.consentcast.whatsapp;
  */
 public interface WhatsAppChannel {
 
-    String CLOUD_API = "cloud-api";
-    String SANDBOX = "sandbox";
-
-    /** {@link #CLOUD_API} or {@link #SANDBOX}. */
-    String type();
+    /** Which of the two this is. */
+    ChannelType type();
 
     /** Sends one message for the workspace whose settings are given; never throws for provider errors. */
     SendResult send(ChannelSettings settings, String accessToken, OutgoingMessage message);

@@ -176,7 +176,7 @@ public class WhatsAppPages {
                 return Response.status(400).entity(sandboxView(number, "",
                         Map.of("_form", f.message() + (f.details() == null ? "" : ": " + f.details())))).build();
             }
-            return backToPhone(tenant, SandboxPhone.normalise(number));
+            return backToPhone(tenant, phone.normalise(number));
         } catch (ApiException e) {
             return Response.status(e.status()).entity(sandboxView(number == null ? "" : number, "", localized(e)))
                     .build();

@@ -35,8 +35,8 @@ class ActivityLogTest {
                 .then().statusCode(200);
 
         owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
-                .body("action", contains("member.role-changed", "member.joined", "member.invited"))
-                .body("[0].detail", equalTo(editor.email() + ": EDITOR -> VIEWER"))
+                .body("action", contains("member.role-changed", "member.joined", "member.invited", "workspace.created"))
+                .body("[0].detail", equalTo(editor.email() + ": Editor → Viewer"))
                 .body("[0].actor", equalTo(owner.email()))
                 .body("[1].actor", equalTo(editor.email()));
         List<String> ids = owner.req().get("/api/tenants/" + slug + "/activity").then().extract().path("id");
@@ -48,8 +48,10 @@ class ActivityLogTest {
         String csv = owner.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();
         String[] lines = csv.split("\r\n");
-        org.junit.jupiter.api.Assertions.assertEquals("id,occurred_at,actor_user_id,actor,action,detail", lines[0]);
-        org.junit.jupiter.api.Assertions.assertTrue(lines[1].contains(",member.invited,"), lines[1]);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "id,occurred_at,actor_user_id,actor,action,kind,subject_type,subject_id,subject,detail,details", lines[0]);
+        org.junit.jupiter.api.Assertions.assertTrue(lines[1].contains(",workspace.created,"), lines[1]);
+        org.junit.jupiter.api.Assertions.assertTrue(lines[2].contains(",member.invited,"), lines[2]);
         org.junit.jupiter.api.Assertions.assertTrue(lines[lines.length - 1].contains(",activity.exported,"),
                 "the download itself is logged");
 
@@ -57,7 +59,8 @@ class ActivityLogTest {
         editor.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then().statusCode(403);
         Api other = Api.newUser("other");
         String otherSlug = other.createWorkspace("activity");
-        other.req().get("/api/tenants/" + otherSlug + "/activity").then().statusCode(200).body("", hasSize(0));
+        other.req().get("/api/tenants/" + otherSlug + "/activity").then().statusCode(200).body("", hasSize(1))
+                .body("[0].action", equalTo("workspace.created"));
     }
 
     /**
@@ -73,14 +76,15 @@ class ActivityLogTest {
         Api formula = new Api("sub-formula-" + id, email, Tokens.of("sub-formula-" + id, email));
         owner.addMember(slug, formula, "EDITOR");
         owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
-                .body("find { it.action == 'member.invited' }.detail", equalTo(email + " as EDITOR"));
+                .body("find { it.action == 'member.invited' }.detail", equalTo(email + " as Editor"));
 
         String csv = owner.req().accept("*/*").get("/api/tenants/" + slug + "/activity/export").then()
                 .statusCode(200).extract().asString();
         List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(csv)).getRecords();
         CSVRecord invited = rows.stream().filter(r -> r.get("action").equals("member.invited")).findFirst().orElseThrow();
-        org.junit.jupiter.api.Assertions.assertEquals("'" + email + " as EDITOR", invited.get("detail"));
+        org.junit.jupiter.api.Assertions.assertEquals("'" + email + " as Editor", invited.get("detail"));
+        org.junit.jupiter.api.Assertions.assertEquals("'" + email, invited.get("subject"));
         CSVRecord joined = rows.stream().filter(r -> r.get("action").equals("member.joined")).findFirst().orElseThrow();
         org.junit.jupiter.api.Assertions.assertEquals("'" + email, joined.get("actor"), csv);
         for (CSVRecord r : rows) {

@@ -90,7 +90,7 @@ class ConsentPagesTest {
         String audit = "/t/" + s.slug() + "/audit";
         Response get = page(s.owner(), "en").get(audit);
         get.then().statusCode(200).body(containsString("Audit &amp; exports")).body(containsString("Verify integrity"))
-                .body(containsString("Activity"));
+                .body(containsString("Activity")).body(containsString("No checkpoint yet."));
         Response verified = postForm(s.owner(), "en", get, audit + "/verify");
         verified.then().statusCode(200).body(containsString("The ledger is intact: 2 events checked."));
         Response verifiedDe = postForm(s.owner(), "de", page(s.owner(), "de").get(audit), audit + "/verify");
@@ -100,7 +100,8 @@ class ConsentPagesTest {
                 .contentType(startsWith("text/csv")).body(startsWith("id,tenant_id,subscriber_id,seq"));
         page(s.owner(), "en").queryParam("format", "pdf").get(audit + "/export").then().statusCode(400)
                 .body(containsString("Choose the format csv or ndjson."));
-        page(s.owner(), "en").get(audit).then().body(containsString("consent-events.exported"));
+        page(s.owner(), "en").get(audit).then().body(containsString("Consent events downloaded"))
+                .body(not(containsString("No checkpoint yet"))).body(containsString("Latest checkpoint no. 1"));
 
         page(s.owner(), "en").queryParam("phone", "0151 55556666").get("/t/" + s.slug() + "/subscribers").then()
                 .statusCode(303).header("Location", containsString("/subscribers/" + s.subscriber().publicId()));

@@ -37,6 +37,15 @@ class DashboardTest {
         assertTrue(row.replaceAll("\\s+", "").replace("<tdclass=\"num\">", "<td>").contains("<td>15</td><td>6</td><td>6</td><td>6</td><td>3</td><td>0</td>"),
                 row);
 
+        // The activity log names who loaded it and the list it made (the sample's own changes, too).
+        owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
+                .body("find { it.action == 'sample-data.loaded' }.actor", org.hamcrest.Matchers.equalTo(owner.email()))
+                .body("find { it.action == 'sample-data.loaded' }.subject",
+                        org.hamcrest.Matchers.equalTo("Beispiel-Newsletter"))
+                .body("find { it.action == 'sample-data.loaded' }.detail", org.hamcrest.Matchers.equalTo(
+                        "List Beispiel-Newsletter: 15 confirmed, 6 pending, 6 withdrawn, 6 imported, 3 suppressed"))
+                .body("find { it.action == 'list.created' }.actor", org.hamcrest.Matchers.equalTo(owner.email()));
+
         // A second load is refused with a reason, nothing doubles.
         owner.req().accept("text/html").cookies(empty.getCookies()).contentType("application/x-www-form-urlencoded")
                 .formParam("csrf-token", token).header("Accept-Language", "en")

@@ -81,4 +81,25 @@ class IssuePagesTest {
                 .formParam("p1", "x").formParam("action", "draft").post(base + "/new").then().statusCode(400)
                 .body(containsString("Geben Sie einen Titel ein."));
     }
+
+    /** "Schedule" without a date is a form error that keeps the entries, never a draft saved instead. */
+    @Test
+    void schedulingWithoutADateIsAFormErrorAndSavesNothing() {
+        Workspace w = fx.workspace("nodate");
+        String base = "/t/" + w.slug() + "/issues";
+        for (String lang : new String[] {"en", "de"}) {
+            Response form = w.owner().req().accept("text/html").header("Accept-Language", lang).get(base + "/new");
+            Response refused = given().auth().oauth2(w.owner().token()).cookies(form.getCookies()).redirects().follow(false)
+                    .header("Accept-Language", lang).contentType("application/x-www-form-urlencoded")
+                    .formParam("csrf-token", hidden(form.asString(), "csrf-token")).formParam("list", "morgen")
+                    .formParam("title", "Ohne Datum").formParam("template", "newsletter_issue|de").formParam("p1", "Montag")
+                    .formParam("scheduledAt", "").formParam("action", "schedule").post(base + "/new");
+            assertEquals(400, refused.statusCode(), refused.asString());
+            assertTrue(refused.asString().contains(lang.equals("de") ? "Wählen Sie Datum und Uhrzeit des Versands"
+                    : "Choose the date and time to send it at"), refused.asString());
+            assertTrue(refused.asString().contains("value=\"Ohne Datum\""), "the entries are kept");
+        }
+        w.owner().req().get("/api/tenants/" + w.slug() + "/issues").then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(containsString("Ohne Datum")));
+    }
 }

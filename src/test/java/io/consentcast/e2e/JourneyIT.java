@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -52,6 +54,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.support.ui.Select;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -572,6 +575,52 @@ class JourneyIT {
         assertTrue(rows.stream().anyMatch(l -> l.contains("CONFIRMED") && l.contains(confirmationWamid)), csv.body());
         assertTrue(rows.stream().anyMatch(l -> l.contains("WITHDRAWN")), csv.body());
         Files.writeString(JourneyEnvironment.OUT.resolve("consent-export.csv"), csv.body());
+    }
+
+    /**
+     * The embed snippet, as the publisher copies it from the list page, on another site: a page served from
+     * {@code http://localhost:<port>} frames the form from {@code http://127.0.0.1:<app port>}, a site the browser
+     * holds no cookie for (as in a browser that blocks third-party cookies). The reader fills it in inside the
+     * frame and reaches the "confirm in WhatsApp" step.
+     */
+    @Test
+    @Order(200)
+    void theEmbeddedFormSubscribesAReaderOnAPublishersSite() throws Exception {
+        browser.open(env.appUrl + "/t/" + slug + "/lists/" + listSlug);
+        String snippet = browser.find(By.id("embed")).getAttribute("value");
+        String framedApp = "http://127.0.0.1:" + URI.create(env.appUrl).getPort();
+        assertTrue(snippet.contains(env.appUrl + "/p/" + slug + "/" + listSlug), snippet);
+        byte[] page = ("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>Der Morgen-Blog</title></head>"
+                + "<body><h1>Der Morgen-Blog</h1><p>Unser Briefing gibt es auch auf WhatsApp:</p>"
+                + snippet.replace(env.appUrl, framedApp) + "</body></html>").getBytes(StandardCharsets.UTF_8);
+        HttpServer site = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        site.createContext("/blog", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        site.start();
+        try {
+            browser.open("http://localhost:" + site.getAddress().getPort() + "/blog");
+            browser.driver.switchTo().frame(browser.find(By.tagName("iframe")));
+            browser.awaitText("Morgenbriefing auf WhatsApp abonnieren");
+            new Select(browser.find(By.id("country"))).selectByValue("DE");
+            browser.type(By.id("phone"), "0151 23456780");
+            browser.click(By.id("consent"));
+            browser.click(By.cssSelector("form[action='/p/" + slug + "/" + listSlug + "'] button[type=submit]"));
+            browser.awaitText("In WhatsApp bestätigen");
+            String href = browser.find(By.id("wa-link")).getAttribute("href");
+            assertTrue(href.startsWith("https://wa.me/16315555555?text=" + keyword + "%20"), href);
+            assertTrue(browser.driver.manage().getCookieNamed("csrf-token") == null, "the framed form needed no cookie: "
+                    + browser.driver.manage().getCookies());
+            browser.driver.switchTo().defaultContent();
+            assertTrue(browser.text().contains("Der Morgen-Blog"), browser.text());
+            shot("23-embed-on-a-publishers-site");
+        } finally {
+            browser.driver.switchTo().defaultContent();
+            site.stop(0);
+        }
     }
 
     /** Composes an issue for the list with {@code morning_briefing}; scheduled in 30 s or sent now. */

@@ -243,7 +243,7 @@ class OptInFlowTest {
         submit("0151 23456703", false, null).then().statusCode(400)
                 .body(containsString("Bitte setzen Sie das Häkchen, um zuzustimmen."))
                 .body(containsString("value=\"0151 23456703\""));
-        submit("12", true, null).then().statusCode(400).body(containsString("keine gültige Telefonnummer"));
+        submit("12", true, null).then().statusCode(400).body(containsString("keine gültige Mobilnummer im gewählten Land"));
         submit("<script>alert(1)</script>", true, null).then().statusCode(400)
                 .body(not(containsString("<script>alert(1)</script>")));
         assertEquals(Optional.empty(), state("+4915123456703"));

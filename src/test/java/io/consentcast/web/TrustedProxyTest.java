@@ -63,20 +63,22 @@ class TrustedProxyTest {
 
         Response app = https().get("/");
         assertEquals("max-age=31536000", app.getHeader("Strict-Transport-Security"));
-        String appCookie = SecurityHeadersTest.setCookie(app, "csrf-token");
-        assertTrue(appCookie.contains("SameSite=Strict") && appCookie.contains("Secure"), appCookie);
+        Response form = https().auth().oauth2(owner.token()).accept("text/html").get("/t/" + slug + "/lists/new");
+        String appCookie = SecurityHeadersTest.setCookie(form, "csrf-token");
+        assertTrue(appCookie.contains("SameSite=Lax") && appCookie.contains("Secure"), appCookie);
 
+        // The public pages (the embed) need and set no cookie: their form token is cookie-less.
         Response embed = https().get("/p/" + slug + "/morgen");
         assertEquals("max-age=31536000", embed.getHeader("Strict-Transport-Security"));
-        String embedCookie = SecurityHeadersTest.setCookie(embed, "csrf-token");
-        assertTrue(embedCookie.contains("SameSite=None") && embedCookie.contains("Secure"), embedCookie);
+        assertNull(SecurityHeadersTest.setCookie(embed, "csrf-token"));
 
         assertEquals("max-age=31536000", https().get("/assets/app.css").getHeader("Strict-Transport-Security"));
         String lang = https().redirects().follow(false).get("/lang/de?return=/").getHeader("Set-Cookie");
         assertTrue(lang.contains("Secure") && lang.contains("SameSite=Lax"), lang);
 
         // Plain HTTP at the proxy: no HSTS, no Secure.
-        Response plain = given().header("X-Forwarded-Proto", "http").get("/");
+        Response plain = given().header("X-Forwarded-Proto", "http").auth().oauth2(owner.token()).accept("text/html")
+                .get("/t/" + slug + "/lists/new");
         assertNull(plain.getHeader("Strict-Transport-Security"));
         assertTrue(!SecurityHeadersTest.setCookie(plain, "csrf-token").contains("Secure"));
     }

@@ -80,6 +80,12 @@ class SandboxPhoneTest {
         assertEquals("START Grüße", in.text());
         assertEquals("text", in.type());
         assertEquals(Origin.SANDBOX, in.origin(), "what the sandbox phone writes is never Meta's");
+        // Written as on the landing page, without the country code (read in the workspace's country, Germany).
+        submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "0151 23456780", "text", "Hallo")
+                .then().statusCode(303);
+        assertEquals("4915123456780", events.inbound(tenantId).get(1).from());
+        assertTrue(submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "0151", "text", "Hallo")
+                .then().statusCode(400).extract().asString().contains("0151 23456789"));
 
         // Without the CSRF token the form is refused.
         given().auth().oauth2(owner.token()).contentType("application/x-www-form-urlencoded")
@@ -156,10 +162,13 @@ class SandboxPhoneTest {
                 .then().statusCode(404);
         submit(editor, page, "/t/" + slug + "/sandbox/tap", "number", "4915155501234", "messageId", "wamid.x",
                 "index", "0").then().statusCode(404);
-        submit(owner, page, "/t/" + slug + "/sandbox/send", "number", "4915155501234", "template",
+        // The owner posts with a token of their own page (a form's token belongs to the user it was shown to).
+        Response ownerLists = given().auth().oauth2(owner.token()).accept("text/html").get("/t/" + slug + "/issues/new");
+        Page ownerPage = new Page(ownerLists.getCookie("csrf-token"), Forms.csrfToken(ownerLists.asString()), ownerLists.asString());
+        submit(owner, ownerPage, "/t/" + slug + "/sandbox/send", "number", "4915155501234", "template",
                 "newsletter_issue|en", "variables", "x").then().statusCode(404);
         // Sample data (made on the sandbox phone) is refused too.
-        submit(owner, page, "/t/" + slug + "/sample-data").then().statusCode(409);
+        submit(owner, ownerPage, "/t/" + slug + "/sample-data").then().statusCode(409);
         // There is no API route to the sandbox phone either.
         editor.req().body(java.util.Map.of("number", "4915155501234", "text", "JA"))
                 .post("/api/tenants/" + slug + "/sandbox/messages").then().statusCode(404);
@@ -209,7 +218,7 @@ class SandboxPhoneTest {
                 .then().statusCode(403);
 
         submit(owner, page, "/t/" + slug + "/sandbox/messages", "number", "12", "text", "hi").then().statusCode(400)
-                .body(containsString("international format"));
+                .body(containsString("Enter a valid mobile number, e.g. 0151 23456789 or +49 151 23456789"));
         given().auth().oauth2(owner.token()).header("Accept-Language", "de").accept("text/html")
                 .get("/t/" + slug + "/sandbox").then().statusCode(200).body(containsString("Sandbox-Telefon"))
                 .body(not(containsString("Sandbox phone")));

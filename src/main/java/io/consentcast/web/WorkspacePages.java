@@ -1,4 +1,4 @@
-package io.consentcast.tenancy;
+package io.consentcast.web;
 
 import java.net.URI;
 import java.time.ZoneId;
@@ -18,8 +18,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.consentcast.shared.ApiException;
-import io.consentcast.web.Flash;
-import io.consentcast.web.PageContext;
+import io.consentcast.tenancy.Caller;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.PublicTenantRoute;
+import io.consentcast.tenancy.TeamService;
+import io.consentcast.tenancy.TenancyService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
@@ -95,10 +98,10 @@ public class WorkspacePages {
             @FormParam("locale") String locale, @FormParam("timezone") String timezone) {
         WorkspaceForm form = new WorkspaceForm(name, slug, locale, timezone);
         try {
-            Tenant t = tenancy.create(new TenancyService.NewWorkspace(slug, name, locale, timezone), caller.user());
+            TenancyService.WorkspaceInfo t = tenancy.create(new TenancyService.NewWorkspace(slug, name, locale, timezone), caller);
             caller.refreshWorkspaces();
             Flash.set(routing, "success", "flash.workspace-created");
-            return Response.seeOther(URI.create("/t/" + t.slug)).build();
+            return Response.seeOther(URI.create("/t/" + t.slug())).build();
         } catch (ApiException e) {
             return Response.status(e.status())
                     .entity(Templates.newWorkspace(form, page.formErrors(e), ZONES, publicBase())).build();
@@ -109,8 +112,8 @@ public class WorkspacePages {
     @Path("join/{tenant}/{token}")
     @PublicTenantRoute
     public TemplateInstance joinPage(@PathParam("tenant") String tenant, @PathParam("token") String token) {
-        TeamService.InvitationView inv = team.inspect(token, caller.user(), caller.emailVerified());
-        String name = tenancy.findById(currentTenant.id()).map(t -> t.name).orElse(tenant);
+        TeamService.InvitationView inv = team.inspect(token, caller);
+        String name = tenancy.workspace(currentTenant.id()).map(TenancyService.WorkspaceInfo::name).orElse(tenant);
         return Templates.join(name, inv, token);
     }
 
@@ -118,7 +121,7 @@ public class WorkspacePages {
     @Path("join/{tenant}/{token}")
     @PublicTenantRoute
     public Response join(@PathParam("tenant") String tenant, @PathParam("token") String token) {
-        team.accept(token, caller.user(), caller.emailVerified());
+        team.accept(token, caller);
         caller.refreshWorkspaces();
         Flash.set(routing, "success", "flash.joined");
         return Response.seeOther(URI.create("/t/" + tenant)).build();

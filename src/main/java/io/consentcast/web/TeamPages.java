@@ -1,4 +1,4 @@
-package io.consentcast.tenancy;
+package io.consentcast.web;
 
 import java.net.URI;
 import java.util.List;
@@ -17,8 +17,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.consentcast.shared.ApiException;
-import io.consentcast.web.Flash;
-import io.consentcast.web.PageContext;
+import io.consentcast.tenancy.Caller;
+import io.consentcast.tenancy.CurrentTenant;
+import io.consentcast.tenancy.MinRole;
+import io.consentcast.tenancy.Role;
+import io.consentcast.tenancy.TeamService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
@@ -66,7 +69,7 @@ public class TeamPages {
     public Response invite(@PathParam("tenant") String tenant, @FormParam("email") String email,
             @FormParam("role") String role) {
         try {
-            TeamService.CreatedInvitation created = team.invite(email, role, caller.user(), currentTenant.role());
+            TeamService.CreatedInvitation created = team.invite(email, role, caller, currentTenant.role());
             return Response.ok(teamView(created, Map.of(), "")).build();
         } catch (ApiException e) {
             return Response.status(e.status()).entity(teamView(null, page.formErrors(e), email)).build();
@@ -77,7 +80,7 @@ public class TeamPages {
     @Path("invitations/{id}/revoke")
     @MinRole(Role.ADMIN)
     public Response revoke(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
-        team.revokeInvitation(id, caller.user());
+        team.revokeInvitation(id, caller);
         Flash.set(routing, "success", "flash.invitation-revoked");
         return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
     }
@@ -89,7 +92,7 @@ public class TeamPages {
     public Response changeRole(@PathParam("tenant") String tenant, @PathParam("id") UUID id,
             @FormParam("role") String role) {
         try {
-            team.changeRole(id, role, caller.user(), currentTenant.role());
+            team.changeRole(id, role, caller, currentTenant.role());
             Flash.set(routing, "success", "flash.member-updated");
             return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();
         } catch (ApiException e) {
@@ -102,7 +105,7 @@ public class TeamPages {
     @MinRole(Role.ADMIN)
     public Response removeMember(@PathParam("tenant") String tenant, @PathParam("id") UUID id) {
         try {
-            team.remove(id, caller.user(), currentTenant.role());
+            team.remove(id, caller, currentTenant.role());
             caller.refreshWorkspaces();
             Flash.set(routing, "success", "flash.member-removed");
             return Response.seeOther(URI.create("/t/" + tenant + "/team")).build();

@@ -1,0 +1,85 @@
+package io.consentcast.dispatch;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.consentcast.lists.ListPurpose;
+import io.consentcast.lists.ListService;
+import io.consentcast.lists.ListService.ListView;
+import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.ChannelType;
+import io.consentcast.whatsapp.TemplateService.TemplateView;
+
+/**
+ * The checks before an issue may send (when it is scheduled, sent now, and again whenever the engine is about to
+ * start or resume it): the reasons an issue is BLOCKED, as message codes.
+ */
+@ApplicationScoped
+public class Preflight {
+
+    @Inject
+    IssueStore store;
+
+    @Inject
+    ListService lists;
+
+    @Inject
+    ChannelSettingsService channelSettings;
+
+    @Inject
+    DispatchSettingsService settings;
+
+    /**
+     * The checks before an issue may send at {@code at}: channel connected and not stopped, template
+     * approved with the right category and parameter count (free text: sandbox only), the list has a
+     * consent text, {@code at} inside the sending hours. Returns the reason code, or null when all pass.
+     */
+    String check(NewsletterIssue i, Instant at) {
+        ChannelSettingsService.ChannelView channel = channelSettings.view();
+        if (channel.stopped()) {
+            return "dispatch.blocked-channel-stopped";
+        }
+        if (channel.kind() == ChannelType.CLOUD_API && !channel.accessTokenSet()) {
+            return "dispatch.blocked-channel-not-connected";
+        }
+        ListView list = lists.byId(i.listId).orElse(null);
+        if (list == null) {
+            return "dispatch.blocked-list-missing";
+        }
+        if (i.freeText()) {
+            if (channel.kind() != ChannelType.SANDBOX) {
+                return "dispatch.blocked-text-needs-sandbox";
+            }
+        } else {
+            TemplateView t = store.findTemplate(i.templateName, i.templateLanguage).orElse(null);
+            if (t == null) {
+                return "dispatch.blocked-template-missing";
+            }
+            if (!t.usable()) {
+                return "dispatch.blocked-template-not-approved";
+            }
+            if (!categoryFits(t.category(), list.purpose())) {
+                return "dispatch.blocked-template-category";
+            }
+            if (t.parameterCount() != store.parameters(i).size()) {
+                return "dispatch.blocked-parameters";
+            }
+        }
+        if (list.consentTextId() == null) {
+            return "dispatch.blocked-no-consent-text";
+        }
+        if (at != null && !settings.view().insideSendingHours(at)) {
+            return "dispatch.blocked-outside-hours";
+        }
+        return null;
+    }
+
+    static boolean categoryFits(String category, ListPurpose purpose) {
+        if (purpose == ListPurpose.UTILITY) {
+            return "UTILITY".equalsIgnoreCase(category);
+        }
+        return category != null;
+    }
+}
