@@ -40,8 +40,15 @@ public class LandingPages {
 
     static final String HONEYPOT = "website";
 
+    /** The confirmation page's QR code per wa.me link (one link per code): a reload or a resubmission draws nothing. */
+    static final String QR_CACHE = "confirmation-qr";
+
     @Inject
     OptInService optIn;
+
+    @Inject
+    @io.quarkus.cache.CacheName(QR_CACHE)
+    io.quarkus.cache.Cache qrCodes;
 
     @Inject
     LandingPageData landingData;
@@ -116,12 +123,16 @@ public class LandingPages {
             // The consent text recorded is the one this page data shows.
             OptInService.PendingConfirmation pending = optIn.requestFromWeb(landing, phone, region,
                     "on".equals(consentBox), clientIp(), userAgent(), publicUrl(tenant, list));
-            return Response.ok(Templates.confirm(data.brand(), data.publisher(), pending, QrCodes.svg(pending.waLink())))
+            return Response.ok(Templates.confirm(data.brand(), data.publisher(), pending, qr(pending.waLink())))
                     .build();
         } catch (ApiException e) {
             return Response.status(e.status()).entity(Templates.landing(data.brand(), data.publisher(), landing,
                     regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e))).build();
         }
+    }
+
+    private String qr(String waLink) {
+        return qrCodes.get(waLink, QrCodes::svg).await().indefinitely();
     }
 
     @GET

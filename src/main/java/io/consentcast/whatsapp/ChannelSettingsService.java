@@ -42,6 +42,12 @@ public class ChannelSettingsService implements ChannelKind {
     EntityManager em;
 
     @Inject
+    jakarta.enterprise.event.Event<PhoneRoutes.Changed> routesChanged;
+
+    @Inject
+    jakarta.enterprise.event.Event<io.consentcast.shared.PublicPageChanged> publicPageChanged;
+
+    @Inject
     CurrentTenant currentTenant;
 
     @Inject
@@ -222,6 +228,8 @@ public class ChannelSettingsService implements ChannelKind {
     }
 
     private void route(String tenantId, String phoneNumberId, String wabaId) {
+        routesChanged.fire(new PhoneRoutes.Changed());
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId)); // the landing pages' number
         PhoneRoute existing = em.find(PhoneRoute.class, phoneNumberId);
         if (existing != null && !existing.tenantId.equals(tenantId)) {
             throw taken();
@@ -242,6 +250,8 @@ public class ChannelSettingsService implements ChannelKind {
     }
 
     private void unroute(String tenantId) {
+        routesChanged.fire(new PhoneRoutes.Changed());
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId)); // the landing pages' number
         em.createQuery("delete from PhoneRoute where tenantId = :t").setParameter("t", tenantId).executeUpdate();
     }
 

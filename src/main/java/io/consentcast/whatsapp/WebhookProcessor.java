@@ -43,6 +43,9 @@ public class WebhookProcessor {
     EntityManager em;
 
     @Inject
+    PhoneRoutes routes;
+
+    @Inject
     TenantScope tenantScope;
 
     @Inject
@@ -170,10 +173,7 @@ public class WebhookProcessor {
                     && tenantScope.call(tenantId, () -> channelSettings.sandbox()) ? tenantId : null;
         }
         // Meta's webhooks: by the phone number id alone, as claimed (and verified with Meta) by one workspace.
-        return tenantScope.platform(() -> {
-            PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
-            return r == null ? null : r.tenantId;
-        });
+        return routes.tenantOf(phoneNumberId);
     }
 
     private void messages(String tenantId, JsonNode value, Origin origin) {
