@@ -60,6 +60,9 @@ public class LandingPages {
     RateLimiter limiter;
 
     @Inject
+    PageViews pageViews;
+
+    @Inject
     LandingRegions regions;
 
     @Inject
@@ -92,6 +95,7 @@ public class LandingPages {
     @GET
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         LandingPageData.Page data = pageData(list);
+        pageViews.count(currentTenant.id(), data.landing().list().id());
         return Response.ok(Templates.landing(data.brand(), data.publisher(), data.landing(),
                 regions.options(page.locale(), data.defaultRegion()), "", Map.of())).build();
     }
