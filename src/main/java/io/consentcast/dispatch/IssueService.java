@@ -50,11 +50,20 @@ public class IssueService {
         }
     }
 
+    /**
+     * The preparation of a started issue's audience: {@code decided} of the list's {@code members} have their
+     * delivery row, {@code eligible} of them PENDING for the gate and {@code excluded} EXCLUDED with their reason at
+     * once; {@code done} once every member is decided. {@code members} is counted when the preparation begins (a
+     * member who joins meanwhile may still be included, so it is never shown below {@code decided}).
+     */
+    public record Preparation(long members, long decided, long eligible, long excluded, boolean done) {
+    }
+
     public record IssueView(UUID id, IssueStatus status, String list, String listName, String title,
             TemplateRef template, String text, String preview, String scheduledAt, String blockedReason,
             String blockedMessage, String pausedReason, String pausedMessage, Counts counts,
             Map<String, Long> excludedByReason, Map<String, Long> failedByReason, Instant createdAt,
-            Instant startedAt, Instant finishedAt, Long durationSeconds) {
+            Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation) {
     }
 
     public record DeliveryView(long id, UUID subscriberId, DeliveryState state, String reason, String detail,
@@ -97,7 +106,7 @@ public class IssueService {
         return lifecycle.schedule(id, scheduledAt);
     }
 
-    /** Sends now: preflight, then the deliveries are created and the engine takes over. */
+    /** Sends now: preflight, then the issue is PREPARING and the engine decides its audience and sends. */
     public Created sendNow(UUID id) {
         return lifecycle.sendNow(id);
     }
