@@ -66,8 +66,8 @@ public class ConsentAudience {
      * {@link #DECISIONS} for the members in a range of subscriber ids, so that a large audience is decided in
      * chunks: {@code after} adds the parameter {@code :after} (ids greater than it), {@code through} the parameter
      * {@code :through} (ids up to and including it). The range is asked of the states and of the subscribers, so
-     * that PostgreSQL reads both in id order through their keys (a merge join of two index ranges) instead of the
-     * whole workspace.
+     * that PostgreSQL reads only the chunk's range of both through their keys (index range scans joined by hash;
+     * a plan checked on 300,000 members) instead of the whole workspace.
      */
     public static String decisionsInRange(boolean after, boolean through) {
         String range = (after ? " AND cs.subscriber_id > :after AND s.id > :after" : "")
