@@ -146,6 +146,37 @@ class AudiencePreparationTest {
     }
 
     @Test
+    void aScheduledIssueReachingItsTimeIsPreparedByTheEngine() {
+        Workspace w = fx.workspace("prep-due");
+        for (int i = 0; i < 5; i++) {
+            fx.confirmed(w, DispatchFixture.number());
+        }
+        String at = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(10).withNano(0).toString();
+        String id = w.owner().req().body(Map.of("list", "morgen", "title", "Termin", "template", Map.of("name",
+                "newsletter_issue", "language", "de", "parameters", List.of("Termin")), "scheduledAt", at))
+                .post(w.issues()).then().statusCode(201).body("status", equalTo("SCHEDULED")).extract().path("id");
+        clock.advance(Duration.ofMinutes(11));
+        try {
+            // The engine's start: the START job, claimed with its lease, moves the issue on through the preflight.
+            for (JobRef job : jobs.claimJobs(JobKind.START, "prep-due", 20)) {
+                jobs.advance(job, "prep-due");
+            }
+            JsonPath started = issue(w, id);
+            assertEquals("PREPARING", started.getString("status"));
+            assertEquals(0, started.getInt("counts.total"));
+            try (Dispatcher d = fx.dispatcher("prep-due", 4)) {
+                assertEquals("DONE", fx.drain(d, w, id));
+            }
+        } finally {
+            clock.reset();
+        }
+        JsonPath done = issue(w, id);
+        assertEquals(5, done.getInt("counts.sent"));
+        assertEquals(5, done.getInt("preparation.decided"));
+        assertEquals(5, fx.sandboxMessages(w), "each reader once");
+    }
+
+    @Test
     void chunkBoundariesLeaveNoMemberOutAndNoneTwiceWithTheDecisionsOfOneStatement() {
         Workspace w = fx.workspace("prep-chunks");
         Set<UUID> members = new HashSet<>();
@@ -204,13 +235,20 @@ class AudiencePreparationTest {
             assertEquals("PREPARING", v.getString("status"));
             assertEquals(3, v.getInt("preparation.decided"));
             assertEquals(3, v.getInt("counts.sent"), "the rows decided so far are sent while the audience is prepared");
-            // The lease expires: the survivor takes the preparation over from the cursor.
+            // The lease expires: another worker takes the preparation over from the cursor and writes a chunk.
+            clock.advance(Duration.ofMinutes(3));
+            assertTrue(jobs.claimPreparation(job, "taker"));
+            assertTrue(jobs.prepare(job, "taker"));
+            // The first worker was only stalled: back, it finds its lease taken and writes nothing.
+            assertFalse(jobs.prepare(job, "dead"), "a worker whose lease was taken over writes no chunk");
+            assertEquals(6, issue(w, id).getInt("preparation.decided"));
+            // The taker stalls too; once its lease has expired the engine takes over and finishes.
             clock.advance(Duration.ofMinutes(3));
             assertEquals("DONE", fx.drain(d, w, id));
         } finally {
             clock.reset();
         }
-        assertFalse(jobs.prepare(job, "dead"), "the dead worker, back, has lost its lease and writes nothing");
+        assertFalse(jobs.prepare(job, "taker"), "nothing left to prepare");
         assertEquals(12, rows(w, id).size(), "every member decided exactly once");
         JsonPath v = issue(w, id);
         assertEquals(12, v.getInt("counts.sent"));
