@@ -120,7 +120,9 @@ public class IssueQueries {
         long decided = i.audienceSize == null ? 0 : i.audienceSize;
         long excluded = i.audienceExcluded == null ? 0 : i.audienceExcluded;
         long members = i.audienceReady ? decided : Math.max(decided, i.audienceMembers == null ? 0 : i.audienceMembers);
-        return new IssueService.Preparation(members, decided, decided - excluded, excluded, i.audienceReady);
+        // Over when every member is decided, or when the issue was cancelled during it (no further chunk comes).
+        return new IssueService.Preparation(members, decided, decided - excluded, excluded,
+                i.audienceReady || i.status.finished());
     }
 
     private String preview(NewsletterIssue i) {

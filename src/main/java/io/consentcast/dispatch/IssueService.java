@@ -53,7 +53,8 @@ public class IssueService {
     /**
      * The preparation of a started issue's audience: {@code decided} of the list's {@code members} have their
      * delivery row, {@code eligible} of them PENDING for the gate and {@code excluded} EXCLUDED with their reason at
-     * once; {@code done} once every member is decided. {@code members} is counted when the preparation begins (a
+     * once; {@code done} once every member is decided, or the issue was cancelled during the preparation (then
+     * {@code decided} stays below {@code members}: members not decided at the cancel have no row). {@code members} is counted when the preparation begins (a
      * member who joins meanwhile may still be included, so it is never shown below {@code decided}).
      */
     public record Preparation(long members, long decided, long eligible, long excluded, boolean done) {

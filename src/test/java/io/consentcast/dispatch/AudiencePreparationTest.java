@@ -275,6 +275,10 @@ class AudiencePreparationTest {
         JsonPath v = issue(w, id);
         assertEquals("CANCELLED", v.getString("status"));
         assertEquals(3, v.getInt("counts.total"), "members not decided at the cancel get no row");
+        assertTrue(v.getBoolean("preparation.done"), "the preparation is over");
+        assertEquals(3, v.getInt("preparation.decided"));
+        w.owner().req().accept("text/html").header("Accept-Language", "en").get("/t/" + w.slug() + "/issues/" + id)
+                .then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("id=\"preparing\"")));
         assertEquals(Map.of("cancelled", 3), v.getMap("excludedByReason"));
         assertEquals(0, v.getInt("counts.sent"));
         assertEquals(0, fx.sandboxMessages(w));
