@@ -40,6 +40,12 @@ public interface IssueMessages {
     @Message String status_PAUSED();
     @Message String status_CANCELLED();
     @Message String status_DONE();
+    @Message String status_PREPARING();
+    @Message String preparing_title();
+    @Message String preparing_decided();
+    @Message String preparing_members();
+    @Message String preparing_eligible();
+    @Message String preparing_excluded();
     @Message String scheduled_at();
     @Message String blocked_because();
     @Message String paused_because();
