@@ -70,4 +70,16 @@ public interface WaMessages {
     @Message String parked_reason();
     @Message String parked_detail();
     @Message String parked_reason_text(String reason);
+
+    // issue 16 (i18n): Meta's errors and states in the user's language
+    /** What a Meta error code means for the user ({@code 131026}, or {@code error} when Meta named none). */
+    @Message String meta_error(String code);
+    /** Why the workspace's channel was stopped, by Meta's error code ({@link MetaErrors#stopReason}). */
+    @Message String stop_reason(Integer code);
+    @Message String meta_said();
+    /** A message's delivery status as Meta reports it ({@code sent}, {@code delivered}, {@code read}). */
+    @Message String message_status(String status);
+    @Message String template_status(String status);
+    @Message String template_category(String category);
+    @Message String quality_rating(String rating);
 }
