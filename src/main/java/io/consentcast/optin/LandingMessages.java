@@ -76,4 +76,7 @@ public interface LandingMessages {
     @Message String phone_hint_example(String national, String international);
     /** Why an import did not take a row ({@link RejectReason}), in the page's language. */
     @Message String reject_reason(String code);
+    /** Why a re-permission run did not ask a reader ({@code RepermissionService}'s reasons, English in the API). */
+    @Message String not_asked_reason(String reason);
+    @Message String not_asked_not_sent();
 }
