@@ -187,7 +187,8 @@ class PageLanguagesTest {
                 draft.asString());
         String sent = page(w.owner, "/t/" + w.slug + "/issues/" + w.sentIssue, "de").asString();
         assertTrue(!sent.contains("id=\"template-language\""), "no warning when the languages agree");
-        assertTrue(sent.contains(">Ausgeschlossen<") || sent.contains("Ausgeschlossen"), sent);
+        // The deliveries in words: the state column and WhatsApp's status, never SENT (read) or EXCLUDED.
+        assertTrue(sent.contains("<tr><td>Ausgeschlossen</td>") && sent.contains("<tr><td>Gesendet"), sent);
         String job = page(w.owner, "/t/" + w.slug + "/lists/sample-news/import/jobs/" + w.importJob, "de").asString();
         assertTrue(job.contains("ungültige Telefonnummer") && job.contains("doppelt in dieser Datei"), job);
         String team = page(w.owner, "/t/" + w.slug + "/team", "de").asString();
@@ -233,6 +234,23 @@ class PageLanguagesTest {
         assertTrue(german.get("405").contains("Diese Adresse nimmt das nicht an."), german.get("405"));
         String english = page(w.owner, "/t/" + w.slug + "/nothing-here", "en").asString();
         assertTrue(english.contains("There is nothing here.") && check("error 404", english, "en").isEmpty(), english);
+    }
+
+    /** The checks find what they are for, and leave content marked as English alone. */
+    @Test
+    void theChecksFindEnglishWordsCodesAndTimestamps() {
+        String page = "<html><head><title>Save</title></head><body><h1>Einstellungen</h1><button>Save</button>"
+                + "<p>Geplant: 2026-11-30T10:35:14.981139+01:00</p><p>dispatch.blocked-template-missing</p>"
+                + "<p lang=\"en\">New issue: Monday, sent by the team</p><time datetime=\"2026-11-30T10:35:14Z\">30. Nov. 2026, 10:35</time>"
+                + "<a title=\"Delete\" href=\"/x\">x</a></body></html>";
+        List<String> problems = check("sample", page, "de");
+        assertEquals(4, problems.size(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("raw ISO timestamp")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("dispatch.blocked-template-missing")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("\"Save\"")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("\"Delete\"")), problems.toString());
+        assertTrue(check("sample", "<p>Speichern und weiter</p>", "en").size() == 2, "German words on an English page");
+        assertTrue(check("sample", "<p>Gesendet am 30. Nov. 2026, 10:35</p>", "de").isEmpty());
     }
 
     // --- checks ---
@@ -394,6 +412,10 @@ class PageLanguagesTest {
         w.owner.req().body(english).post("/api/tenants/" + w.britishSlug + "/lists").then().statusCode(201);
 
         awaitDone(w, api);
+        assertEquals("DONE", w.owner.req().get(api + "/issues/" + w.sentIssue).then().extract().path("status"),
+                "the issue was sent, so its page shows deliveries in every state");
+        assertEquals("DONE", w.owner.req().get(api + "/lists/sample-news/imports/" + w.importJob).then().extract()
+                .path("state"), "the import finished, so its report shows the rejected rows");
         mapUrls(w);
         world = w;
         return w;
@@ -401,7 +423,7 @@ class PageLanguagesTest {
 
     /** The sent issue and the import finish in the background; the pages are rendered once they did. */
     private static void awaitDone(World w, String api) {
-        Instant until = Instant.now().plus(Duration.ofSeconds(90));
+        Instant until = Instant.now().plus(Duration.ofSeconds(240));
         while (Instant.now().isBefore(until)) {
             String issue = w.owner.req().get(api + "/issues/" + w.sentIssue).then().extract().path("status");
             String job = w.owner.req().get(api + "/lists/sample-news/imports/" + w.importJob).then().extract().path("state");
