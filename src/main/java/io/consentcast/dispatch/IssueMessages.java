@@ -89,4 +89,12 @@ public interface IssueMessages {
     @Message String settings_expiry();
     @Message String settings_save();
     @Message String confirm_cancel();
+
+    // issue 16 (i18n): delivery states, the template language warning
+    /** A delivery's state in words ({@code SENT}: Sent, Gesendet). */
+    @Message String delivery_state_label(String state);
+    /** Shown before sending when the template's language is not the list's ({@link TemplateLanguageCheck}). */
+    @Message String template_language_warning(String template, String templateLanguage, String list, String listLanguage);
+    /** The compose form's warning (script) when the chosen template's language is not the chosen list's. */
+    @Message String template_language_mismatch();
 }
