@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
@@ -65,8 +67,27 @@ final class Browser implements AutoCloseable {
         wait.ignoring(StaleElementReferenceException.class);
     }
 
+    /** The origin whose pages {@link #checkPage()} holds to {@link #assertReadable()} (the application's). */
+    private String checkedOrigin;
+
+    void checkPagesOf(String origin) {
+        this.checkedOrigin = origin;
+    }
+
     void open(String url) {
         driver.get(url);
+        checkPage();
+    }
+
+    /**
+     * Called after each navigation: a page of the application (not Keycloak's, not another site's) must be
+     * {@link #assertReadable() readable}.
+     */
+    void checkPage() {
+        URI now = URI.create(driver.getCurrentUrl());
+        if (checkedOrigin != null && (now.getScheme() + "://" + now.getAuthority()).equals(checkedOrigin)) {
+            assertReadable();
+        }
     }
 
     WebElement find(By by) {
@@ -97,6 +118,7 @@ final class Browser implements AutoCloseable {
                     URI now = URI.create(d.getCurrentUrl());
                     return (now.getScheme() + "://" + now.getAuthority()).equals(origin) && now.getPath().equals(path);
                 });
+        checkPage();
     }
 
     void awaitText(String text) {
@@ -120,6 +142,91 @@ final class Browser implements AutoCloseable {
 
     String path() {
         return URI.create(driver.getCurrentUrl()).getPath();
+    }
+
+    /** The width of a phone (an iPhone 12 to 15) in CSS pixels, as the pages must fit it. */
+    static final int PHONE_WIDTH = 390;
+    static final int PHONE_HEIGHT = 844;
+    /** An ISO-8601 timestamp as Java prints an Instant or OffsetDateTime: no page may show one. */
+    static final Pattern ISO_TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d");
+
+    private boolean phone;
+
+    /**
+     * Shows pages as a phone does: a 390 x 844 viewport with touch-screen metrics (DevTools' device metrics; a
+     * headless window cannot be made that narrow), until {@link #desktop()}. Checks the viewport really is 390 wide.
+     */
+    void phone() {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", PHONE_WIDTH, "height",
+                PHONE_HEIGHT, "deviceScaleFactor", 2, "mobile", true));
+        phone = true;
+        Number inner = (Number) driver.executeScript("return window.innerWidth");
+        if (inner.intValue() != PHONE_WIDTH) {
+            throw new AssertionError("the phone viewport is " + inner + " px wide, not " + PHONE_WIDTH);
+        }
+    }
+
+    /** Back to the 1280 x 960 window. */
+    void desktop() {
+        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        phone = false;
+    }
+
+    /**
+     * What every page of the application must hold, checked after each navigation: at a phone's width of 390 px
+     * it does not scroll sideways (nothing sticks out to the right), and its visible text shows no raw ISO
+     * timestamp (dates and times are written for people). The viewport goes back to what it was.
+     */
+    void assertReadable() {
+        String url = driver.getCurrentUrl();
+        String shown = text();
+        Matcher iso = ISO_TIMESTAMP.matcher(shown);
+        if (iso.find()) {
+            int from = Math.max(0, iso.start() - 80);
+            throw new AssertionError(url + " shows a raw ISO timestamp: ..."
+                    + shown.substring(from, Math.min(shown.length(), iso.end() + 40)).replace('\n', ' ') + "...");
+        }
+        boolean wasPhone = phone;
+        if (!wasPhone) {
+            phone();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            List<Object> widths = (List<Object>) driver.executeScript("""
+                    var root = document.documentElement, out = [];
+                    for (const e of document.querySelectorAll('body *')) {
+                      const r = e.getBoundingClientRect();
+                      if (r.width > 0 && r.right > root.clientWidth + 1 && out.length < 8) {
+                        out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                          + (e.className && e.className.baseVal === undefined ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : '')
+                          + ' right=' + Math.round(r.right));
+                      }
+                    }
+                    return [root.scrollWidth, root.clientWidth, window.innerWidth, out.join('; ')];""");
+            long scroll = ((Number) widths.get(0)).longValue();
+            long client = ((Number) widths.get(1)).longValue();
+            if (scroll > client + 1) {
+                throw new AssertionError(url + " scrolls sideways at " + widths.get(2) + " px: it is " + scroll
+                        + " px wide for " + client + " px; sticking out: " + widths.get(3));
+            }
+        } finally {
+            if (!wasPhone) {
+                desktop();
+            }
+        }
+    }
+
+    /** Accepts (or dismisses) the confirmation the page asks for ({@code window.confirm}) and returns its question. */
+    String answerConfirm(boolean accept) {
+        wait.withMessage(() -> "Expected a confirmation dialog on " + driver.getCurrentUrl());
+        org.openqa.selenium.Alert alert = wait.until(ExpectedConditions.alertIsPresent());
+        String question = alert.getText();
+        if (accept) {
+            alert.accept();
+        } else {
+            alert.dismiss();
+        }
+        return question;
     }
 
     Path screenshot(Path dir, String name) {

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,6 +97,7 @@ class JourneyIT {
     String confirmationCode;
     String subscriberPath;
     String confirmationWamid;
+    String secondIssuePath;
 
     @RegisterExtension
     final TestWatcher onFailure = new TestWatcher() {
@@ -132,6 +133,7 @@ class JourneyIT {
         try {
             env.start();
             browser = new Browser(JourneyEnvironment.OUT);
+            browser.checkPagesOf(env.appUrl); // every page of the application: no sideways scroll, no ISO timestamp
         } catch (Exception | Error e) {
             stopEverything();
             throw e;
@@ -159,7 +161,9 @@ class JourneyIT {
         assumeTrue(failedStep == null, () -> "skipped: the earlier step " + failedStep + " failed");
     }
 
+    /** Checks the page shown ({@link Browser#checkPage()}) and saves its screenshot. */
     void shot(String name) {
+        browser.checkPage();
         browser.screenshot(JourneyEnvironment.OUT, name);
     }
 
@@ -235,7 +239,7 @@ class JourneyIT {
         browser.awaitText("Your workspace is ready.");
         String page = browser.text();
         assertTrue(page.contains("Morning Brief"), page);
-        assertTrue(page.contains("OWNER"), page);
+        assertTrue(page.contains("Owner"), page);
         shot("05-dashboard");
     }
 
@@ -254,7 +258,7 @@ class JourneyIT {
     @Order(70)
     void invitingATeammateShowsTheLinkOnce() {
         browser.type(By.id("email"), teammateEmail);
-        browser.choose(By.id("role"), "EDITOR");
+        new Select(browser.find(By.id("role"))).selectByValue("EDITOR");
         browser.click(By.xpath("//button[normalize-space()='Create invitation']"));
         browser.awaitPage(env.appUrl, "/t/" + slug + "/team/invitations");
         browser.awaitText("shown only once");
@@ -278,7 +282,7 @@ class JourneyIT {
         Processes.sleep((JourneyEnvironment.TOKEN_LIFESPAN_SECONDS + 3) * 1000L);
         String another = "linus." + run + "@example.com";
         browser.type(By.id("email"), another);
-        browser.choose(By.id("role"), "VIEWER");
+        new Select(browser.find(By.id("role"))).selectByValue("VIEWER");
         browser.click(By.xpath("//button[normalize-space()='Create invitation']"));
         browser.awaitPage(env.appUrl, "/t/" + slug + "/team/invitations");
         browser.awaitText("shown only once");
@@ -321,13 +325,13 @@ class JourneyIT {
         browser.type(By.id("password"), PASSWORD);
         browser.click(By.id("kc-login"));
         browser.awaitPage(env.appUrl, pathOf(invitationLink));
-        browser.awaitText("You have been invited to join Morning Brief as EDITOR.");
+        browser.awaitText("You have been invited to join Morning Brief as Editor.");
         shot("09-join");
 
         browser.click(By.xpath("//button[normalize-space()='Join workspace']"));
         browser.awaitPage(env.appUrl, "/t/" + slug);
         String page = browser.text();
-        assertTrue(page.contains("Morning Brief") && page.contains("EDITOR"), page);
+        assertTrue(page.contains("Morning Brief") && page.contains("Editor"), page);
         shot("10-teammate-dashboard");
 
         browser.click(By.linkText("Team"));
@@ -451,7 +455,7 @@ class JourneyIT {
     @Test
     @Order(140)
     void aReaderSubscribesOnTheLandingPageAtPhoneSize() {
-        browser.driver.manage().window().setSize(new Dimension(390, 844));
+        browser.phone();
         try {
             browser.open(env.appUrl + "/p/" + slug + "/" + listSlug);
             browser.awaitText("Morgenbriefing auf WhatsApp abonnieren");
@@ -470,7 +474,7 @@ class JourneyIT {
             assertTrue(browser.text().contains(confirmationCode), browser.text());
             shot("16-confirm-in-whatsapp");
         } finally {
-            browser.driver.manage().window().setSize(new Dimension(1280, 960));
+            browser.desktop();
         }
     }
 
@@ -542,14 +546,14 @@ class JourneyIT {
     @Test
     @Order(180)
     void aSecondIssueSkipsTheReader() {
-        composeIssue("Morgenbriefing Nr. 2", "Sport und Kultur", false);
+        secondIssuePath = composeIssue("Morgenbriefing Nr. 2", "Sport und Kultur", false);
         awaitAfterReload("the second issue sent", () -> "DONE".equals(issueStatus()));
         String page = browser.text();
         assertEquals("1", browser.find(By.cssSelector("dd[data-count=sent]")).getText().trim(), page);
         assertEquals("0", browser.find(By.cssSelector("dd[data-count=pending]")).getText().trim(), page);
         assertEquals("1", browser.find(By.cssSelector("dd[data-count=excluded]")).getText().trim(), page);
         assertEquals(2, browser.driver.findElements(By.cssSelector("#live ~ section tbody tr")).size(), page);
-        assertTrue(page.contains("EXCLUDED Unsubscribed"), page);
+        assertTrue(page.contains("Excluded Unsubscribed"), page);
         shot("21-second-issue-skips-the-reader");
         assertEquals(1, sentTo(readerDigits, "template").size(), "no second template message to the reader");
         assertEquals(1, sentTo(secondReaderDigits, "template").size(), "the second reader got the issue");
@@ -621,6 +625,163 @@ class JourneyIT {
             browser.driver.switchTo().defaultContent();
             site.stop(0);
         }
+    }
+
+    /** The dashboard draws the readers per state over 90 days and the opt-in funnel, each with a text alternative. */
+    @Test
+    @Order(210)
+    void theDashboardShowsItsCharts() {
+        browser.open(env.appUrl + "/t/" + slug);
+        browser.awaitText("Morning Brief");
+        for (String chart : List.of("chart-readers", "chart-funnel")) {
+            assertChartWithTextAlternative(chart);
+        }
+        assertTrue(browser.text().contains("Morgenbriefing"), "the funnel names the list: " + browser.text());
+        shot("24-dashboard-charts");
+    }
+
+    /** The issue page: a full progress bar, the sent/delivered/read chart and the readers masked in the deliveries. */
+    @Test
+    @Order(220)
+    void theIssuePageShowsProgressAChartAndMaskedReaders() {
+        browser.open(env.appUrl + secondIssuePath);
+        browser.awaitText("Morgenbriefing Nr. 2");
+        WebElement bar = browser.find(By.id("bar"));
+        assertEquals("2", bar.getAttribute("max"), "one decision per member of the list");
+        assertEquals(bar.getAttribute("max"), bar.getAttribute("value"), "every delivery decided");
+        assertChartWithTextAlternative("chart-timeline");
+        List<String> readers = browser.driver.findElements(By.cssSelector("td.reader")).stream().map(WebElement::getText)
+                .toList();
+        assertEquals(2, readers.size(), readers.toString());
+        for (String reader : readers) {
+            assertFalse(reader.isBlank(), readers.toString());
+            assertFalse(reader.replaceAll("[^0-9]", "").contains("23456789")
+                    || reader.replaceAll("[^0-9]", "").contains("12345678"), "a reader's number is masked: " + reader);
+        }
+        browser.driver.executeScript("arguments[0].scrollIntoView({block: 'start'})", browser.find(By.id("live")));
+        shot("25-issue-progress-and-chart");
+
+        browser.open(env.appUrl + "/t/" + slug + "/issues");
+        browser.awaitText("Morgenbriefing Nr. 1");
+        assertFalse(browser.driver.findElements(By.cssSelector("figure.chart svg[role=img]")).isEmpty(),
+                "the issue list charts its issues: " + browser.text());
+        shot("26-issues-charts");
+    }
+
+    /** A destructive action asks first: dismissing the question keeps the member, accepting removes them. */
+    @Test
+    @Order(230)
+    void removingATeammateAsksForConfirmation() {
+        browser.open(env.appUrl + "/t/" + slug + "/team");
+        By remove = By.xpath("//tr[td[normalize-space()='Grace Hopper']]//button[normalize-space()='Remove']");
+        browser.click(remove);
+        String question = browser.answerConfirm(false);
+        assertEquals("Remove Grace Hopper from this workspace? They lose access at once.", question);
+        assertTrue(browser.text().contains("Grace Hopper"), "dismissed: the member stays");
+
+        browser.click(remove);
+        browser.answerConfirm(true);
+        browser.awaitText("The member was removed.");
+        browser.checkPage();
+        assertFalse(browser.find(By.cssSelector("main table")).getText().contains("Grace Hopper"), browser.text());
+        shot("27-member-removed-after-confirmation");
+    }
+
+    /** The activity log names who did what to whom, filters by kind and exports the same as CSV. */
+    @Test
+    @Order(240)
+    void theActivityLogShowsTheJourneysOwnActions() throws Exception {
+        browser.open(env.appUrl + "/t/" + slug + "/audit");
+        browser.click(By.partialLinkText("whole activity log"));
+        browser.awaitPage(env.appUrl, "/t/" + slug + "/activity");
+        String all = browser.text();
+        assertTrue(all.contains("Morgenbriefing Nr. 2") && all.contains("Morgenbriefing"), all);
+
+        new Select(browser.find(By.id("kind"))).selectByValue("member.removed");
+        browser.click(By.xpath("//form[contains(@class,'filters')]//button[not(@formaction)]"));
+        browser.awaitText("Member removed");
+        browser.checkPage();
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("main table tbody tr"));
+        assertEquals(1, rows.size(), browser.text());
+        String row = rows.get(0).getText();
+        assertTrue(row.contains("Ada Lovelace") && row.contains("Member removed") && row.contains("Grace Hopper"),
+                "who, what and whom, by name: " + row);
+        assertFalse(row.matches("(?s).*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-.*"), "no id instead of a name: " + row);
+        shot("28-activity-filtered");
+
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create(env.appUrl + "/t/" + slug + "/activity/export?kind=member.removed"))
+                .header("Cookie", cookies()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertTrue(csv.body().contains("Grace Hopper"), csv.body());
+        Files.writeString(JourneyEnvironment.OUT.resolve("activity-export.csv"), csv.body());
+    }
+
+    /** The pages every pass below walks: dashboard, lists, a list, an issue, the activity log, the landing page. */
+    private List<String[]> mainPages() {
+        return List.of(new String[] {"dashboard", "/t/" + slug}, new String[] {"lists", "/t/" + slug + "/lists"},
+                new String[] {"list", "/t/" + slug + "/lists/" + listSlug},
+                new String[] {"issue", secondIssuePath}, new String[] {"activity", "/t/" + slug + "/activity"},
+                new String[] {"landing", "/p/" + slug + "/" + listSlug});
+    }
+
+    /** The user switches to German in the header; every main page then speaks German. */
+    @Test
+    @Order(250)
+    void theMainPagesInGerman() {
+        browser.open(env.appUrl + "/t/" + slug);
+        browser.click(By.cssSelector(".langs a[lang=de]"));
+        browser.awaitText("Übersicht");
+        walkMainPages("30-de-", "de");
+    }
+
+    @Test
+    @Order(260)
+    void theMainPagesInEnglish() {
+        browser.open(env.appUrl + "/t/" + slug);
+        browser.click(By.cssSelector(".langs a[lang=en]"));
+        browser.awaitText("Dashboard");
+        walkMainPages("40-en-", "en");
+    }
+
+    /** The same pages on a phone: 390 px wide, none scrolls sideways (the check after each navigation). */
+    @Test
+    @Order(270)
+    void theMainPagesOnAPhone() {
+        browser.phone();
+        try {
+            walkMainPages("50-phone-", "en");
+        } finally {
+            browser.desktop();
+        }
+    }
+
+    private void walkMainPages(String prefix, String lang) {
+        int n = 1;
+        for (String[] page : mainPages()) {
+            browser.open(env.appUrl + page[1]);
+            browser.find(By.tagName("h1"));
+            if (!page[0].equals("landing")) { // the landing page speaks the list's language (German here)
+                assertEquals(lang, browser.find(By.tagName("html")).getAttribute("lang"), page[1]);
+            }
+            shot(prefix + n++ + "-" + page[0]);
+        }
+    }
+
+    /** An SVG chart in {@code figure#id}: an image named by its title and described in words. */
+    private void assertChartWithTextAlternative(String id) {
+        WebElement svg = browser.find(By.cssSelector("figure#" + id + " svg[role=img]"));
+        assertEquals(id + "-title", svg.getAttribute("aria-labelledby"));
+        assertEquals(id + "-desc", svg.getAttribute("aria-describedby"));
+        String title = svg.findElement(By.cssSelector("title")).getAttribute("textContent");
+        String desc = svg.findElement(By.cssSelector("desc")).getAttribute("textContent");
+        assertFalse(title.isBlank() || desc.isBlank(), id + ": title '" + title + "', description '" + desc + "'");
+    }
+
+    /** The browser's session cookies, to fetch what it would download. */
+    private String cookies() {
+        return browser.driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
     }
 
     /** Composes an issue for the list with {@code morning_briefing}; scheduled in 30 s or sent now. */
@@ -701,6 +862,7 @@ class JourneyIT {
             browser.driver.navigate().refresh();
             return done.getAsBoolean();
         });
+        browser.checkPage();
     }
 
     private void awaitTrue(String what, BooleanSupplier done) {
