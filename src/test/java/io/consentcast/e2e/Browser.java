@@ -153,12 +153,14 @@ final class Browser implements AutoCloseable {
     private boolean phone;
 
     /**
-     * Shows pages as a phone does: a 390 x 844 viewport with touch-screen metrics (DevTools' device metrics; a
-     * headless window cannot be made that narrow), until {@link #desktop()}. Checks the viewport really is 390 wide.
+     * Shows pages at a phone's size: a 390 x 844 viewport (DevTools' device metrics; a headless window cannot be
+     * made that narrow), until {@link #desktop()}. Checks the viewport really is 390 wide. Not {@code mobile}:
+     * a mobile viewport zooms a too-wide page out until it fits (the layout viewport grows with the content),
+     * which would hide the very overflow {@link #assertReadable()} looks for.
      */
     void phone() {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", PHONE_WIDTH, "height",
-                PHONE_HEIGHT, "deviceScaleFactor", 2, "mobile", true));
+                PHONE_HEIGHT, "deviceScaleFactor", 2, "mobile", false));
         phone = true;
         Number inner = (Number) driver.executeScript("return window.innerWidth");
         if (inner.intValue() != PHONE_WIDTH) {
@@ -187,10 +189,10 @@ final class Browser implements AutoCloseable {
                     + shown.substring(from, Math.min(shown.length(), iso.end() + 40)).replace('\n', ' ') + "...");
         }
         boolean wasPhone = phone;
-        if (!wasPhone) {
-            phone();
-        }
         try {
+            if (!wasPhone) {
+                phone();
+            }
             @SuppressWarnings("unchecked")
             List<Object> widths = (List<Object>) driver.executeScript("""
                     var root = document.documentElement, out = [];
