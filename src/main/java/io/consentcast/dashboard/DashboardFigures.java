@@ -3,7 +3,6 @@ package io.consentcast.dashboard;
 import java.text.NumberFormat;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +21,7 @@ import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.web.AppMessages;
 import io.consentcast.web.Charts;
+import io.consentcast.web.DateTimes;
 import io.consentcast.web.ShellMessages;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.i18n.Localized;
@@ -64,7 +64,7 @@ public class DashboardFigures {
         NumberFormat integer = NumberFormat.getIntegerInstance(locale);
         NumberFormat percent = NumberFormat.getPercentInstance(locale);
         percent.setMaximumFractionDigits(1);
-        DateTimeFormatter date = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale);
+        DateTimeFormatter date = DateTimes.formatter(DateTimes.Style.DATE, locale, zone()); // as on every page
 
         Map<UUID, OptInFunnel.Funnel> funnels = funnel.lastDays(DAYS);
         long confirmed = total(counts, ConsentStatus.CONFIRMED);

@@ -3,7 +3,6 @@ package io.consentcast.dispatch;
 import java.text.NumberFormat;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,7 @@ import jakarta.inject.Named;
 
 import io.consentcast.consent.MaskedNumbers;
 import io.consentcast.web.Charts;
+import io.consentcast.web.DateTimes;
 import io.consentcast.web.PageContext;
 import io.consentcast.web.ShellMessages;
 import io.quarkus.qute.RawString;
@@ -70,8 +70,7 @@ public class IssueFigures {
         if (t.empty()) {
             return null;
         }
-        DateTimeFormatter time = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(locale())
-                .withZone(zone());
+        DateTimeFormatter time = DateTimes.formatter(DateTimes.Style.DATE_TIME, locale(), zone()); // as on every page
         List<String> labels = t.at().stream().map(time::format).toList();
         int last = t.last();
         IssueService.Counts c = issue.counts();
@@ -134,8 +133,7 @@ public class IssueFigures {
     }
 
     private String label(IssueService.IssueView i) {
-        return text().issue_label(DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale())
-                .withZone(zone()).format(i.startedAt()), i.title());
+        return text().issue_label(DateTimes.date(i.startedAt(), locale(), zone()), i.title());
     }
 
     private ZoneId zone() {

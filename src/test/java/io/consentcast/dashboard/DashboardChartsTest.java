@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +28,7 @@ import io.consentcast.optin.PageViews;
 import io.consentcast.testsupport.Api;
 import io.consentcast.testsupport.Fixtures;
 import io.consentcast.testsupport.TestClock;
+import io.consentcast.web.DateTimes;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -93,7 +94,7 @@ class DashboardChartsTest {
         LocalDate confirmedOn = LocalDate.ofInstant(clock.instant(), berlin);
         clock.advance(Duration.ofDays(5));
         try {
-            DateTimeFormatter en = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(Locale.ENGLISH);
+            DateTimeFormatter en = DateTimes.formatter(DateTimes.Style.DATE, Locale.ENGLISH, berlin); // 30 Nov 2026
             LocalDate today = LocalDate.ofInstant(clock.instant(), berlin);
             assertTrue(byId(dashboard(w.owner(), w.slug(), "en"), "desc", "chart-readers-desc")
                     .startsWith("On " + en.format(today) + ": Confirmed 4."));
