@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,6 +30,7 @@ import org.apache.commons.csv.CSVFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.consentcast.shared.CsvCells;
+import io.consentcast.web.DateTimes;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.Role;
@@ -83,8 +83,8 @@ public class ActivityViews {
     private List<Entry> render(List<ActivityEntry> rows, Locale locale, ZoneId zone) {
         Map<UUID, String> actors = log.actorLabels(rows);
         Map<ActivitySubject.Type, Map<String, String>> current = currentNames(rows);
-        DateTimeFormatter time = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale)
-                .withZone(zone);
+        // As on every page (30 Nov 2026, 17:54), not the JDK's "Nov 30, 2026, 5:54:32 PM".
+        DateTimeFormatter time = DateTimes.formatter(DateTimes.Style.DATE_TIME, locale, zone);
         List<Entry> out = new ArrayList<>(rows.size());
         for (ActivityEntry a : rows) {
             out.add(entry(a, actors, current, locale, time));
