@@ -30,12 +30,12 @@ import org.apache.commons.csv.CSVFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.consentcast.shared.CsvCells;
-import io.consentcast.web.DateTimes;
 import io.consentcast.shared.Texts;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.Role;
 import io.consentcast.tenancy.TenancyService;
 import io.consentcast.tenancy.TenantScope;
+import io.consentcast.web.DateTimes;
 
 /**
  * The activity log as people read it: who (e-mail address or name), what (the kind's label), about what (the current
