@@ -174,6 +174,10 @@ public class ActivityViews {
             if (details instanceof ActivityDetails.ListEdited && value instanceof Collection<?> fields) {
                 value = fields.stream().map(f -> Texts.resolve("activity.field." + f, locale)).toList();
             }
+            if (details instanceof ActivityDetails.ActivityExported && "kind".equals(components[i].getName())
+                    && value instanceof String code) { // the kind filtered by, in words: "Member removed"
+                value = ActivityKind.ofCode(code).map(k -> Texts.resolve(k.labelKey(), locale)).orElse(code);
+            }
             args[i] = shown(value, locale, time);
         }
         return Texts.resolve("activity.details." + details.getClass().getSimpleName(), locale, args);

@@ -765,6 +765,11 @@ class JourneyIT {
             if (!page[0].equals("landing")) { // the landing page speaks the list's language (German here)
                 assertEquals(lang, browser.find(By.tagName("html")).getAttribute("lang"), page[1]);
             }
+            if (page[0].equals("activity")) { // the export filtered by kind names the kind in words, not its code
+                assertFalse(browser.text().contains("member.removed"), browser.text());
+                assertTrue(browser.text().contains(lang.equals("de") ? "Mitglied entfernt" : "Member removed"),
+                        browser.text());
+            }
             shot(prefix + n++ + "-" + page[0]);
         }
     }
