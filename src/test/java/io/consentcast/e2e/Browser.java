@@ -19,6 +19,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -133,6 +134,13 @@ final class Browser implements AutoCloseable {
                 return driver.findElement(By.tagName("body")).getText();
             } catch (StaleElementReferenceException | NoSuchElementException e) {
                 if (attempt == 10) {
+                    throw e;
+                }
+                Processes.sleep(200);
+            } catch (WebDriverException e) {
+                // Inside a frame, a body replaced by the next document can surface as this inspector error instead
+                // of a stale element.
+                if (attempt == 10 || e.getMessage() == null || !e.getMessage().contains("does not belong to the document")) {
                     throw e;
                 }
                 Processes.sleep(200);
