@@ -83,4 +83,14 @@ public interface IssueMessages {
     @Message String settings_expiry();
     @Message String settings_save();
     @Message String confirm_cancel();
+
+    // --- Meta's messaging limit, quality pause and cost (issue 17, limit-aware) ---
+    @Message String outlook_title();
+    @Message String plan_now(long goNow, long recipients);
+    @Message String plan_later(long later, String restFrom, String lastAt);
+    @Message String plan_waiting(long waiting);
+    @Message String plan_limit(String tier, long remaining);
+    @Message String cost_estimate(String total, String currency, long recipients, String category);
+    @Message String cost_unrecognised(long count);
+    @Message String billable(long billable, String amount, String currency, long free);
 }
