@@ -202,4 +202,26 @@ public class IssueOutlook {
         return new Billing(billable, free, byCategory, amount.setScale(2, java.math.RoundingMode.HALF_UP),
                 costs.rateCard().currency());
     }
+
+    /** One month (workspace time zone, {@code yyyy-MM}) of billable messages and their amount by the rate card. */
+    public record MonthBilling(String month, long billable, BigDecimal amount, String currency) {
+    }
+
+    /**
+     * The workspace's billable messages per month (by the month they were sent, in its time zone), newest first,
+     * the last {@code months} months that had any: what Meta's status webhooks reported as billable.
+     */
+    public List<MonthBilling> billingByMonth(int months) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            String zone = settings.view().timezone();
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT to_char(sent_at AT TIME ZONE ?1, 'YYYY-MM') AS month,"
+                    + " COUNT(*), COALESCE(SUM(pricing_amount), 0) FROM issue_deliveries WHERE pricing_billable"
+                    + " AND sent_at IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT ?2").setParameter(1, zone)
+                    .setParameter(2, months).getResultList();
+            String currency = costs.rateCard().currency();
+            return rows.stream().map(r -> new MonthBilling((String) r[0], ((Number) r[1]).longValue(),
+                    new BigDecimal(r[2].toString()).setScale(2, java.math.RoundingMode.HALF_UP), currency)).toList();
+        });
+    }
 }

@@ -108,4 +108,12 @@ public interface AppMessages {
 
     // Confirmations of destructive actions (issue 16).
     @Message String team_remove_confirm(String name);
+
+    // Meta's quality pause and billed messages on the dashboard (issue 17, limit-aware).
+    @Message String dash_marketing_paused();
+    @Message String dash_marketing_paused_link();
+    @Message String dash_billing();
+    @Message String dash_billing_month(String month, long billable, String amount, String currency);
+    @Message String dash_billing_none();
+    @Message String dash_billing_note();
 }
