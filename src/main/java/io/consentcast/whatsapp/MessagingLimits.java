@@ -181,6 +181,9 @@ public class MessagingLimits {
         }
         return QuarkusTransaction.joiningExisting().call(() -> {
             String a = account.get();
+            if (tier(a).unlimited()) {
+                return new Reservation(new LinkedHashSet<>(recipients), List.of()); // nothing to count or lock
+            }
             em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 17))").setParameter(1,
                     "whatsapp_portfolio:" + a).getSingleResult();
             Usage u = usage(a, now);
@@ -358,6 +361,15 @@ public class MessagingLimits {
                     stored == null ? null : stored.lastAttemptAt, stored == null ? null : stored.lastError, reached,
                     remaining, next, now);
         });
+    }
+
+    /** The portfolio's tier as {@link #usage} reports it, without counting its recipients. */
+    private MessagingLimitTier tier(String account) {
+        if (account.startsWith(SANDBOX_ACCOUNT_PREFIX)) {
+            return config.limits().sandboxTier();
+        }
+        PortfolioLimit stored = em.find(PortfolioLimit.class, account);
+        return stored == null ? MessagingLimitTier.TIER_250 : stored.tier;
     }
 
     /** The account the current workspace sends through: its WABA, the sandbox's own, or empty. */
