@@ -103,19 +103,21 @@ public class IssueOutlook {
 
     Outlook of(NewsletterIssue i) {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            boolean started = i.startedAt != null;
+            // While the engine still decides a started issue's audience (PREPARING) its rows are incomplete: the
+            // list's eligible audience stands for them (readers already sent to are in the window and cost nothing).
+            boolean started = i.startedAt != null && !i.preparing();
             boolean finished = i.status.finished();
             List<String> phones = finished ? List.of() : open(i, started);
             Plan plan = finished || i.freeText() ? null : plan(i, phones);
             Estimate estimate = estimate(i, started ? sendable(i) : phones);
-            Billing billing = started ? billing(i.id) : null;
+            Billing billing = i.startedAt != null ? billing(i.id) : null;
             List<Warning> warnings = new ArrayList<>();
             if (!finished) {
                 if (plan != null && plan.later() > 0) {
                     warnings.add(warning("dispatch.warning-limit-shortfall", String.valueOf(plan.goNow()),
                             String.valueOf(plan.recipients()), plan.restFrom()));
                 }
-                if (!started && lists.byId(i.listId).map(preflight::marketingPaused).orElse(false)) {
+                if (i.startedAt == null && lists.byId(i.listId).map(preflight::marketingPaused).orElse(false)) {
                     warnings.add(warning("dispatch.warning-marketing-paused"));
                 }
             }

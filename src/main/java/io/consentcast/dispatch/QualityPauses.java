@@ -16,7 +16,7 @@ import io.consentcast.whatsapp.MarketingGuardChanged;
 
 /**
  * The quality guard's side in dispatch: when {@link MarketingGuard} pauses marketing on a number (RED rating,
- * FLAGGED or RESTRICTED), the MARKETING lists' issues sending on it are paused at once, in the same workspace
+ * FLAGGED or RESTRICTED), the MARKETING lists' issues sending on it (SENDING, PREPARING) are paused at once, in the same workspace
  * transaction, with the reason. They are held like a pause by a person (no automatic resume): resuming is a
  * deliberate act, refused until an admin resumed marketing on the channel page ({@link IssueLifecycle#resume}),
  * and the preflight blocks new marketing sends meanwhile ({@link Preflight#marketingPaused}).
@@ -50,10 +50,11 @@ public class QualityPauses {
             return;
         }
         String reason = reason(change.reason());
-        List<NewsletterIssue> candidates = em.createQuery("from NewsletterIssue i where i.status = :sending"
+        List<NewsletterIssue> candidates = em.createQuery("from NewsletterIssue i where i.status in (:sending)"
                 + " or (i.status = :blocked and i.startedAt is not null)"
                 + " or (i.status = :paused and i.pausedBySystem = true)", NewsletterIssue.class)
-                .setParameter("sending", IssueStatus.SENDING).setParameter("blocked", IssueStatus.BLOCKED)
+                .setParameter("sending", List.of(IssueStatus.SENDING, IssueStatus.PREPARING))
+                .setParameter("blocked", IssueStatus.BLOCKED)
                 .setParameter("paused", IssueStatus.PAUSED).getResultList();
         for (NewsletterIssue c : candidates) {
             boolean marketing = lists.byId(c.listId).map(l -> l.purpose() == ListPurpose.MARKETING).orElse(false);
