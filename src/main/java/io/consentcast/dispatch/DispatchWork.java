@@ -26,7 +26,7 @@ import io.consentcast.tenancy.TenantScope;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
-import io.consentcast.whatsapp.MessagingLimits;
+import io.consentcast.whatsapp.PortfolioCapacity;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService.TemplateView;
@@ -67,7 +67,7 @@ public class DispatchWork {
     ConsentAudience audience;
 
     @Inject
-    MessagingLimits limits;
+    PortfolioCapacity limits;
 
     @Inject
     DispatchConfig config;
@@ -321,7 +321,7 @@ public class DispatchWork {
 
     /**
      * The portfolio's messaging limit, in the gate's transaction (so the reservation commits before any send):
-     * {@link MessagingLimits#reserve} grants the recipients already in the window and as many new ones as the
+     * {@link PortfolioCapacity#reserve} grants the recipients already in the window and as many new ones as the
      * limit allows, under the portfolio's lock; the rest are removed from {@code passing} (and their decisions)
      * and returned, to wait PENDING until capacity comes back. Meta never sees a send beyond the limit.
      */
@@ -329,7 +329,7 @@ public class DispatchWork {
         if (passing.isEmpty()) {
             return List.of();
         }
-        MessagingLimits.Reservation r = limits.reserve(decisions.stream().map(ConsentGate.Decision::to).toList(), now);
+        PortfolioCapacity.Reservation r = limits.reserve(decisions.stream().map(ConsentGate.Decision::to).toList(), now);
         if (r.denied().isEmpty()) {
             return List.of();
         }
@@ -345,7 +345,7 @@ public class DispatchWork {
 
     /**
      * When rows the limit holds back may be claimed again: behind the issue's rows already waiting, each at the
-     * time the portfolio has room for it ({@link MessagingLimits#capacityTimes}), so the waiting rows come back a
+     * time the portfolio has room for it ({@link PortfolioCapacity#capacityTimes}), so the waiting rows come back a
      * few at a time as recipients leave the window rather than all at once.
      */
     private List<Instant> notBefore(UUID issueId, int count, Instant now) {

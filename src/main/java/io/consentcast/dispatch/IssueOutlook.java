@@ -21,7 +21,7 @@ import io.consentcast.lists.ListService;
 import io.consentcast.shared.Texts;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.CostEstimates;
-import io.consentcast.whatsapp.MessagingLimits;
+import io.consentcast.whatsapp.PortfolioCapacity;
 import io.consentcast.whatsapp.PricingCategory;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -55,7 +55,7 @@ public class IssueOutlook {
     DispatchSettingsService settings;
 
     @Inject
-    MessagingLimits limits;
+    PortfolioCapacity limits;
 
     @Inject
     CostEstimates costs;
