@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +15,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import io.consentcast.consent.ConsentAudience;
 import io.consentcast.lists.ListService;
 import io.consentcast.shared.Texts;
+import io.consentcast.web.DateTimes;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.CostEstimates;
 import io.consentcast.whatsapp.PortfolioCapacity;
@@ -33,8 +35,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 @ApplicationScoped
 public class IssueOutlook {
-
-    static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     @Inject
     EntityManager em;
@@ -77,7 +77,7 @@ public class IssueOutlook {
      * given in the workspace's time zone. {@code waiting}: the issue's rows the limit holds back right now.
      */
     public record Plan(String tier, Integer limit, Long remaining, long recipients, long alreadyInWindow,
-            long goNow, long later, String restFrom, String lastAt, long waiting) {
+            long goNow, long later, String restFrom, String lastAt, long waiting, @JsonIgnore Instant restAt) {
     }
 
     /** The estimate for the recipients (not excluded) and the template's category, from the rate card. */
@@ -93,11 +93,16 @@ public class IssueOutlook {
             String currency) {
     }
 
-    /** A preflight warning: the message code, its arguments and the English text. */
-    public record Warning(String code, List<String> args, String message) {
+    /**
+     * A preflight warning: the message code, its arguments (numbers, and times as instants) and the English text.
+     * {@code zone}: the workspace's, in which times are written.
+     */
+    public record Warning(String code, List<Object> args, String message, @JsonIgnore ZoneId zone) {
 
+        /** The text in a page language, times written by the one date formatter ({@link DateTimes}). */
         public String text(Locale locale) {
-            return Texts.resolve(code, locale, args.toArray());
+            return Texts.resolve(code, locale, args.stream()
+                    .map(a -> a instanceof Instant t ? DateTimes.dateTime(t, locale, zone) : a).toArray());
         }
     }
 
@@ -115,7 +120,7 @@ public class IssueOutlook {
             if (!finished) {
                 if (plan != null && plan.later() > 0) {
                     warnings.add(warning("dispatch.warning-limit-shortfall", String.valueOf(plan.goNow()),
-                            String.valueOf(plan.recipients()), plan.restFrom()));
+                            String.valueOf(plan.recipients()), settings.view().nextInsideSendingHours(plan.restAt())));
                 }
                 if (i.startedAt == null && lists.byId(i.listId).map(preflight::marketingPaused).orElse(false)) {
                     warnings.add(warning("dispatch.warning-marketing-paused"));
@@ -125,9 +130,10 @@ public class IssueOutlook {
         });
     }
 
-    private static Warning warning(String code, String... args) {
-        List<String> a = List.of(args);
-        return new Warning(code, a, Texts.resolve(code, Locale.ENGLISH, a.toArray()));
+    private Warning warning(String code, Object... args) {
+        ZoneId zone = settings.view().zone();
+        Warning w = new Warning(code, List.of(args), null, zone);
+        return new Warning(code, w.args(), w.text(Locale.ENGLISH), zone);
     }
 
     /** The numbers still to send: the eligible audience before the start, the open rows after it. */
@@ -157,16 +163,12 @@ public class IssueOutlook {
                 .getSingleResult();
         return limits.plan(recipients, now).map(p -> new Plan(p.tier().name(), p.limit(), p.remaining(),
                 p.recipients(), p.alreadyInWindow(), p.goNow(), p.later(), shown(s, p.restFrom()),
-                shown(s, p.lastAt()), waiting)).orElse(null);
+                shown(s, p.lastAt()), waiting, p.restFrom())).orElse(null);
     }
 
-    /** A time moved to the next start of the sending hours when outside them, in the workspace's zone. */
+    /** A time moved to the next start of the sending hours when outside them, in the workspace's zone (ISO-8601). */
     static String shown(DispatchSettingsService.SettingsView s, Instant at) {
-        if (at == null) {
-            return null;
-        }
-        ZoneId zone = s.zone();
-        return s.nextInsideSendingHours(at).atZone(zone).format(SHOWN) + " (" + zone.getId() + ")";
+        return at == null ? null : s.nextInsideSendingHours(at).atZone(s.zone()).toOffsetDateTime().toString();
     }
 
     private Estimate estimate(NewsletterIssue i, List<String> phones) {
