@@ -124,7 +124,8 @@ public class IssuePages {
                 String editId);
 
         static native TemplateInstance issue(IssueService.IssueView issue, String blockedText, String pausedText,
-                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes, long sandboxOnly);
+                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes, long sandboxOnly,
+                List<String> warnings);
 
         static native TemplateInstance settings(DispatchSettingsService.SettingsView settings,
                 Map<String, String> errors);
@@ -229,7 +230,8 @@ public class IssuePages {
         String filter = state == null || state.isBlank() ? null : state;
         IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, Paging.page(page, "page"));
         return Templates.issue(v, text(v.blockedReason()), text(v.pausedReason()), deliveries,
-                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes(), sandboxOnly(v));
+                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes(), sandboxOnly(v),
+                warnings(v));
     }
 
     /**
@@ -388,6 +390,13 @@ public class IssuePages {
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(Map.of("scheduledAt", "dispatch.scheduled-at-invalid"));
         }
+    }
+
+    /** The preflight's warnings (messaging limit shortfall, marketing paused) in the page's language. */
+    private List<String> warnings(IssueService.IssueView v) {
+        java.util.Locale locale = this.page.locale();
+        return v.outlook() == null ? List.<String>of()
+                : v.outlook().warnings().stream().map(w -> w.text(locale)).toList();
     }
 
     private String text(String code) {

@@ -43,6 +43,9 @@ public class IssueQueries {
     DispatchSettingsService settings;
 
     @Inject
+    IssueOutlook outlook;
+
+    @Inject
     Clock clock;
 
     public IssueView view(UUID id) {
@@ -109,7 +112,8 @@ public class IssueQueries {
                 i.title, template, i.textBody, preview, zoned, i.blockedReason,
                 i.blockedReason == null ? null : io.consentcast.shared.Texts.english(i.blockedReason), i.pausedReason,
                 i.pausedReason == null ? null : io.consentcast.shared.Texts.english(i.pausedReason), counts, excluded,
-                failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i));
+                failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i),
+                details ? outlook.of(i) : null);
     }
 
     /** The preparation's progress from the issue's own counters (written with each chunk): no count of the rows. */

@@ -79,7 +79,8 @@ public class IssueService {
             TemplateRef template, String text, String preview, String scheduledAt, String blockedReason,
             String blockedMessage, String pausedReason, String pausedMessage, Counts counts,
             Map<String, Long> excludedByReason, Map<String, Long> failedByReason, Instant createdAt,
-            Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation) {
+            Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation,
+            IssueOutlook.Outlook outlook) {
     }
 
     public record DeliveryView(long id, UUID subscriberId, DeliveryState state, String reason, String detail,
