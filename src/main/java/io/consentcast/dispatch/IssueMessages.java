@@ -83,4 +83,11 @@ public interface IssueMessages {
     @Message String settings_expiry();
     @Message String settings_save();
     @Message String confirm_cancel();
+
+    // Rich templates (issue 17)
+    @Message String count_clicks();
+    @Message String field_header();
+    @Message String field_header_hint();
+    @Message String field_button(int n);
+    @Message String field_buttons_hint();
 }

@@ -92,16 +92,37 @@ public class SandboxChannel implements WhatsAppChannel {
                             "body: number of localizable_params (" + t.bodyParameters().size()
                                     + ") does not match the expected number of params (" + template.parameterCount + ")");
                 }
-                List<String> texts = templates.read(template.quickReplies);
-                for (int i = 0; i < texts.size(); i++) {
-                    String payload = i < t.quickReplyPayloads().size() && t.quickReplyPayloads().get(i) != null
-                            ? t.quickReplyPayloads().get(i) : texts.get(i);
-                    buttons.add(new QuickReply(texts.get(i), payload));
+                TemplateLayout layout = TemplateLayout.parse(template.components, json);
+                OutgoingMessage.Extras extras = t.extras();
+                if ((layout.mediaHeader() || layout.header() != null && layout.header().needsText())
+                        && extras.headerValue() == null) {
+                    return MetaErrors.classify(400, MetaErrors.PARAMETER_COUNT, "Number of parameters does not match the expected number of params",
+                            "header: format " + layout.header().format() + " requires a parameter");
+                }
+                List<String> urls = new ArrayList<>();
+                for (int index : layout.dynamicUrlButtons()) {
+                    String suffix = extras.urlButtons().stream().filter(b -> b.index() == index).map(OutgoingMessage.UrlButton::suffix)
+                            .findFirst().orElse(null);
+                    if (suffix == null) {
+                        return MetaErrors.classify(400, MetaErrors.PARAMETER_COUNT, "Number of parameters does not match the expected number of params",
+                                "button at index " + index + ": url requires a parameter");
+                    }
+                    urls.add(layout.buttons().get(index).urlPrefix() + suffix);
+                }
+                for (int i = 0; i < layout.buttons().size(); i++) {
+                    TemplateLayout.Button b = layout.buttons().get(i);
+                    if (b.type() == TemplateLayout.ButtonType.QUICK_REPLY) {
+                        String payload = i < t.quickReplyPayloads().size() && t.quickReplyPayloads().get(i) != null
+                                ? t.quickReplyPayloads().get(i) : b.text();
+                        buttons.add(new QuickReply(b.text(), payload));
+                    }
                 }
                 m.kind = "template";
                 m.templateName = t.name();
                 m.language = t.language();
-                m.renderedText = TemplateBody.render(template.bodyText, t.bodyParameters());
+                TemplateLayout.Rendered shown = layout.render(t.bodyParameters(), extras.headerValue(), urls);
+                m.renderedText = shown.body();
+                m.rich = write(shown);
             }
             m.quickReplies = write(buttons);
             em.persist(m);
@@ -110,6 +131,15 @@ public class SandboxChannel implements WhatsAppChannel {
                     List.of("sent", "delivered", "read"), now, message.callbackData()));
             return new SendResult.Accepted(m.providerMessageId);
         });
+    }
+
+    /** How a template message looks on the phone (header, body, footer, buttons); null for a text message. */
+    TemplateLayout.Rendered rendered(SandboxMessage m) {
+        try {
+            return m.rich == null ? null : json.readValue(m.rich, TemplateLayout.Rendered.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     List<QuickReply> quickReplies(SandboxMessage m) {

@@ -70,4 +70,10 @@ public interface WaMessages {
     @Message String parked_reason();
     @Message String parked_detail();
     @Message String parked_reason_text(String reason);
+
+    // Rich templates (issue 17)
+    @Message String rich_image();
+    @Message String rich_video();
+    @Message String rich_document();
+    @Message String rich_link_to(String url);
 }
