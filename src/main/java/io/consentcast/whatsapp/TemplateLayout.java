@@ -149,6 +149,11 @@ public record TemplateLayout(Header header, String body, String footer, List<But
         public boolean link() {
             return type == ButtonType.URL;
         }
+
+        /** The URL to link to when it is an http(s) one (never a javascript: or other scheme); else null. */
+        public String href() {
+            return url != null && (url.startsWith("https://") || url.startsWith("http://")) ? url : null;
+        }
     }
 
     /**
