@@ -133,6 +133,19 @@ public class SandboxChannel implements WhatsAppChannel {
         });
     }
 
+    /**
+     * A sample send's header and URL buttons: the template's example media (or "Sample" for a TEXT header's value)
+     * and the suffix "sample" for each dynamic URL button (a sample leads to no counted link).
+     */
+    OutgoingMessage.Extras sampleExtras(String name, String language) {
+        TemplateLayout layout = templates.find(name, language).map(t -> TemplateLayout.parse(t.components, json))
+                .orElse(TemplateLayout.EMPTY);
+        TemplateLayout.Header h = layout.header();
+        String header = h == null ? null : h.format().media() ? h.example() : h.needsText() ? "Sample" : null;
+        return new OutgoingMessage.Extras(h == null ? null : h.format(), header,
+                layout.dynamicUrlButtons().stream().map(i -> new OutgoingMessage.UrlButton(i, "sample")).toList());
+    }
+
     /** How a template message looks on the phone (header, body, footer, buttons); null for a text message. */
     TemplateLayout.Rendered rendered(SandboxMessage m) {
         try {

@@ -150,7 +150,8 @@ public class SandboxPhone {
                 : variables.strip().lines().map(String::strip).toList();
         return QuarkusTransaction.joiningExisting().call(() -> sandbox.send(
                 ChannelSettings.sandboxDefault(currentTenant.id()), null,
-                new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of())));
+                new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of(), null, List.of(),
+                        sandbox.sampleExtras(nameLang[0], nameLang[1]))));
     }
 
     /** Stores the payload in the inbox (committed) and processes it at once, as the inbox worker would. */

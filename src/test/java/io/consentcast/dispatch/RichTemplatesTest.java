@@ -47,6 +47,7 @@ import io.restassured.response.Response;
  * sandbox phone show the message as WhatsApp would.
  */
 @QuarkusTest
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RichTemplatesTest {
 
     private static final String ARTICLE = "https://news.example/stadtrat?from=whatsapp";
@@ -69,6 +70,9 @@ class RichTemplatesTest {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    io.consentcast.testsupport.TestClock clock;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -298,5 +302,38 @@ class RichTemplatesTest {
         w.owner().req().get("/api/tenants/" + w.slug() + "/subscribers/" + publicId + "/events").then().statusCode(200)
                 .body("type", equalTo(List.of("CONFIRMED", "WITHDRAWN"))).body("[1].source", equalTo("SANDBOX"))
                 .body("[1].sourceDetail", equalTo("quick reply consentcast:unsubscribe:" + w.listId()));
+    }
+
+    /** Last: its misses (at a clock 11 minutes ahead) would count against the other tests' misses. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void anAddressGuessingTokensIsSlowedDownWithoutALookup() {
+        Workspace w = fx.workspace("rtl");
+        fx.confirmed(w, DispatchFixture.number());
+        String id = w.owner().req().body(Map.of("list", w.list(), "title", "Rich", "template",
+                rich("newsletter_rich", "de", IMAGE, List.of(ARTICLE)))).post(w.issues()).then().statusCode(201)
+                .extract().path("id");
+        String token = scope.call(w.tenantId(), () -> (String) em.createNativeQuery(
+                "select token from issue_links where issue_id = ?1").setParameter(1, UUID.fromString(id))
+                .getSingleResult());
+        try {
+            guess(w, id, token);
+        } finally {
+            clock.reset();
+        }
+    }
+
+    private void guess(Workspace w, String id, String token) {
+        clock.advance(Duration.ofMinutes(11));
+        for (int i = 0; i < 30; i++) {
+            given().redirects().follow(false).get("/r/" + "G".repeat(31) + (char) ('a' + i % 26)).then().statusCode(404);
+        }
+        given().redirects().follow(false).get("/r/" + "H".repeat(32)).then().statusCode(429)
+                .body(containsString("Too many unknown links"));
+        // A guesser cannot use the limit to find out whether a token exists: known ones are refused alike.
+        given().redirects().follow(false).get("/r/" + token).then().statusCode(429);
+        clock.advance(Duration.ofMinutes(11));
+        given().redirects().follow(false).get("/r/" + token).then().statusCode(302).header("Location", ARTICLE);
+        w.owner().req().get(w.issues() + "/" + id).then().body("clicks", equalTo(1));
     }
 }
