@@ -240,6 +240,15 @@ class RichTemplatesTest {
                 .body("size()", equalTo(0));
     }
 
+    private static Response composeForm(Workspace w, Response form, String html, String header) {
+        return given().auth().oauth2(w.owner().token()).redirects().follow(false)
+                .cookie("csrf-token", form.getCookie("csrf-token")).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf-token", Forms.csrfToken(html)).formParam("list", w.list()).formParam("title", "Rich")
+                .formParam("template", "newsletter_rich|de").formParam("p1", "Stadtrat")
+                .formParam("p2", "Der Haushalt steht").formParam("header", header).formParam("button1", ARTICLE)
+                .formParam("action", "send").post("/t/" + w.slug() + "/issues/new");
+    }
+
     /** Meta's webhook for a quick-reply tap: a message of type button with its payload and text. */
     private void tap(Cloud c, String phone, String wamid, String payload) {
         String from = phone.substring(1);
@@ -267,10 +276,21 @@ class RichTemplatesTest {
         Workspace w = fx.workspace("rts");
         String phone = DispatchFixture.number();
         UUID subscriber = fx.confirmed(w, phone);
-        String id = w.owner().req().body(Map.of("list", w.list(), "title", "Rich", "template",
-                rich("newsletter_rich", "de", IMAGE, List.of(ARTICLE)))).post(w.issues()).then().statusCode(201)
-                .extract().path("id");
-        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
+        // Composed on the page: a header that is no https link is a form error on that field, nothing stored.
+        String compose = "/t/" + w.slug() + "/issues/new";
+        Response form = given().auth().oauth2(w.owner().token()).accept("text/html").get(compose);
+        String formHtml = form.then().statusCode(200).extract().asString();
+        String refused = composeForm(w, form, formHtml, "http://cdn.news.example/x.jpg").then().extract().asString();
+        assertTrue(refused.contains("id=\"header\" name=\"header\" value=\"http://cdn.news.example/x.jpg\"")
+                && refused.contains("<p class=\"field-error\">"), refused);
+        assertEquals(0, w.owner().req().get(w.issues()).then().extract().jsonPath().getList("$").size());
+        String location = composeForm(w, form, formHtml, IMAGE).then().statusCode(303).extract().header("Location");
+        Matcher issue = Pattern.compile("/issues/([0-9a-f-]{36})").matcher(location);
+        assertTrue(issue.find(), location);
+        String id = issue.group(1);
+        w.owner().req().get(w.issues() + "/" + id).then().statusCode(200).body("template.header", equalTo(IMAGE))
+                .body("template.buttons", equalTo(List.of(ARTICLE)))
+                .body("template.parameters", equalTo(List.of("Stadtrat", "Der Haushalt steht")));
         try (Dispatcher d = fx.dispatcher("rich-sandbox", 2)) {
             assertEquals("DONE", fx.drain(d, w, id));
         }
