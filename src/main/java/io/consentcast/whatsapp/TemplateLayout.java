@@ -168,6 +168,11 @@ public record TemplateLayout(Header header, String body, String footer, List<But
         }
     }
 
+    /** The layout as approved, placeholders as written and a media header's example: the templates page. */
+    public Rendered unfilled() {
+        return render(List.of(), null, List.of());
+    }
+
     /**
      * Fills the layout: the body with {@code bodyValues} ({@link TemplateBody#render}), a media header with
      * {@code header} (its sample when null), a TEXT header's placeholder with {@code header}, the dynamic URL

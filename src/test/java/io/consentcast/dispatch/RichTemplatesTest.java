@@ -133,6 +133,13 @@ class RichTemplatesTest {
                 .body("find { it.name == 'stadtrat_update' }.layout.buttons[0].url", containsString("/r/{{1}}"))
                 .body("find { it.name == 'stadtrat_update' }.quickReplies", equalTo(List.of("Abbestellen")));
 
+        // ... and so does the templates page, as WhatsApp would show it.
+        String templatesPage = given().auth().oauth2(w.owner().token()).accept("text/html")
+                .get("/t/" + w.slug() + "/templates").then().statusCode(200).extract().asString();
+        assertTrue(templatesPage.contains("class=\"wa-media\" data-header=\"IMAGE\"")
+                && templatesPage.contains(">Zum Artikel</a>") && templatesPage.contains(">Abbestellen</span>"),
+                templatesPage);
+
         // Bad fills are refused with the field named, nothing stored.
         w.owner().req().body(Map.of("list", "morgen", "title", "Bad", "template",
                 rich("stadtrat_update", "de", "http://cdn.news.example/x.jpg", List.of(ARTICLE))))
