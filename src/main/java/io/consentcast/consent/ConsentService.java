@@ -58,6 +58,15 @@ public class ConsentService {
     LedgerWriter writer;
 
     @Inject
+    LedgerAppend appender;
+
+    @Inject
+    ConsentTextCache textCache;
+
+    @Inject
+    jakarta.enterprise.event.Event<io.consentcast.shared.PublicPageChanged> publicPageChanged;
+
+    @Inject
     LedgerSettingsService settings;
 
     @Inject
@@ -84,13 +93,8 @@ public class ConsentService {
     public EventView append(NewEvent request) {
         validate(request);
         ConsentText text = textFor(request);
-        Subscriber s = writer.lock(request.subscriberId());
-        if (s.erased()) {
-            throw ApiException.conflict("consent.subscriber-erased", null);
-        }
-        ConsentEvent e = writer.append(s, withSettings(request, this.settings.current()), text);
-        ConsentEvidence evidence = e.evidenceDigest == null ? null : em.find(ConsentEvidence.class, e.id);
-        return EventView.of(e, evidence);
+        LedgerAppend.Appended a = appender.append(request, text);
+        return EventView.of(a.event(), a.evidence());
     }
 
     /**
@@ -152,7 +156,7 @@ public class ConsentService {
         if (request.consentTextId() == null) {
             return null;
         }
-        ConsentText text = em.find(ConsentText.class, request.consentTextId());
+        ConsentText text = textCache.byId(currentTenant.id(), request.consentTextId());
         if (text == null) {
             throw ApiException.notFound("consent.text-not-found");
         }
@@ -166,7 +170,7 @@ public class ConsentService {
      * The workspace's {@link LedgerSettingsService settings} decide whether IP address and user agent are kept
      * and whether the IP address is truncated (the request can only truncate more).
      */
-    private static NewEvent withSettings(NewEvent request, LedgerSettingsService.Settings settings) {
+    static NewEvent withSettings(NewEvent request, LedgerSettingsService.Settings settings) {
         return settings.recordClientData()
                 ? request.withClient(request.ip(), request.truncateIp() || settings.truncateIp(), request.userAgent())
                 : request.withClient(null, false, null);
@@ -291,6 +295,8 @@ public class ConsentService {
         if (current.isPresent() && current.get().text.equals(body) && current.get().language.equals(lang)) {
             return ConsentTextView.of(current.get());
         }
+        // A new version: the cached public pages and inbound answers show it after the commit.
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(currentTenant.id()));
         ConsentText t = new ConsentText();
         t.id = Ids.uuid7(clock);
         t.listId = listId;

@@ -1,12 +1,8 @@
 package io.consentcast.consent;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,24 +11,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.consentcast.audit.ActivityDetails;
 import io.consentcast.audit.ActivityKind;
@@ -40,7 +28,6 @@ import io.consentcast.audit.ActivityLog;
 import io.consentcast.audit.ActivitySubject;
 import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.shared.ApiException;
-import io.consentcast.shared.CsvCells;
 import io.consentcast.shared.Dates;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.TenantScope;
@@ -83,42 +70,9 @@ public class LedgerExport {
             Instant generatedAt) {
     }
 
-    /** The export columns, in order, and how each is read from a row. */
-    static final Map<String, Function<LedgerReader.Row, Object>> COLUMNS = columns();
-
-    private static Map<String, Function<LedgerReader.Row, Object>> columns() {
-        Map<String, Function<LedgerReader.Row, Object>> c = new LinkedHashMap<>();
-        c.put("id", r -> r.content().id());
-        c.put("tenant_id", r -> r.content().tenantId());
-        c.put("subscriber_id", r -> r.content().subscriberId());
-        c.put("seq", r -> r.content().seq());
-        c.put("list_id", r -> r.content().listId());
-        c.put("type", r -> r.content().type());
-        c.put("occurred_at", r -> LedgerHash.time(r.content().occurredAt()));
-        c.put("source", r -> r.content().source());
-        c.put("source_detail", r -> r.content().sourceDetail());
-        c.put("consent_text_id", r -> r.content().consentTextId());
-        c.put("consent_text_sha256", r -> r.content().consentTextSha256());
-        c.put("evidence_digest", r -> r.content().evidenceDigest());
-        c.put("wa_message_id", r -> r.content().waMessageId());
-        c.put("wa_timestamp", r -> LedgerHash.time(r.content().waTimestamp()));
-        c.put("actor_user_id", r -> r.content().actorUserId());
-        c.put("reason", r -> r.content().reason());
-        c.put("prev_hash", r -> r.content().prevHash());
-        c.put("hash", r -> r.hash());
-        c.put("subscriber_public_id", r -> r.subscriberPublicId());
-        c.put("subscriber_phone", r -> r.phone());
-        c.put("subscriber_phone_hmac", r -> r.phoneHmac());
-        c.put("consent_text_version", r -> r.consentTextVersion());
-        c.put("consent_text_language", r -> r.consentTextLanguage());
-        c.put("evidence_salt", r -> r.evidenceSalt());
-        c.put("ip", r -> r.ip());
-        c.put("user_agent", r -> r.userAgent());
-        return java.util.Collections.unmodifiableMap(c);
-    }
-
+    /** The export's columns, in file order (docs/LEDGER.md). */
     public static List<String> columnNames() {
-        return List.copyOf(COLUMNS.keySet());
+        return ExportColumn.headers();
     }
 
     @Inject
@@ -144,9 +98,6 @@ public class LedgerExport {
 
     @Inject
     ActivityLog activity;
-
-    @Inject
-    ObjectMapper json;
 
     @Inject
     Clock clock;
@@ -256,93 +207,20 @@ public class LedgerExport {
                 }));
     }
 
+    /**
+     * Streams the rows from PostgreSQL's binary COPY straight into the file's bytes ({@link ExportWriter}): no
+     * String, record or formatter object per row or value, one reusable buffer.
+     */
     private long writeInTransaction(String tenantId, Request request, OutputStream out) {
-        long[] rows = { 0 };
+        ExportWriter writer = ExportWriter.of(request.format(), out);
         try {
-            Writer writer = new RangeWriter(new OutputStreamWriter(nonClosing(out), StandardCharsets.UTF_8), 64 * 1024);
-            if (request.format() == Format.CSV) {
-                CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader(COLUMNS.keySet().toArray(String[]::new))
-                        .get().print(writer);
-                reader.stream(tenantId, request.filter(), row -> {
-                    try {
-                        List<Object> values = new ArrayList<>(COLUMNS.size());
-                        for (Function<LedgerReader.Row, Object> column : COLUMNS.values()) {
-                            values.add(CsvCells.neutralise(column.apply(row)));
-                        }
-                        csv.printRecord(values);
-                        rows[0]++;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                csv.flush();
-            } else {
-                JsonGenerator gen = json.getFactory().createGenerator(writer);
-                gen.setRootValueSeparator(null);
-                reader.stream(tenantId, request.filter(), row -> {
-                    try {
-                        gen.writeStartObject();
-                        for (Map.Entry<String, Function<LedgerReader.Row, Object>> column : COLUMNS.entrySet()) {
-                            Object value = column.getValue().apply(row);
-                            gen.writeFieldName(column.getKey());
-                            if (value == null) {
-                                gen.writeNull();
-                            } else if (value instanceof Number n) {
-                                gen.writeNumber(n.longValue());
-                            } else {
-                                gen.writeString(value.toString());
-                            }
-                        }
-                        gen.writeEndObject();
-                        gen.writeRaw('\n');
-                        rows[0]++;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                gen.flush();
-            }
+            writer.start();
+            reader.copyExportRows(tenantId, request.filter(), writer::row);
             writer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return rows[0];
-    }
-
-    /**
-     * A buffered writer that appends a range of a String without copying it first: commons-csv's printer
-     * writes every value through {@code append(CharSequence, int, int)}, which {@link Writer} implements as
-     * {@code write(String.valueOf(csq.subSequence(start, end)))}, a new String per value (26% of a CSV
-     * export's CPU, docs/PERFORMANCE.md).
-     */
-    static final class RangeWriter extends BufferedWriter {
-
-        RangeWriter(Writer out, int size) {
-            super(out, size);
-        }
-
-        @Override
-        public Writer append(CharSequence csq, int start, int end) throws IOException {
-            if (csq instanceof String s) {
-                write(s, start, end - start);
-                return this;
-            }
-            return super.append(csq, start, end);
-        }
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
+        return writer.rows();
     }
 
     private static MessageDigest sha256() {

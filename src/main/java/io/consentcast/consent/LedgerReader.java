@@ -1,5 +1,7 @@
 package io.consentcast.consent;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,9 +10,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +22,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.Session;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 /**
  * Streams the ledger of one workspace row by row over JDBC with a fetch size, ordered by
@@ -55,31 +61,201 @@ class LedgerReader {
                        s.public_id, s.phone, s.phone_hmac, s.last_seq, s.last_hash,
                        v.event_id AS evidence_id, v.salt, v.ip, v.user_agent,
                        t.version AS text_version, t.language AS text_language, t.sha256 AS text_sha256
+                """);
+        List<Object> params = new ArrayList<>();
+        fromWhereOrder(sql, tenantId, filter, value -> {
+            params.add(value instanceof Instant i ? Timestamp.from(i) : value);
+            return "?";
+        });
+        em.unwrap(Session.class).doWork(connection -> query(connection, sql.toString(), params, sink));
+    }
+
+    /**
+     * The joins, the filter and the order every ledger read shares: the workspace's events with their subscriber,
+     * evidence and consent text version, ordered by subscriber and sequence number (the order of the index
+     * {@code consent_events_tenant_subscriber}, so PostgreSQL streams them without sorting). {@code bind} turns a
+     * filter value into SQL: a parameter marker, or a literal for {@code COPY}, which takes no parameters.
+     */
+    private static void fromWhereOrder(StringBuilder sql, String tenantId, Filter filter, Function<Object, String> bind) {
+        sql.append("""
                 FROM consent_events e
                 JOIN subscribers s ON s.id = e.subscriber_id
                 LEFT JOIN consent_evidence v ON v.event_id = e.id
                 LEFT JOIN consent_texts t ON t.id = e.consent_text_id
-                WHERE e.tenant_id = ?""");
-        List<Object> params = new ArrayList<>();
-        params.add(tenantId);
+                WHERE e.tenant_id = """).append(bind.apply(tenantId));
         if (filter.from() != null) {
-            sql.append(" AND e.occurred_at >= ?");
-            params.add(Timestamp.from(filter.from()));
+            sql.append(" AND e.occurred_at >= ").append(bind.apply(filter.from()));
         }
         if (filter.to() != null) {
-            sql.append(" AND e.occurred_at < ?");
-            params.add(Timestamp.from(filter.to()));
+            sql.append(" AND e.occurred_at < ").append(bind.apply(filter.to()));
         }
         if (filter.listId() != null) {
-            sql.append(" AND (e.list_id = ? OR e.list_id IS NULL)");
-            params.add(filter.listId());
+            String list = bind.apply(filter.listId());
+            sql.append(" AND (e.list_id = ").append(list).append(" OR e.list_id IS NULL)");
         }
         if (filter.subscriberPublicId() != null) {
-            sql.append(" AND s.public_id = ?");
-            params.add(filter.subscriberPublicId());
+            sql.append(" AND s.public_id = ").append(bind.apply(filter.subscriberPublicId()));
         }
         sql.append(" ORDER BY e.subscriber_id, e.seq");
-        em.unwrap(Session.class).doWork(connection -> query(connection, sql.toString(), params, sink));
+    }
+
+    /** Receives the rows of {@link #copyExportRows}. */
+    interface CopyRowHandler {
+        void row(CopyRow row) throws IOException;
+    }
+
+    /**
+     * Streams the export's rows ({@link ExportColumn}, in that order) to {@code handler} through PostgreSQL's
+     * {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)}, in the caller's transaction and so under the workspace's
+     * row-level security. COPY streams without round trips per batch, so the database produces rows while the
+     * application writes the previous ones; a row is one protocol message, so memory use does not depend on the
+     * number of rows. A failure of the handler (the client went away) cancels the COPY. Returns the rows.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    long copyExportRows(String tenantId, Filter filter, CopyRowHandler handler) {
+        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(ExportColumn.selectList()).append('\n');
+        fromWhereOrder(sql, tenantId, filter, LedgerReader::literal);
+        sql.append(") TO STDOUT (FORMAT binary)");
+        long[] rows = { 0 };
+        em.unwrap(Session.class).doWork(connection -> {
+            CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql.toString());
+            try {
+                CopyRow row = new CopyRow(ExportColumn.ALL.size());
+                boolean header = true;
+                byte[] message;
+                while ((message = copy.readFromCopy()) != null) {
+                    int at = header ? CopyRow.skipHeader(message) : 0;
+                    header = false;
+                    while (at < message.length) {
+                        at = row.read(message, at);
+                        if (at < 0) {
+                            break; // the trailer
+                        }
+                        handler.row(row);
+                        rows[0]++;
+                    }
+                }
+            } catch (IOException e) {
+                cancel(copy, e);
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                cancel(copy, e);
+                throw e;
+            }
+        });
+        return rows[0];
+    }
+
+    /** Ends a COPY the handler gave up on, so that the connection can roll back and return to the pool. */
+    private static void cancel(CopyOut copy, Exception cause) {
+        if (copy.isActive()) {
+            try {
+                copy.cancelCopy();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * A filter value as a PostgreSQL literal for {@code COPY}: strings as escape-string literals ({@code E'...'}
+     * with {@code \} and {@code '} doubled, whatever {@code standard_conforming_strings} says), instants and UUIDs
+     * from their ISO forms with a cast.
+     */
+    static String literal(Object value) {
+        if (value instanceof Instant i) {
+            return "'" + i + "'::timestamptz";
+        }
+        if (value instanceof UUID u) {
+            return "'" + u + "'::uuid";
+        }
+        String s = value.toString();
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a text value with a NUL character");
+        }
+        return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /**
+     * One row of PostgreSQL's binary COPY format, a view into the message it arrived in (reused for every row):
+     * per column the offset and length of its bytes, -1 for NULL. Integers and timestamps are big-endian
+     * (timestamps: microseconds since 2000-01-01 UTC), UUIDs 16 bytes, text its UTF-8 bytes.
+     */
+    static final class CopyRow {
+
+        /** "PGCOPY\n\377\r\n\0", flags, header extension length (PostgreSQL's COPY documentation). */
+        private static final byte[] SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
+
+        private final int[] offset;
+        private final int[] length;
+        private byte[] data;
+
+        CopyRow(int columns) {
+            offset = new int[columns];
+            length = new int[columns];
+        }
+
+        static int skipHeader(byte[] m) {
+            if (m.length < SIGNATURE.length + 8 || !Arrays.equals(m, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
+                throw new IllegalStateException("not PostgreSQL's binary COPY format");
+            }
+            return SIGNATURE.length + 8 + int4(m, SIGNATURE.length + 4);
+        }
+
+        /** Reads the row at {@code at}; returns where the next one starts, or -1 at the trailer. */
+        int read(byte[] m, int at) {
+            int fields = (short) (((m[at] & 0xFF) << 8) | (m[at + 1] & 0xFF));
+            if (fields == -1) {
+                return -1;
+            }
+            if (fields != offset.length) {
+                throw new IllegalStateException("COPY row with " + fields + " columns, expected " + offset.length);
+            }
+            data = m;
+            int p = at + 2;
+            for (int i = 0; i < fields; i++) {
+                int len = int4(m, p);
+                p += 4;
+                offset[i] = p;
+                length[i] = len;
+                if (len > 0) {
+                    p += len;
+                }
+            }
+            if (p > m.length) {
+                throw new IllegalStateException("COPY row longer than its message");
+            }
+            return p;
+        }
+
+        byte[] data() {
+            return data;
+        }
+
+        int offset(int column) {
+            return offset[column];
+        }
+
+        int length(int column) {
+            return length[column];
+        }
+
+        boolean isNull(int column) {
+            return length[column] < 0;
+        }
+
+        long int8(int column) {
+            int o = offset[column];
+            return ((long) int4(data, o) << 32) | (int4(data, o + 4) & 0xFFFF_FFFFL);
+        }
+
+        int int4(int column) {
+            return int4(data, offset[column]);
+        }
+
+        private static int int4(byte[] m, int o) {
+            return ((m[o] & 0xFF) << 24) | ((m[o + 1] & 0xFF) << 16) | ((m[o + 2] & 0xFF) << 8) | (m[o + 3] & 0xFF);
+        }
     }
 
     private void query(Connection connection, String sql, List<Object> params, Consumer<Row> sink)

@@ -26,10 +26,9 @@ import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 
 /**
- * The only code that inserts ledger events. Each append locks the subscriber's row (so appends
- * for one subscriber form a single chain and appends for different subscribers never wait for
- * each other), links the event to the chain head stored on that row, and updates the consent
- * state through {@link ConsentProjection} in the same transaction.
+ * Links ledger events to their chains ({@link #link}, the only code that computes an event's seq, prev_hash and
+ * hash) and writes imports in bulk ({@link #appendAll}: the subscribers' rows locked in one statement, the events,
+ * evidence and states in JDBC batches). A single event is written by {@link LedgerAppend} in one round trip.
  */
 @ApplicationScoped
 class LedgerWriter {
@@ -54,17 +53,6 @@ class LedgerWriter {
         }
         em.refresh(s, LockModeType.PESSIMISTIC_WRITE);
         return s;
-    }
-
-    /** Appends to the chain of a subscriber locked with {@link #lock}; the request is already validated. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    ConsentEvent append(Subscriber s, NewEvent req, ConsentText text) {
-        List<ConsentEvidence> evidence = new ArrayList<>(1);
-        ConsentEvent e = link(s, req, text, evidence::add);
-        em.persist(e);
-        evidence.forEach(em::persist);
-        project(states(List.of(s.id)).getOrDefault(s.id, new ArrayList<>()), e, em::persist);
-        return e;
     }
 
     /**
@@ -99,7 +87,10 @@ class LedgerWriter {
         List<ConsentState> created = new ArrayList<>();
         for (NewEvent r : requests) {
             Subscriber s = subscribers.get(r.subscriberId());
-            ConsentEvent e = link(s, r, r.consentTextId() == null ? null : texts.get(r.consentTextId()), evidence::add);
+            ConsentEvent e = link(Head.of(s), r, r.consentTextId() == null ? null : texts.get(r.consentTextId()),
+                    evidence::add);
+            s.lastSeq = e.seq;
+            s.lastHash = e.hash;
             events.add(e);
             project(states.computeIfAbsent(s.id, k -> new ArrayList<>()), e, created::add);
         }
@@ -109,16 +100,24 @@ class LedgerWriter {
         return events.stream().map(e -> e.id).toList();
     }
 
+    /** A subscriber's chain head: what the next event links to. */
+    record Head(String tenantId, UUID subscriberId, long lastSeq, String lastHash) {
+
+        static Head of(Subscriber s) {
+            return new Head(s.tenantId, s.id, s.lastSeq, s.lastHash);
+        }
+    }
+
     /**
-     * The next event of the subscriber's chain (not persisted yet) with its evidence, handed to
-     * {@code evidenceSink} when there is any; moves the chain head stored on the subscriber.
+     * The next event of the chain whose head is {@code s} (not persisted yet) with its evidence, handed to
+     * {@code evidenceSink} when there is any. The caller moves the head.
      */
-    private ConsentEvent link(Subscriber s, NewEvent req, ConsentText text, Consumer<ConsentEvidence> evidenceSink) {
+    ConsentEvent link(Head s, NewEvent req, ConsentText text, Consumer<ConsentEvidence> evidenceSink) {
         ConsentEvent e = new ConsentEvent();
         e.id = Ids.uuid7(clock);
-        e.tenantId = s.tenantId;
-        e.subscriberId = s.id;
-        e.seq = s.lastSeq + 1;
+        e.tenantId = s.tenantId();
+        e.subscriberId = s.subscriberId();
+        e.seq = s.lastSeq() + 1;
         e.listId = req.listId();
         e.type = req.type();
         e.occurredAt = LedgerHash.truncate(clock.instant());
@@ -132,7 +131,7 @@ class LedgerWriter {
         e.waTimestamp = LedgerHash.truncate(req.waTimestamp());
         e.actorUserId = req.actorUserId();
         e.reason = blankToNull(req.reason());
-        e.prevHash = s.lastHash;
+        e.prevHash = s.lastHash();
 
         ConsentEvidence evidence = null;
         String ip = req.ip() == null ? null : (req.truncateIp() ? truncateIp(req.ip()) : normaliseIp(req.ip()));
@@ -140,7 +139,7 @@ class LedgerWriter {
         if (ip != null || userAgent != null) {
             evidence = new ConsentEvidence();
             evidence.eventId = e.id;
-            evidence.subscriberId = s.id;
+            evidence.subscriberId = s.subscriberId();
             evidence.salt = salt();
             evidence.ip = ip;
             evidence.userAgent = userAgent;
@@ -150,8 +149,6 @@ class LedgerWriter {
         if (evidence != null) {
             evidenceSink.accept(evidence);
         }
-        s.lastSeq = e.seq;
-        s.lastHash = e.hash;
         return e;
     }
 

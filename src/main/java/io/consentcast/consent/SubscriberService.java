@@ -57,6 +57,9 @@ public class SubscriberService {
     LedgerWriter writer;
 
     @Inject
+    LedgerAppend appender;
+
+    @Inject
     ActivityLog activity;
 
     @Inject
@@ -84,32 +87,41 @@ public class SubscriberService {
     public SubscriberView subscriberFor(String phone, String waId) {
         String e164 = normalise(phone);
         String hmac = keys.phoneHmac(currentTenant.id(), e164);
-        Subscriber s = byHmac(hmac).orElse(null);
+        SubscriberView s = viewByHmac(hmac).orElse(null);
+        String wa = blankToNull(waId) == null ? null : waId.strip();
         if (s == null) {
-            em.createNativeQuery("INSERT INTO subscribers (id, tenant_id, public_id, phone, phone_hmac, wa_id,"
-                    + " created_at, last_seq, last_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)"
+            UUID id = Ids.uuid7(clock);
+            String publicId = Ids.token(12);
+            Instant now = LedgerHash.truncate(clock.instant());
+            int inserted = em.createNativeQuery("INSERT INTO subscribers (id, tenant_id, public_id, phone, phone_hmac,"
+                    + " wa_id, created_at, last_seq, last_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)"
                     + " ON CONFLICT DO NOTHING")
-                    .setParameter(1, Ids.uuid7(clock))
+                    .setParameter(1, id)
                     .setParameter(2, currentTenant.id())
-                    .setParameter(3, Ids.token(12))
+                    .setParameter(3, publicId)
                     .setParameter(4, e164)
                     .setParameter(5, hmac)
-                    .setParameter(6, blankToNull(waId))
-                    .setParameter(7, LedgerHash.truncate(clock.instant()))
+                    .setParameter(6, wa)
+                    .setParameter(7, now)
                     .setParameter(8, LedgerHash.GENESIS)
                     .executeUpdate();
-            s = byHmac(hmac).orElseThrow(() -> new IllegalStateException("Subscriber insert lost"));
-        } else if (!s.erased() && s.waId == null && blankToNull(waId) != null) {
-            s.waId = waId.strip();
+            // Inserted: this is the row. Not inserted: another transaction created the number first; read its row.
+            return inserted == 1 ? new SubscriberView(id, publicId, e164, wa, now, null)
+                    : viewByHmac(hmac).orElseThrow(() -> new IllegalStateException("Subscriber insert lost"));
         }
-        return SubscriberView.of(s);
+        if (!s.erased() && s.waId() == null && wa != null) {
+            em.createQuery("update Subscriber set waId = :w where id = :id and waId is null").setParameter("w", wa)
+                    .setParameter("id", s.id()).executeUpdate();
+            return new SubscriberView(s.id(), s.publicId(), s.phone(), wa, s.createdAt(), s.erasedAt());
+        }
+        return s;
     }
 
     /** The subscriber with this number, if known (also when erased). 400 when the number is invalid. */
     @Transactional
     public Optional<SubscriberView> findByPhone(String phone) {
         String e164 = normalise(phone);
-        return byHmac(keys.phoneHmac(currentTenant.id(), e164)).map(SubscriberView::of);
+        return viewByHmac(keys.phoneHmac(currentTenant.id(), e164));
     }
 
     /**
@@ -193,7 +205,7 @@ public class SubscriberService {
         s.waId = null;
         s.erasedAt = LedgerHash.truncate(clock.instant());
         em.createQuery("delete from ConsentEvidence where subscriberId = :s").setParameter("s", s.id).executeUpdate();
-        writer.append(s, NewEvent.of(s.id, ConsentEventType.ERASED, EventSource.ADMIN).withActor(actorUserId)
+        appender.append(NewEvent.of(s.id, ConsentEventType.ERASED, EventSource.ADMIN).withActor(actorUserId)
                 .withReason("Erasure of personal data (GDPR Art. 17)"), null);
         activity.record(actorUserId, ActivityKind.SUBSCRIBER_ERASED, ActivitySubject.subscriber(s.publicId),
                 new ActivityDetails.None());
@@ -270,9 +282,12 @@ public class SubscriberService {
                 .orElseThrow(() -> ApiException.notFound("consent.subscriber-not-found"));
     }
 
-    private Optional<Subscriber> byHmac(String hmac) {
-        return em.createQuery("from Subscriber where phoneHmac = :h", Subscriber.class).setParameter("h", hmac)
-                .getResultStream().findFirst();
+    /** The subscriber as a view, read without making it a managed entity of the transaction. */
+    private Optional<SubscriberView> viewByHmac(String hmac) {
+        return em.createQuery("select s.id, s.publicId, s.phone, s.waId, s.createdAt, s.erasedAt from Subscriber s"
+                + " where s.phoneHmac = :h", Object[].class).setParameter("h", hmac).getResultStream().findFirst()
+                .map(r -> new SubscriberView((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (Instant) r[4],
+                        (Instant) r[5]));
     }
 
     private String normalise(String phone) {

@@ -21,15 +21,11 @@ import io.consentcast.consent.EventSource;
 import io.consentcast.consent.NewEvent;
 import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.consent.SubscriberService;
-import io.consentcast.consent.Views.ConsentTextView;
 import io.consentcast.consent.Views.EventView;
 import io.consentcast.consent.Views.SubscriberView;
-import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Texts;
-import io.consentcast.tenancy.CurrentTenant;
-import io.consentcast.tenancy.TenancyService;
 import io.consentcast.whatsapp.InboundMessage;
 import io.consentcast.whatsapp.Origin;
 import io.consentcast.whatsapp.QuickReplyPayload;
@@ -62,7 +58,7 @@ public class InboundCommands {
     SubscriberService subscribers;
 
     @Inject
-    ListService lists;
+    InboundLookups lookups;
 
     @Inject
     OptInRequestRepository requests;
@@ -74,16 +70,7 @@ public class InboundCommands {
     ReplyOutbox outbox;
 
     @Inject
-    TenancyService tenancy;
-
-    @Inject
-    CurrentTenant currentTenant;
-
-    @Inject
     OptInConfig config;
-
-    @Inject
-    OptInSettingsService settings;
 
     @Inject
     HelpReplyRepository helpReplies;
@@ -113,13 +100,13 @@ public class InboundCommands {
         if (stopWords.contains(text)) {
             withdraw(message, Optional.empty());
         } else if (words.length == 2 && stopWords.contains(words[0])) {
-            withdraw(message, lists.byKeyword(words[1]));
+            withdraw(message, lookups.byKeyword(words[1]));
         } else if (words.length == 2 && words[0].equals("START")) {
             start(message, words[1]);
         } else if (YES.contains(text)) {
             confirmWhatsApp(message);
-        } else if (words.length == 2 && lists.byKeyword(words[0]).isPresent()) {
-            confirmCode(message, lists.byKeyword(words[0]).get(), words[1]);
+        } else if (words.length == 2 && lookups.byKeyword(words[0]).isPresent()) {
+            confirmCode(message, lookups.byKeyword(words[0]).get(), words[1]);
         } else if (words.length == 1 && words[0].length() == 6 && requests.findByCode(words[0]).isPresent()) {
             confirmCode(message, null, words[0]);
         } else {
@@ -134,7 +121,7 @@ public class InboundCommands {
             return;
         }
         OptInRequest request = found.get();
-        ListView list = lists.byId(request.listId).orElseThrow();
+        ListView list = lookups.byId(request.listId).orElseThrow();
         SubscriberView requested = subscribers.byId(request.subscriberId).orElseThrow();
         if (request.confirmedAt != null) {
             reply(message, list.language(), "optin.reply.code-used");
@@ -160,7 +147,7 @@ public class InboundCommands {
     }
 
     private void start(InboundMessage message, String keyword) {
-        Optional<ListView> found = lists.byKeyword(keyword);
+        Optional<ListView> found = lookups.byKeyword(keyword);
         if (found.isEmpty()) {
             reply(message, workspaceLanguage(), "optin.reply.start-unknown", keyword);
             return;
@@ -170,8 +157,8 @@ public class InboundCommands {
             reply(message, list.language(), "optin.reply.start-closed", list.name());
             return;
         }
-        Optional<ConsentTextView> text = consent.currentConsentText(list.id());
-        if (text.isEmpty()) {
+        // The list's current consent text came with the list (InboundLookups): the reply shows the version recorded.
+        if (list.consentTextId() == null) {
             reply(message, list.language(), "optin.reply.start-closed", list.name());
             return;
         }
@@ -182,7 +169,7 @@ public class InboundCommands {
             EventView requested = consent.append(NewEvent.of(subscriber.id(), ConsentEventType.REQUESTED,
                     source(message))
                     .forList(list.id())
-                    .withConsentText(text.get().id())
+                    .withConsentText(list.consentTextId())
                     .withSourceDetail("START " + list.keyword())
                     .withWhatsApp(message.messageId(), message.timestamp()));
             OptInRequest request = new OptInRequest();
@@ -190,14 +177,14 @@ public class InboundCommands {
             request.subscriberId = subscriber.id();
             request.listId = list.id();
             request.via = via;
-            request.consentTextId = text.get().id();
+            request.consentTextId = list.consentTextId();
             request.requestedEventId = requested.id();
             request.startMessageId = message.messageId();
             request.createdAt = now;
             request.expiresAt = now.plus(config.confirmationWindow());
             requests.persist(request);
         }
-        reply(message, list.language(), "optin.reply.start", text.get().text(), publisher(), list.name());
+        reply(message, list.language(), "optin.reply.start", list.consentText(), publisher(), list.name());
     }
 
     private void confirmWhatsApp(InboundMessage message) {
@@ -211,7 +198,7 @@ public class InboundCommands {
             return;
         }
         OptInRequest request = open.get();
-        ListView list = lists.byId(request.listId).orElseThrow();
+        ListView list = lookups.byId(request.listId).orElseThrow();
         EventView confirmed = consent.append(NewEvent.of(request.subscriberId, ConsentEventType.CONFIRMED,
                 source(message))
                 .forList(list.id())
@@ -245,7 +232,7 @@ public class InboundCommands {
      * that names no list of this workspace (or that we do not know) is ignored: no ledger entry, no reply.
      */
     private void quickReply(InboundMessage message) {
-        Optional<ListView> list = QuickReplyPayload.unsubscribedList(message.buttonPayload()).flatMap(lists::byId);
+        Optional<ListView> list = QuickReplyPayload.unsubscribedList(message.buttonPayload()).flatMap(lookups::byId);
         if (list.isEmpty() || message.from() == null || PhoneNumbers.e164("+" + message.from(), null).isEmpty()) {
             LOG.debugf("Quick reply %s with a payload that names nothing here; ignored", message.messageId());
             return;
@@ -300,23 +287,19 @@ public class InboundCommands {
     }
 
     private Set<String> stopWords() {
-        return settings.stopWords();
+        return lookups.workspace().stopWords();
     }
 
     private String publisher() {
-        return workspace().name();
+        return lookups.workspace().name();
     }
 
     private String workspaceLanguage() {
-        return workspace().locale();
+        return lookups.workspace().language();
     }
 
     private String language(ListView list) {
         return list == null ? workspaceLanguage() : list.language();
-    }
-
-    private TenancyService.WorkspaceInfo workspace() {
-        return tenancy.workspace(currentTenant.id()).orElseThrow();
     }
 
     private static String firstNonBlank(String... values) {

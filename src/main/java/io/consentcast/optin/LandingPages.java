@@ -40,8 +40,15 @@ public class LandingPages {
 
     static final String HONEYPOT = "website";
 
+    /** The confirmation page's QR code per wa.me link (one link per code): a reload or a resubmission draws nothing. */
+    static final String QR_CACHE = "confirmation-qr";
+
     @Inject
     OptInService optIn;
+
+    @Inject
+    @io.quarkus.cache.CacheName(QR_CACHE)
+    io.quarkus.cache.Cache qrCodes;
 
     @Inject
     LandingPageData landingData;
@@ -51,6 +58,9 @@ public class LandingPages {
 
     @Inject
     RateLimiter limiter;
+
+    @Inject
+    PageViews pageViews;
 
     @Inject
     LandingRegions regions;
@@ -70,7 +80,7 @@ public class LandingPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance landing(OptInSettingsService.View brand, String publisher, OptInService.LandingList landing,
-                RawString countryOptions, String phone, Map<String, String> errors);
+                RawString countryOptions, String phone, Map<String, String> errors, LandingRegions.Example example);
 
         static native TemplateInstance confirm(OptInSettingsService.View brand, String publisher, OptInService.PendingConfirmation pending,
                 String qrSvg);
@@ -85,8 +95,10 @@ public class LandingPages {
     @GET
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         LandingPageData.Page data = pageData(list);
+        pageViews.count(currentTenant.id(), data.landing().list().id());
         return Response.ok(Templates.landing(data.brand(), data.publisher(), data.landing(),
-                regions.options(page.locale(), data.defaultRegion()), "", Map.of())).build();
+                regions.options(page.locale(), data.defaultRegion()), "", Map.of(), regions.example(data.defaultRegion())))
+                .build();
     }
 
     @POST
@@ -112,12 +124,17 @@ public class LandingPages {
             // The consent text recorded is the one this page data shows.
             OptInService.PendingConfirmation pending = optIn.requestFromWeb(landing, phone, region,
                     "on".equals(consentBox), clientIp(), userAgent(), publicUrl(tenant, list));
-            return Response.ok(Templates.confirm(data.brand(), data.publisher(), pending, QrCodes.svg(pending.waLink())))
+            return Response.ok(Templates.confirm(data.brand(), data.publisher(), pending, qr(pending.waLink())))
                     .build();
         } catch (ApiException e) {
             return Response.status(e.status()).entity(Templates.landing(data.brand(), data.publisher(), landing,
-                    regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e))).build();
+                    regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e),
+                    regions.example(region))).build();
         }
+    }
+
+    private String qr(String waLink) {
+        return qrCodes.get(waLink, QrCodes::svg).await().indefinitely();
     }
 
     @GET

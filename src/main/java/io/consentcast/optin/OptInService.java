@@ -66,15 +66,20 @@ public class OptInService {
             String businessNumber) {
     }
 
-    /** The public facts of an open list, for its landing page. */
-    public record LandingList(ListView list, ConsentTextView consentText) {
+    /**
+     * The public facts of an open list, for its landing page; {@code businessNumber} is the number readers write to
+     * as international digits (empty while the workspace has no WhatsApp number).
+     */
+    public record LandingList(ListView list, ConsentTextView consentText, String businessNumber) {
     }
 
     /** The list behind a public landing page; 404 when unknown. A closed list is returned (the page says so). */
     @Transactional
     public LandingList landing(String listSlug) {
         ListView list = lists.bySlug(listSlug).orElseThrow(() -> ApiException.notFound("optin.list-not-found"));
-        return new LandingList(list, consent.currentConsentText(list.id()).orElse(null));
+        String display = channelSettings.view().displayPhoneNumber();
+        return new LandingList(list, consent.currentConsentText(list.id()).orElse(null),
+                display == null ? "" : display.replaceAll("[^0-9]", ""));
     }
 
     /**
@@ -105,7 +110,10 @@ public class OptInService {
         if (landing.consentText() == null) {
             throw ApiException.conflict("optin.list-not-ready", null);
         }
-        String business = businessNumberDigits();
+        String business = landing.businessNumber();
+        if (business.isEmpty()) {
+            throw ApiException.conflict("optin.channel-not-ready", Map.of());
+        }
         SubscriberView subscriber = consent.subscriberFor(e164.get());
         Instant now = clock.instant();
         OptInRequest request = requests.findOpen(subscriber.id(), list.id(), OptInRequest.WEB, now).orElse(null);
@@ -157,16 +165,6 @@ public class OptInService {
                     .withClient(ip, false, userAgent)
                     .withReason("unverified web withdrawal"));
         });
-    }
-
-    /** The business number readers write to, as international digits (wa.me wants no "+"). */
-    String businessNumberDigits() {
-        String display = channelSettings.view().displayPhoneNumber();
-        String digits = display == null ? "" : display.replaceAll("[^0-9]", "");
-        if (digits.isEmpty()) {
-            throw ApiException.conflict("optin.channel-not-ready", Map.of());
-        }
-        return digits;
     }
 
     private String uniqueCode() {

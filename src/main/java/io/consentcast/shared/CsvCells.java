@@ -40,10 +40,15 @@ public final class CsvCells {
     }
 
     private static boolean needsQuote(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        return switch (s.charAt(0)) {
+        return !s.isEmpty() && needsQuote(s.charAt(0));
+    }
+
+    /**
+     * Whether a cell that starts with {@code first} gets the {@code '} in front. All six characters are ASCII, so
+     * a writer of UTF-8 bytes may ask with the first byte (the ledger export, {@code consent.ExportWriter}).
+     */
+    public static boolean needsQuote(char first) {
+        return switch (first) {
             case '=', '+', '-', '@', '\t', '\r', QUOTE -> true;
             default -> false;
         };

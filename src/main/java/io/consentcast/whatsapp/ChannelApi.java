@@ -25,6 +25,18 @@ public class ChannelApi {
     @Inject
     WebhookInbox inbox;
 
+    @Inject
+    MessagingLimits limits;
+
+    @Inject
+    MarketingGuard guard;
+
+    @Inject
+    CostEstimates costs;
+
+    @Inject
+    io.consentcast.tenancy.Caller caller;
+
     @GET
     @Path("/channel")
     @MinRole(Role.ADMIN)
@@ -53,6 +65,35 @@ public class ChannelApi {
     @MinRole(Role.ADMIN)
     public List<WebhookInbox.ParkedWebhook> parkedWebhooks(@PathParam("tenant") String tenant) {
         return inbox.parked(100);
+    }
+
+    /** The portfolio's messaging limit, when it was learnt, and its use in the moving 24 hours. */
+    @GET
+    @Path("/channel/messaging-limit")
+    public MessagingLimits.Usage messagingLimit(@PathParam("tenant") String tenant) {
+        return limits.usage().orElseThrow(() -> io.consentcast.shared.ApiException.notFound("whatsapp.no-account"));
+    }
+
+    /** The number's quality, whether marketing may be sent on it now, and the last observations. */
+    @GET
+    @Path("/channel/quality")
+    public MarketingGuard.QualityView quality(@PathParam("tenant") String tenant) {
+        return guard.view();
+    }
+
+    /** Resumes marketing after a quality pause (409 while the cause is still there); records who did it. */
+    @POST
+    @Path("/channel/quality/acknowledge")
+    @MinRole(Role.ADMIN)
+    public MarketingGuard.MarketingDecision acknowledgeQuality(@PathParam("tenant") String tenant) {
+        return guard.acknowledge(caller.userId().toString());
+    }
+
+    /** What a template of a category would cost for the given numbers, by the installation's rate card. */
+    @POST
+    @Path("/cost-estimates")
+    public CostEstimates.Estimate estimate(@PathParam("tenant") String tenant, CostEstimates.EstimateRequest body) {
+        return costs.estimate(body);
     }
 
     @GET

@@ -193,7 +193,8 @@ public class ChannelService {
                     WhatsAppMessage.class).setParameter("ids", ids).getResultStream()
                     .map(m -> new MessageStatusUpdate(m.tenantId, m.providerMessageId, m.status, m.statusAt,
                             m.recipient, m.errorCode == null ? List.of()
-                                    : List.of(new MessageStatusUpdate.StatusError(m.errorCode, m.errorTitle, null))))
+                                    : List.of(new MessageStatusUpdate.StatusError(m.errorCode, m.errorTitle, null)),
+                            null, m.pricing()))
                     .toList();
         });
     }

@@ -42,6 +42,12 @@ public class ChannelSettingsService implements ChannelKind {
     EntityManager em;
 
     @Inject
+    jakarta.enterprise.event.Event<PhoneRoutes.Changed> routesChanged;
+
+    @Inject
+    jakarta.enterprise.event.Event<io.consentcast.shared.PublicPageChanged> publicPageChanged;
+
+    @Inject
     CurrentTenant currentTenant;
 
     @Inject
@@ -55,6 +61,9 @@ public class ChannelSettingsService implements ChannelKind {
 
     @Inject
     ChannelOwnership ownership;
+
+    @Inject
+    NumberReadings readings;
 
     @Inject
     Clock clock;
@@ -78,7 +87,7 @@ public class ChannelSettingsService implements ChannelKind {
 
     /** The answer of "Test connection". */
     public record TestResult(boolean ok, String type, String displayPhoneNumber, String verifiedName,
-            String qualityRating, String throughputLevel, String messagingLimitTier, ErrorClass errorClass,
+            String qualityRating, String throughputLevel, String messagingLimit, ErrorClass errorClass,
             Integer errorCode, String errorMessage) {
     }
 
@@ -146,7 +155,9 @@ public class ChannelSettingsService implements ChannelKind {
         GraphClient.PhoneNumberInfo verified = ownership.verify(phone, waba, token != null ? token : storedToken);
         String display = verified.displayPhoneNumber() != null ? verified.displayPhoneNumber()
                 : trim(request.displayPhoneNumber());
-        return store(type, phone, waba, display, token);
+        ChannelView saved = store(type, phone, waba, display, token);
+        readings.apply(waba, phone, verified);
+        return saved;
     }
 
     /** Stores verified settings (or the sandbox) in one transaction; a null {@code token} keeps the stored one. */
@@ -222,6 +233,8 @@ public class ChannelSettingsService implements ChannelKind {
     }
 
     private void route(String tenantId, String phoneNumberId, String wabaId) {
+        routesChanged.fire(new PhoneRoutes.Changed());
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId)); // the landing pages' number
         PhoneRoute existing = em.find(PhoneRoute.class, phoneNumberId);
         if (existing != null && !existing.tenantId.equals(tenantId)) {
             throw taken();
@@ -242,6 +255,8 @@ public class ChannelSettingsService implements ChannelKind {
     }
 
     private void unroute(String tenantId) {
+        routesChanged.fire(new PhoneRoutes.Changed());
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId)); // the landing pages' number
         em.createQuery("delete from PhoneRoute where tenantId = :t").setParameter("t", tenantId).executeUpdate();
     }
 
@@ -309,12 +324,14 @@ public class ChannelSettingsService implements ChannelKind {
         GraphClient.GraphResult r = graph.phoneNumber(s.phoneNumberId, loaded.accessToken());
         if (!r.ok()) {
             SendResult.Failed f = r.failure();
+            readings.failed(s.businessAccountId, f);
             return new TestResult(false, ChannelType.CLOUD_API.wire(), s.displayPhoneNumber, null, null, null, null,
                     f.errorClass(), f.code(), f.message());
         }
         GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
+        readings.apply(s.businessAccountId, s.phoneNumberId, info);
         return new TestResult(true, ChannelType.CLOUD_API.wire(), info.displayPhoneNumber(), info.verifiedName(),
-                info.qualityRating(), info.throughputLevel(), info.messagingLimitTier(), null, null, null);
+                info.qualityRating(), info.throughputLevel(), info.messagingLimit(), null, null, null);
     }
 
     /** The sandbox has a number of its own, so wa.me links and pages work before any Meta account exists. */

@@ -3,12 +3,23 @@ package io.consentcast.whatsapp;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Sends through Meta's Cloud API with the workspace's phone number and token. */
+import org.jboss.logging.Logger;
+
+/**
+ * Sends through Meta's Cloud API with the workspace's phone number and token. A template message Meta accepted
+ * is business-initiated: it is recorded for the portfolio's messaging limit ({@link MessagingLimits}) here, where
+ * the acceptance is known, whoever sent it (issues, replies, tests).
+ */
 @ApplicationScoped
 public class CloudApiChannel implements WhatsAppChannel {
 
+    private static final Logger LOG = Logger.getLogger(CloudApiChannel.class);
+
     @Inject
     GraphClient graph;
+
+    @Inject
+    MessagingLimits limits;
 
     @Override
     public ChannelType type() {
@@ -21,6 +32,16 @@ public class CloudApiChannel implements WhatsAppChannel {
             return new SendResult.Failed(ErrorClass.STOP_CHANNEL, null, "The Cloud API channel is not configured",
                     null, null, false);
         }
-        return graph.send(settings.phoneNumberId, accessToken, message);
+        SendResult result = graph.send(settings.phoneNumberId, accessToken, message);
+        if (result.accepted() && message instanceof OutgoingMessage.Template && settings.businessAccountId != null) {
+            try {
+                limits.recordSend(settings.tenantId, settings.businessAccountId, settings.phoneNumberId, message.to());
+            } catch (RuntimeException e) {
+                // The message has left: the answer stands. The portfolio's count misses this recipient.
+                LOG.warnf("Template send %s of workspace %s accepted but not counted for the messaging limit: %s",
+                        ((SendResult.Accepted) result).messageId(), settings.tenantId, e.toString());
+            }
+        }
+        return result;
     }
 }

@@ -38,7 +38,12 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 public class GraphClient {
 
     private static final Logger LOG = Logger.getLogger(GraphClient.class);
-    static final String PHONE_FIELDS = "id,display_phone_number,verified_name,quality_rating,throughput,messaging_limit_tier,status";
+    /**
+     * The phone number's fields read. The portfolio's messaging limit is {@code whatsapp_business_manager_messaging_limit}
+     * (a tier such as {@code TIER_2K}); the per-number {@code messaging_limit_tier} is deprecated and not read.
+     */
+    static final String PHONE_FIELDS = "id,display_phone_number,verified_name,quality_rating,throughput,"
+            + "whatsapp_business_manager_messaging_limit,status";
 
     @Inject
     WhatsAppConfig config;
@@ -61,7 +66,7 @@ public class GraphClient {
     }
 
     public record PhoneNumberInfo(String id, String displayPhoneNumber, String verifiedName, String qualityRating,
-            String throughputLevel, String messagingLimitTier, String status) {
+            String throughputLevel, String messagingLimit, String status) {
     }
 
     /** The client for the configured Graph URL, built once (keyed by the URL as configured: no work per send). */
@@ -134,7 +139,7 @@ public class GraphClient {
         return new PhoneNumberInfo(n.path("id").asText(null), n.path("display_phone_number").asText(null),
                 n.path("verified_name").asText(null), n.path("quality_rating").asText(null),
                 throughput.isObject() ? throughput.path("level").asText(null) : throughput.asText(null),
-                n.path("messaging_limit_tier").asText(null), n.path("status").asText(null));
+                n.path("whatsapp_business_manager_messaging_limit").asText(null), n.path("status").asText(null));
     }
 
     private GraphResult call(java.util.function.Supplier<Response> request) {

@@ -10,13 +10,20 @@ import java.util.List;
  * some (read without delivered) and repeats them. Fired inside the workspace's transaction.
  * {@code callbackData} is the message's {@code biz_opaque_callback_data} as Meta echoes it (null when none):
  * it names what was sent even when the sender never learnt the wamid (its answer was lost).
+ * {@code pricing} is the status's {@code pricing} object (billable, category, model, type; null when it had none):
+ * the actual cost basis of the message.
  */
 public record MessageStatusUpdate(String tenantId, String providerMessageId, String status, Instant timestamp,
-        String recipient, List<StatusError> errors, String callbackData) {
+        String recipient, List<StatusError> errors, String callbackData, MessagePricing pricing) {
+
+    public MessageStatusUpdate(String tenantId, String providerMessageId, String status, Instant timestamp,
+            String recipient, List<StatusError> errors, String callbackData) {
+        this(tenantId, providerMessageId, status, timestamp, recipient, errors, callbackData, null);
+    }
 
     public MessageStatusUpdate(String tenantId, String providerMessageId, String status, Instant timestamp,
             String recipient, List<StatusError> errors) {
-        this(tenantId, providerMessageId, status, timestamp, recipient, errors, null);
+        this(tenantId, providerMessageId, status, timestamp, recipient, errors, null, null);
     }
 
     /** Meta's error on a failed status: the same codes as {@link MetaErrors}. */

@@ -46,6 +46,9 @@ public class SandboxChannel implements WhatsAppChannel {
     ObjectMapper json;
 
     @Inject
+    MessagingLimits limits;
+
+    @Inject
     Clock clock;
 
     public record QuickReply(String text, String payload) {
@@ -70,6 +73,7 @@ public class SandboxChannel implements WhatsAppChannel {
             m.to = to;
             m.createdAt = clock.instant();
             List<QuickReply> buttons = new ArrayList<>();
+            MessagePricing pricing = MessagePricing.SERVICE_WINDOW;
             if (message instanceof OutgoingMessage.Text text) {
                 Instant windowStart = clock.instant().minus(Duration.ofHours(24));
                 long recent = em.createQuery("select count(r) from InboundMessageRecord r where r.fromWaId = :f"
@@ -123,12 +127,16 @@ public class SandboxChannel implements WhatsAppChannel {
                 TemplateLayout.Rendered shown = layout.render(t.bodyParameters(), extras.headerValue(), urls);
                 m.renderedText = shown.body();
                 m.rich = write(shown);
+                pricing = MessagePricing.regular(template.category);
+                // Business-initiated: counted for the sandbox portfolio's messaging limit, as Meta counts it.
+                limits.recordSend(m.tenantId, MessagingLimits.sandboxAccount(m.tenantId),
+                        WebhookProcessor.SANDBOX_PHONE_PREFIX + m.tenantId, to);
             }
             m.quickReplies = write(buttons);
             em.persist(m);
             Instant now = clock.instant();
             inbox.store(InboxEntry.SOURCE_SANDBOX, statuses(m.tenantId, m.providerMessageId, to,
-                    List.of("sent", "delivered", "read"), now, message.callbackData()));
+                    List.of("sent", "delivered", "read"), now, message.callbackData(), pricing));
             return new SendResult.Accepted(m.providerMessageId);
         });
     }
@@ -182,9 +190,13 @@ public class SandboxChannel implements WhatsAppChannel {
         return root;
     }
 
-    /** Status webhooks for a sent message; like Meta, each echoes the message's callback data (when it had one). */
+    /**
+     * Status webhooks for a sent message; like Meta, each echoes the message's callback data (when it had one) and
+     * carries the message's pricing object (templates: billable, by the template's category; free text: free inside
+     * the customer service window).
+     */
     String statuses(String tenantId, String messageId, String recipient, List<String> steps, Instant start,
-            String callbackData) {
+            String callbackData, MessagePricing pricing) {
         ObjectNode value = json.createObjectNode();
         ArrayNode list = value.putArray("statuses");
         long t = start.getEpochSecond();
@@ -193,6 +205,9 @@ public class SandboxChannel implements WhatsAppChannel {
                     .put("timestamp", String.valueOf(t++)).put("recipient_id", recipient);
             if (callbackData != null) {
                 status.put("biz_opaque_callback_data", callbackData);
+            }
+            if (pricing != null && !step.equals("read")) {
+                pricing.writeTo(status.putObject("pricing"));
             }
         }
         return envelope(tenantId, "messages", value).toString();
@@ -214,6 +229,18 @@ public class SandboxChannel implements WhatsAppChannel {
             msg.putObject("text").put("body", text);
         }
         return envelope(tenantId, "messages", value).toString();
+    }
+
+    /**
+     * Meta's phone_number_quality_update for the sandbox number ({@code FLAGGED} or {@code UNFLAGGED}); like every
+     * sandbox payload it names the sandbox number in {@code metadata.phone_number_id}, where Meta's names none.
+     */
+    String qualityUpdate(String tenantId, String event, Instant at) {
+        ObjectNode value = json.createObjectNode().put("display_phone_number", DISPLAY_NUMBER.replaceAll("[^0-9]", ""))
+                .put("event", event).put("current_limit", "TIER_250");
+        ObjectNode root = envelope(tenantId, "phone_number_quality_update", value);
+        ((ObjectNode) root.path("entry").path(0)).put("time", at.getEpochSecond());
+        return root.toString();
     }
 
     /** Meta's user_preferences webhook for a marketing stop. */

@@ -154,6 +154,15 @@ public class SandboxPhone {
                         sandbox.sampleExtras(nameLang[0], nameLang[1]))));
     }
 
+    /** Plays Meta's quality report for the sandbox number: FLAGGED (marketing pauses) or UNFLAGGED. */
+    public void qualityReport(String event) {
+        requireActive();
+        if (!"FLAGGED".equals(event) && !"UNFLAGGED".equals(event)) {
+            throw ApiException.invalid(java.util.Map.of("event", "whatsapp.sandbox-quality-invalid"));
+        }
+        deliver(sandbox.qualityUpdate(currentTenant.id(), event, clock.instant()));
+    }
+
     /** Stores the payload in the inbox (committed) and processes it at once, as the inbox worker would. */
     private void deliver(String payload) {
         UUID id = QuarkusTransaction.requiringNew().call(() -> inbox.store(InboxEntry.SOURCE_SANDBOX, payload, false));

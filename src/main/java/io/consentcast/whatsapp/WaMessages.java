@@ -71,6 +71,49 @@ public interface WaMessages {
     @Message String parked_detail();
     @Message String parked_reason_text(String reason);
 
+    @Message String limits_title();
+    @Message String limits_lead();
+    @Message String limits_limit();
+    @Message String limits_unlimited();
+    @Message String limits_per_day(Integer count);
+    @Message String limits_source(String source);
+    @Message String limits_read_at();
+    @Message String limits_reached();
+    @Message String limits_remaining();
+    @Message String limits_next();
+    @Message String limits_last_attempt();
+
+    @Message String quality_title();
+    @Message String quality_rating();
+    @Message String quality_status();
+    @Message String quality_marketing_ok();
+    @Message String quality_marketing_paused();
+    @Message String quality_reason(String reason);
+    @Message String quality_cause_gone();
+    @Message String quality_cause_present();
+    @Message String quality_acknowledge();
+    @Message String quality_acknowledged();
+    @Message String quality_history();
+    @Message String quality_event();
+    @Message String quality_when();
+
+    @Message String sandbox_quality();
+    @Message String sandbox_quality_hint();
+    @Message String sandbox_quality_flagged();
+    @Message String sandbox_quality_unflagged();
+
+    // issue 16 (i18n): Meta's errors and states in the user's language
+    /** What a Meta error code means for the user ({@code 131026}, or {@code error} when Meta named none). */
+    @Message String meta_error(String code);
+    /** Why the workspace's channel was stopped, by Meta's error code ({@link MetaErrors#stopReason}). */
+    @Message String stop_reason(Integer code);
+    @Message String meta_said();
+    /** A message's delivery status as Meta reports it ({@code sent}, {@code delivered}, {@code read}). */
+    @Message String message_status(String status);
+    @Message String template_status(String status);
+    @Message String template_category(String category);
+    @Message String quality_rating_value(String rating);
+
     // Rich templates (issue 17)
     @Message String rich_image();
     @Message String rich_video();

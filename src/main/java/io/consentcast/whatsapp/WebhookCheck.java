@@ -194,6 +194,21 @@ final class WebhookCheck {
         return Optional.empty();
     }
 
+    /**
+     * A {@code phone_number_quality_update} or {@code business_capability_update} change: short values only
+     * (display number, event, limits).
+     */
+    static Optional<Problem> account(JsonNode value) {
+        for (String field : new String[] {"display_phone_number", "event", "current_limit", "old_limit",
+                "max_daily_conversations_per_business", "max_daily_conversation_per_phone"}) {
+            Optional<Problem> p = text(value.path(field), field, 64, false);
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<Problem> text(JsonNode n, String name, int max, boolean required) {
         if (n.isMissingNode() || n.isNull()) {
             return required ? problem(ParkReason.MISSING_FIELD, name + " is missing") : Optional.empty();

@@ -43,6 +43,9 @@ public class WebhookProcessor {
     EntityManager em;
 
     @Inject
+    PhoneRoutes routes;
+
+    @Inject
     TenantScope tenantScope;
 
     @Inject
@@ -56,6 +59,9 @@ public class WebhookProcessor {
 
     @Inject
     ChannelSettingsService channelSettings;
+
+    @Inject
+    AccountWebhooks accountWebhooks;
 
     @Inject
     Clock clock;
@@ -136,6 +142,13 @@ public class WebhookProcessor {
                         String entryTime = entry.path("time").asText("");
                         work.add(new WebhookPlan.Change(null, () -> templateStatus(tenants, entryTime, value)));
                     }
+                    case "business_capability_update", "phone_number_quality_update" -> {
+                        Optional<WebhookPlan> parked = accountWebhooks.plan(this, source, root, entry, field, value,
+                                work);
+                        if (parked.isPresent()) {
+                            return parked.get();
+                        }
+                    }
                     default -> LOG.debugf("Ignoring WhatsApp webhook field %s", field);
                 }
             }
@@ -170,10 +183,7 @@ public class WebhookProcessor {
                     && tenantScope.call(tenantId, () -> channelSettings.sandbox()) ? tenantId : null;
         }
         // Meta's webhooks: by the phone number id alone, as claimed (and verified with Meta) by one workspace.
-        return tenantScope.platform(() -> {
-            PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
-            return r == null ? null : r.tenantId;
-        });
+        return routes.tenantOf(phoneNumberId);
     }
 
     private void messages(String tenantId, JsonNode value, Origin origin) {
@@ -274,6 +284,14 @@ public class WebhookProcessor {
         WhatsAppMessage m = em.createQuery("from WhatsAppMessage where providerMessageId = :id", WhatsAppMessage.class)
                 .setParameter("id", id).setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .getSingleResult();
+        // Stored even with a status that comes too late to count: Meta may send the pricing only with that one.
+        MessagePricing pricing = MessagePricing.of(s.path("pricing"));
+        if (pricing != null) {
+            m.pricingBillable = pricing.billable();
+            m.pricingCategory = pricing.category();
+            m.pricingModel = pricing.pricingModel();
+            m.pricingType = pricing.type();
+        }
         if (rank(status) <= rank(m.status)) {
             LOG.debugf("WhatsApp status %s for %s after %s ignored (duplicate or out of order)", status, id, m.status);
             return;
@@ -292,7 +310,7 @@ public class WebhookProcessor {
         }
         em.flush();
         MessageStatusUpdate update = new MessageStatusUpdate(tenantId, id, status, at, recipient, List.copyOf(errors),
-                s.path("biz_opaque_callback_data").asText(null));
+                s.path("biz_opaque_callback_data").asText(null), pricing);
         if (update.errorClass() == ErrorClass.STOP_CHANNEL) {
             // Spam blocks (131048) and policy blocks often arrive only as a failed status.
             MessageStatusUpdate.StatusError e = errors.get(0);
@@ -320,7 +338,7 @@ public class WebhookProcessor {
         }
     }
 
-    private List<String> accountTenants(String wabaId) {
+    List<String> accountTenants(String wabaId) {
         return tenantScope.platform(() -> em
                 .createQuery("select r.tenantId from PhoneRoute r where r.businessAccountId = :w", String.class)
                 .setParameter("w", wabaId).getResultList());
@@ -364,7 +382,8 @@ public class WebhookProcessor {
         }
     }
 
-    private boolean firstTime(String tenantId, String key) {
+    /** Whether {@code key} is seen for the first time in the workspace (recorded in its transaction). */
+    boolean firstTime(String tenantId, String key) {
         return em.createNativeQuery("insert into whatsapp_event_keys (id, tenant_id, event_key, processed_at)"
                 + " values (?, ?, ?, ?) on conflict do nothing").setParameter(1, Ids.uuid7(clock))
                 .setParameter(2, tenantId).setParameter(3, key)
@@ -372,7 +391,7 @@ public class WebhookProcessor {
                 .executeUpdate() == 1;
     }
 
-    private Instant epoch(JsonNode ts) {
+    Instant epoch(JsonNode ts) {
         try {
             return Instant.ofEpochSecond(Long.parseLong(ts.asText()));
         } catch (NumberFormatException e) {

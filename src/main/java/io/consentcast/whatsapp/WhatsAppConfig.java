@@ -114,4 +114,17 @@ public interface WhatsAppConfig {
         @WithDefault("P7D")
         Duration retention();
     }
+
+    Limits limits();
+
+    /** Messaging limits and quality ({@link MessagingLimits}, {@link LimitRefresh}). */
+    interface Limits {
+        /** How often every connected portfolio's limit and every number's quality are read again from Meta. */
+        @WithDefault("6h")
+        String refreshEvery();
+
+        /** The messaging limit the sandbox plays (a new portfolio's 250 by default). */
+        @WithDefault("TIER_250")
+        MessagingLimitTier sandboxTier();
+    }
 }

@@ -40,9 +40,28 @@ public class WhatsAppMessage {
     @Column(name = "error_title")
     public String errorTitle;
 
+    /** The last status's pricing object ({@link MessagePricing}); null until a status brought one. */
+    @Column(name = "pricing_billable")
+    public Boolean pricingBillable;
+
+    @Column(name = "pricing_category")
+    public String pricingCategory;
+
+    @Column(name = "pricing_model")
+    public String pricingModel;
+
+    @Column(name = "pricing_type")
+    public String pricingType;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** The stored pricing, or null when no status brought one. */
+    public MessagePricing pricing() {
+        return pricingBillable == null && pricingCategory == null && pricingModel == null && pricingType == null ? null
+                : new MessagePricing(pricingBillable, pricingCategory, pricingModel, pricingType);
+    }
 }

@@ -50,13 +50,23 @@ public class WhatsAppPages {
     @Inject
     SandboxConfirmations sandboxConfirmations;
 
+    @Inject
+    MessagingLimits limits;
+
+    @Inject
+    MarketingGuard guard;
+
+    @Inject
+    io.consentcast.tenancy.Caller caller;
+
     public record ChannelForm(String type, String phoneNumberId, String businessAccountId, String displayPhoneNumber) {
     }
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance channel(ChannelSettingsService.ChannelView current, ChannelForm form,
-                Map<String, String> errors, boolean saved, ChannelSettingsService.TestResult test, long sandboxOnly);
+                Map<String, String> errors, boolean saved, ChannelSettingsService.TestResult test, long sandboxOnly,
+                MessagingLimits.Usage limit, MarketingGuard.QualityView quality);
 
         static native TemplateInstance templates(List<TemplateService.TemplateView> templates, Integer synced,
                 Map<String, String> errors);
@@ -72,7 +82,7 @@ public class WhatsAppPages {
     @MinRole(Role.ADMIN)
     public TemplateInstance channel(@PathParam("tenant") String tenant) {
         ChannelSettingsService.ChannelView v = settings.view();
-        return Templates.channel(v, form(v), Map.of(), false, null, sandboxConfirmations.readers());
+        return channelPage(v, form(v), Map.of(), false, null);
     }
 
     @POST
@@ -86,11 +96,11 @@ public class WhatsAppPages {
         try {
             ChannelSettingsService.ChannelView v = settings.save(new ChannelSettingsService.ChannelRequest(type,
                     phoneNumberId, businessAccountId, displayPhoneNumber, accessToken));
-            return Response.ok(Templates.channel(v, form(v), Map.of(), true, null, sandboxConfirmations.readers()))
+            return Response.ok(channelPage(v, form(v), Map.of(), true, null))
                     .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.channel(settings.view(), form, localized(e), false,
-                    null, sandboxConfirmations.readers())).build();
+            return Response.status(e.status()).entity(channelPage(settings.view(), form, localized(e), false,
+                    null)).build();
         }
     }
 
@@ -99,7 +109,27 @@ public class WhatsAppPages {
     @MinRole(Role.ADMIN)
     public TemplateInstance testChannel(@PathParam("tenant") String tenant) {
         ChannelSettingsService.ChannelView v = settings.view();
-        return Templates.channel(v, form(v), Map.of(), false, settings.test(), sandboxConfirmations.readers());
+        return channelPage(v, form(v), Map.of(), false, settings.test());
+    }
+
+    /** An admin resumes marketing after a quality pause; refused with the reason while the cause is still there. */
+    @POST
+    @Path("channel/quality/acknowledge")
+    @MinRole(Role.ADMIN)
+    public Response acknowledgeQuality(@PathParam("tenant") String tenant) {
+        ChannelSettingsService.ChannelView v = settings.view();
+        try {
+            guard.acknowledge(caller.userId().toString());
+            return Response.ok(channelPage(v, form(v), Map.of(), false, null)).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(channelPage(v, form(v), localized(e), false, null)).build();
+        }
+    }
+
+    private TemplateInstance channelPage(ChannelSettingsService.ChannelView v, ChannelForm form,
+            Map<String, String> errors, boolean saved, ChannelSettingsService.TestResult test) {
+        return Templates.channel(v, form, errors, saved, test, sandboxConfirmations.readers(),
+                limits.usage().orElse(null), guard.view());
     }
 
     /** Signed webhooks for this workspace's number that could never be processed, with the reason. */
@@ -161,6 +191,21 @@ public class WhatsAppPages {
         phone.requireActive();
         String from = phone.tap(number, messageId, index);
         return backToPhone(tenant, from);
+    }
+
+    /** Plays Meta's quality report for the sandbox number; the channel page shows what it did. */
+    @POST
+    @Path("sandbox/quality")
+    @MinRole(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response qualityReport(@PathParam("tenant") String tenant, @FormParam("event") String event) {
+        phone.requireActive();
+        try {
+            phone.qualityReport(event);
+            return Response.seeOther(java.net.URI.create("/t/" + tenant + "/channel#quality")).build();
+        } catch (ApiException e) {
+            return Response.status(e.status()).entity(sandboxView("", "", localized(e))).build();
+        }
     }
 
     @POST

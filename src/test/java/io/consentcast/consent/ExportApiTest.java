@@ -227,6 +227,9 @@ class ExportApiTest {
                 .statusCode(400).body("errors.to", equalTo("The end of the period must be after its start."));
         owner.req().accept("*/*").queryParam("subscriber", "nobody").get(base + "/manifest").then()
                 .statusCode(400).body("errors.subscriber", equalTo("There is no subscriber with this id."));
+        // The export's COPY takes its filters as literals: a value made to break out of one is refused as unknown.
+        owner.req().accept("*/*").queryParam("subscriber", "x' OR ''='").get(base).then()
+                .statusCode(400).body("errors.subscriber", equalTo("There is no subscriber with this id."));
         // An empty workspace exports just the header.
         String csv = owner.req().accept("*/*").get(base).then().statusCode(200).extract().asString();
         assertEquals(String.join(",", LedgerExport.columnNames()) + "\r\n", csv);

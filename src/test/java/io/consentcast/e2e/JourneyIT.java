@@ -391,7 +391,7 @@ class JourneyIT {
         browser.click(By.xpath("//button[normalize-space()='Test connection']"));
         browser.awaitText("Connection works.");
         String page = browser.text();
-        assertTrue(page.contains("Jasper's Market") && page.contains("GREEN") && page.contains("TIER_1K"), page);
+        assertTrue(page.contains("Jasper's Market") && page.contains("GREEN") && page.contains("TIER_2K"), page);
         shot("12-channel-connected");
     }
 

@@ -75,6 +75,35 @@ class OptInSettingsTest {
         assertEquals(Optional.of(ConsentStatus.WITHDRAWN), state(tenantId, listId));
     }
 
+    /**
+     * What inbound messages look up is kept in memory per workspace (InboundLookups); a change of the stop words or of
+     * a list answers the next message at once.
+     */
+    @Test
+    void inboundMessagesFollowAChangeAtOnce() {
+        Api owner = Api.newUser("lookups");
+        String slug = owner.createWorkspace("lookups");
+        String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
+        Map<String, Object> list = new java.util.HashMap<>(Fixtures.germanList("morgen", "MORGEN"));
+        UUID listId = UUID.fromString(owner.req().body(list).post("/api/tenants/" + slug + "/lists").then()
+                .statusCode(201).extract().path("id"));
+        scope.run(tenantId, () -> phone.write("+4915100002001", "START MORGEN"));
+        scope.run(tenantId, () -> phone.write("+4915100002001", "ja"));
+        assertEquals(Optional.of(ConsentStatus.CONFIRMED), state(tenantId, listId));
+        // The workspace, its stop words and the list are now cached; the stop words change.
+        owner.req().body(Map.of("stopWords", List.of("ende"), "accentColor", "#AA3300"))
+                .put("/api/tenants/" + slug + "/optin-settings").then().statusCode(200);
+        scope.run(tenantId, () -> phone.write("+4915100002001", "Stop"));
+        assertEquals(Optional.of(ConsentStatus.CONFIRMED), state(tenantId, listId), "STOP is no stop word any more");
+        scope.run(tenantId, () -> phone.write("+4915100002001", "ende"));
+        assertEquals(Optional.of(ConsentStatus.WITHDRAWN), state(tenantId, listId));
+        // The list closes: a START for it records nothing.
+        list.put("status", "CLOSED");
+        owner.req().body(list).put("/api/tenants/" + slug + "/lists/morgen").then().statusCode(200);
+        scope.run(tenantId, () -> phone.write("+4915100002001", "START MORGEN"));
+        assertEquals(Optional.of(ConsentStatus.WITHDRAWN), state(tenantId, listId), "a closed list takes no START");
+    }
+
     @Test
     void theLogoAndAccentColourAppearOnThePublicPages() {
         Api owner = Api.newUser("brand");

@@ -249,7 +249,7 @@ class CloudApiChannelTest {
                 .body("displayPhoneNumber", org.hamcrest.Matchers.equalTo("+1 631-555-5555"))
                 .body("qualityRating", org.hamcrest.Matchers.equalTo("GREEN"))
                 .body("throughputLevel", org.hamcrest.Matchers.equalTo("STANDARD"))
-                .body("messagingLimitTier", org.hamcrest.Matchers.equalTo("TIER_1K"));
+                .body("messagingLimit", org.hamcrest.Matchers.equalTo("TIER_2K")); // not the deprecated messaging_limit_tier
         GraphMock.server().verify(getRequestedFor(urlPathEqualTo("/v23.0/" + w.phoneNumberId()))
                 .withHeader("Authorization", equalTo("Bearer token-test")));
 

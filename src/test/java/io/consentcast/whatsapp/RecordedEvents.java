@@ -14,6 +14,15 @@ public class RecordedEvents {
     public final List<MessageStatusUpdate> statuses = new CopyOnWriteArrayList<>();
     public final List<MarketingPreferenceChanged> preferences = new CopyOnWriteArrayList<>();
     public final List<TemplateStatusChanged> templates = new CopyOnWriteArrayList<>();
+    public final List<MarketingGuardChanged> guard = new CopyOnWriteArrayList<>();
+
+    void on(@Observes MarketingGuardChanged e) {
+        guard.add(e);
+    }
+
+    public List<MarketingGuardChanged> guard(String tenantId) {
+        return guard.stream().filter(e -> e.tenantId().equals(tenantId)).toList();
+    }
 
     void on(@Observes InboundMessage e) {
         inbound.add(e);
