@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,6 +74,12 @@ public class DispatchWork {
     DispatchConfig config;
 
     @Inject
+    TemplateFiller filler;
+
+    @Inject
+    IssueLinks links;
+
+    @Inject
     Clock clock;
 
     /** A job row: which issue of which workspace. */
@@ -82,14 +89,14 @@ public class DispatchWork {
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
             List<String> parameters, List<String> placeholders, String text, int rate, int numberRate, String phoneKey,
-            int expiryMonths, boolean liveChannel) {
+            int expiryMonths, boolean liveChannel, OutgoingMessage.Extras extras, List<String> quickReplyPayloads) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
             String callback = DeliveryCallback.of(deliveryId);
             return text != null ? new OutgoingMessage.Text(to, text, callback)
-                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback,
-                            placeholders);
+                    : new OutgoingMessage.Template(to, templateName, language, parameters, quickReplyPayloads,
+                            callback, placeholders, extras);
         }
     }
 
@@ -175,7 +182,7 @@ public class DispatchWork {
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
                 ctx.parameters(), ctx.placeholders(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
-                ctx.liveChannel());
+                ctx.liveChannel(), ctx.extras(), ctx.quickReplyPayloads());
     }
 
     /**
@@ -211,11 +218,16 @@ public class DispatchWork {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
-        List<String> placeholders = i.freeText() ? List.of()
-                : store.findTemplate(i.templateName, i.templateLanguage).map(TemplateView::placeholders).orElse(List.of());
+        Optional<TemplateView> template = i.freeText() ? Optional.empty()
+                : store.findTemplate(i.templateName, i.templateLanguage);
+        List<String> placeholders = template.map(TemplateView::placeholders).orElse(List.of());
+        // The header, URL buttons (with the issue's redirect tokens) and quick-reply payloads: TemplateFiller.
+        OutgoingMessage.Extras extras = template.map(t -> filler.extras(t.layout(), i.templateHeader, store.buttons(i),
+                links.tokens(i.id))).orElse(OutgoingMessage.Extras.NONE);
+        List<String> payloads = template.map(t -> filler.quickReplyPayloads(t.layout(), i.listId)).orElse(List.of());
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
                 placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
-                ch.kind() != ChannelType.SANDBOX);
+                ch.kind() != ChannelType.SANDBOX, extras, payloads);
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */

@@ -107,4 +107,11 @@ public interface IssueMessages {
     @Message String cost_estimate(String total, String currency, long recipients, String category);
     @Message String cost_unrecognised(long count);
     @Message String billable(long billable, String amount, String currency, long free);
+
+    // Rich templates (issue 17)
+    @Message String count_clicks();
+    @Message String field_header();
+    @Message String field_header_hint();
+    @Message String field_button(int n);
+    @Message String field_buttons_hint();
 }

@@ -223,6 +223,13 @@ public class CloudFixture {
                 .until(() -> check.test(deliveries(c, issueId)));
     }
 
+    /** Posts a payload to the real webhook endpoint, signed with the app secret as Meta signs it. */
+    public void signedWebhook(String payload) {
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        given().header("X-Hub-Signature-256", sign(body)).contentType("application/json").body(body)
+                .post("/webhooks/whatsapp").then().statusCode(200);
+    }
+
     static String sign(byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
