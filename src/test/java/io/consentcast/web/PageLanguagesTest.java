@@ -78,6 +78,7 @@ class PageLanguagesTest {
     static final Map<String, String> NOT_PAGES = Map.ofEntries(
             Map.entry("/t/{tenant}/subscribers/{id}/export", "JSON download"),
             Map.entry("/t/{tenant}/audit/export", "CSV/NDJSON download"),
+            Map.entry("/t/{tenant}/activity/export", "CSV download"),
             Map.entry("/t/{tenant}/audit/manifest", "JSON download"),
             Map.entry("/t/{tenant}/issues/{id}/progress", "JSON for the page's script"),
             Map.entry("/t/{tenant}/lists/{list}/qr.svg", "image"),
@@ -85,6 +86,7 @@ class PageLanguagesTest {
             Map.entry("/brand/{tenant}/logo", "image"),
             Map.entry("/theme/accent-{hex}.css", "style sheet"),
             Map.entry("/lang/{code}", "redirect that sets the language"),
+            Map.entry("/r/{token}", "redirect of an issue's link button to the article (counts a click)"),
             Map.entry("/login", "redirect to the identity provider or the app"),
             Map.entry("/signup", "redirect"),
             Map.entry("/signup/register", "redirect"),
@@ -184,7 +186,7 @@ class PageLanguagesTest {
         String sent = page(w.owner, "/t/" + w.slug + "/issues/" + w.sentIssue, "de").asString();
         assertTrue(!sent.contains("id=\"template-language\""), "no warning when the languages agree");
         // The deliveries in words: the state column and WhatsApp's status, never SENT (read) or EXCLUDED.
-        assertTrue(sent.contains("<tr><td>Ausgeschlossen</td>") && sent.contains("<tr><td>Gesendet"), sent);
+        assertTrue(sent.contains("pill-EXCLUDED\">Ausgeschlossen</span>") && sent.contains("pill-SENT\">Gesendet"), sent);
         String job = page(w.owner, "/t/" + w.slug + "/lists/sample-news/import/jobs/" + w.importJob, "de").asString();
         assertTrue(job.contains("ungültige Telefonnummer") && job.contains("doppelt in dieser Datei"), job);
         String team = page(w.owner, "/t/" + w.slug + "/team", "de").asString();

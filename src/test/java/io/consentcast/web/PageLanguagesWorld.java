@@ -155,6 +155,7 @@ final class PageLanguagesWorld {
         member(w, "/t/{tenant}/subscribers", t + "/subscribers");
         member(w, "/t/{tenant}/subscribers/{id}", t + "/subscribers/" + w.subscriber);
         member(w, "/t/{tenant}/audit", t + "/audit");
+        member(w, "/t/{tenant}/activity", t + "/activity");
         member(w, "/t/{tenant}/channel", t + "/channel");
         member(w, "/t/{tenant}/channel/parked", t + "/channel/parked");
         member(w, "/t/{tenant}/templates", t + "/templates");
