@@ -238,6 +238,13 @@ public class ChannelNumbers {
         });
     }
 
+    /** The phone number id of the current workspace's number whose display number has these digits, or null. */
+    String byDisplayDigits(String digits) {
+        return QuarkusTransaction.joiningExisting().call(() -> numbers().stream()
+                .filter(n -> n.displayPhoneNumber != null && digits.equals(n.displayPhoneNumber.replaceAll("[^0-9]", "")))
+                .map(n -> n.phoneNumberId).findFirst().orElse(null));
+    }
+
     private NumberView view(String phoneNumberId) {
         return all().stream().filter(n -> n.phoneNumberId().equals(phoneNumberId)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("whatsapp.number-not-found"));
