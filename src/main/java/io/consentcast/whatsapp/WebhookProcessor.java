@@ -341,7 +341,7 @@ public class WebhookProcessor {
 
     List<String> accountTenants(String wabaId) {
         return tenantScope.platform(() -> em
-                .createQuery("select r.tenantId from PhoneRoute r where r.businessAccountId = :w", String.class)
+                .createQuery("select distinct r.tenantId from PhoneRoute r where r.businessAccountId = :w", String.class)
                 .setParameter("w", wabaId).getResultList());
     }
 
