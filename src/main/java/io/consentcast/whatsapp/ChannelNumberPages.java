@@ -58,7 +58,7 @@ public class ChannelNumberPages {
     @MinRole(Role.ADMIN)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response add(@PathParam("tenant") String tenant, @FormParam("phoneNumberId") String phoneNumberId) {
-        return act(phoneNumberId, () -> numbers.add(new ChannelNumbers.NumberRequest(phoneNumberId, null)),
+        return act(phoneNumberId, () -> numbers.add(new ChannelNumbers.NumberRequest(phoneNumberId)),
                 Done.ADDED);
     }
 

@@ -62,8 +62,8 @@ public class ChannelNumbers {
     @Inject
     ActivityLog activity;
 
-    /** The body of {@code POST /api/tenants/{tenant}/channel/numbers}; the account defaults to the channel's. */
-    public record NumberRequest(String phoneNumberId, String businessAccountId) {
+    /** The body of {@code POST /api/tenants/{tenant}/channel/numbers}: a number of the channel's account. */
+    public record NumberRequest(String phoneNumberId) {
     }
 
     /**
@@ -162,19 +162,15 @@ public class ChannelNumbers {
             throw ApiException.badRequest("request.body-missing");
         }
         String phone = trim(request.phoneNumberId());
-        String waba = trim(request.businessAccountId());
         Validation v = new Validation();
-        v.text("phoneNumberId", request.phoneNumberId()).text("businessAccountId", request.businessAccountId());
+        v.text("phoneNumberId", request.phoneNumberId());
         v.check(phone != null && phone.matches(GRAPH_ID), "phoneNumberId", "whatsapp.phone-number-id-invalid");
-        v.check(waba == null || waba.matches(GRAPH_ID), "businessAccountId", "whatsapp.waba-id-invalid");
         v.throwIfInvalid();
         ChannelSettingsService.Loaded loaded = settings.load();
         ChannelSettings s = loaded.settings();
         if (!s.cloudApi() || loaded.accessToken() == null) {
-            throw ApiException.conflict("whatsapp.numbers-need-cloud-api", null);
-        }
-        if (waba != null && !waba.equals(s.businessAccountId)) {
-            throw ApiException.invalid(Map.of("businessAccountId", "whatsapp.number-other-account"));
+            throw ApiException.conflict("whatsapp.numbers-need-cloud-api",
+                    Map.of("phoneNumberId", "whatsapp.numbers-need-cloud-api"));
         }
         if (settings.claimedElsewhere(phone)) {
             throw ChannelSettingsService.taken();

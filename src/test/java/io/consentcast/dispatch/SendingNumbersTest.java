@@ -245,9 +245,11 @@ class SendingNumbersTest {
                 .body("errors.sendingNumber", containsString("one of the workspace's numbers"));
         t.c().w().owner().req().body(Map.of("phoneNumberId", "12ab")).post(t.base() + "/channel/numbers").then()
                 .statusCode(400).body("errors.phoneNumberId", not(nullValue()));
-        t.c().w().owner().req().body(Map.of("phoneNumberId", DispatchEngineTest.graphId(), "businessAccountId",
-                DispatchEngineTest.graphId())).post(t.base() + "/channel/numbers").then().statusCode(400)
-                .body("errors.businessAccountId", containsString("WhatsApp Business Account"));
+        // A number the channel's account does not have (Meta's answer for this token): 400, nothing stored.
+        String stranger = DispatchEngineTest.graphId();
+        GraphMock.ownedNumber(stranger, DispatchEngineTest.graphId(), "tok-mine");
+        t.c().w().owner().req().body(Map.of("phoneNumberId", stranger)).post(t.base() + "/channel/numbers").then()
+                .statusCode(400).body("errors.businessAccountId", containsString("does not belong"));
         t.c().w().owner().req().get(t.base() + "/channel/numbers").then().statusCode(200).body("$", hasSize(2));
         t.c().w().owner().req().get(t.base() + "/lists/morgen").then().statusCode(200)
                 .body("sendingNumber", nullValue());
@@ -312,7 +314,8 @@ class SendingNumbersTest {
                 .get("/t/" + slug + "/lists/abend").then().statusCode(200)
                 .body(containsString("sending-number-fallback")).body(containsString("nicht mehr verbunden"));
         t.c().w().owner().req().body(Map.of("phoneNumberId", DispatchEngineTest.graphId()))
-                .post(t.base() + "/channel/numbers").then().statusCode(409).contentType("application/problem+json");
+                .post(t.base() + "/channel/numbers").then().statusCode(409).contentType("application/problem+json")
+                .body("errors.phoneNumberId", containsString("sandbox has one number"));
         List<String> sandboxNumbers = t.c().w().owner().req().get(t.base() + "/channel/numbers").then()
                 .statusCode(200).extract().jsonPath().getList("phoneNumberId");
         assertEquals(List.of(), sandboxNumbers.stream().collect(Collectors.toList()));
