@@ -1,9 +1,7 @@
 package io.consentcast.consent;
 
 import java.net.URI;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +34,7 @@ import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.MinRole;
 import io.consentcast.tenancy.Role;
 import io.consentcast.tenancy.TenancyService;
+import io.consentcast.web.DateTimes;
 import io.consentcast.web.PageContext;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -293,9 +292,9 @@ public class ConsentPages {
                 exportErrors);
     }
 
+    /** Dates and times as on every page ({@link DateTimes}): the workspace's time zone, the page's language. */
     private DateTimeFormatter formatter() {
-        ZoneId zone = tenancy.workspace(currentTenant.id()).map(t -> ZoneId.of(t.timezone())).orElse(ZoneId.of("UTC"));
-        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(page.locale()).withZone(zone);
+        return DateTimes.formatter(DateTimes.Style.DATE_TIME, page.locale(), page.zone());
     }
 
     private String listLabel(UUID listId) {

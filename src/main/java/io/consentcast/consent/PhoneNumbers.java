@@ -47,4 +47,25 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
     }
+
+    /**
+     * A number for display where the whole number is not needed: country code, the first and the last three digits
+     * (two of short numbers), the rest as four dots whatever its length: {@code +49 151 •••• 789}. Null stays null.
+     */
+    public static String masked(String e164) {
+        if (e164 == null) {
+            return null;
+        }
+        try {
+            PhoneNumber number = UTIL.parse(e164, null);
+            String national = UTIL.getNationalSignificantNumber(number);
+            int shown = national.length() >= 9 ? 3 : national.length() >= 6 ? 2 : 0;
+            String start = national.substring(0, shown);
+            String end = national.substring(national.length() - shown);
+            return "+" + number.getCountryCode() + " " + (shown == 0 ? "" : start + " ") + "\u2022\u2022\u2022\u2022"
+                    + (shown == 0 ? "" : " " + end);
+        } catch (NumberParseException e) {
+            return "\u2022\u2022\u2022\u2022";
+        }
+    }
 }

@@ -28,7 +28,10 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
 
-/** The workspace dashboard: readers per list and state, the channel's health, next steps. */
+/**
+ * The workspace dashboard: figure tiles, readers per state over 90 days and the opt-in funnel per list as charts
+ * ({@link DashboardFigures}), readers per list and state, the channel's health, next steps.
+ */
 @Path("/t/{tenant}")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardPages {
@@ -49,6 +52,9 @@ public class DashboardPages {
     SampleDataService samples;
 
     @Inject
+    DashboardFigures figures;
+
+    @Inject
     Caller caller;
 
     @Inject
@@ -64,7 +70,7 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance dashboard(List<ListRow> rows, List<ConsentStatus> columns,
-                ChannelSettingsService.ChannelView channel, String error);
+                ChannelSettingsService.ChannelView channel, String error, DashboardFigures.Figures figures);
     }
 
     @GET
@@ -87,10 +93,12 @@ public class DashboardPages {
 
     private TemplateInstance view(String error) {
         Map<java.util.UUID, Map<ConsentStatus, Long>> counts = queries.countsByListAndState();
-        List<ListRow> rows = lists.all().stream()
+        List<ListService.ListView> all = lists.all();
+        List<ListRow> rows = all.stream()
                 .map(l -> new ListRow(l, COLUMNS.stream()
                         .map(s -> counts.getOrDefault(l.id(), Map.of()).getOrDefault(s, 0L)).toList()))
                 .toList();
-        return Templates.dashboard(rows, COLUMNS, channel.view(), error);
+        return Templates.dashboard(rows, COLUMNS, channel.view(), error,
+                figures.figures(all, counts, COLUMNS, page.locale()));
     }
 }

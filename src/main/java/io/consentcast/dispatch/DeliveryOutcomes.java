@@ -212,7 +212,7 @@ public class DeliveryOutcomes {
     /** Pauses a sending issue from inside the engine (the row's transaction). */
     void pauseIssue(UUID issueId, String reason, boolean bySystem) {
         NewsletterIssue i = store.lock(issueId);
-        if (i.status == IssueStatus.SENDING) {
+        if (i.status.sends()) {
             lifecycle.pauseIssue(i, reason, bySystem);
         }
     }

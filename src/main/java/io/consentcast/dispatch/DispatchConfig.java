@@ -85,10 +85,16 @@ public interface DispatchConfig {
     int errorBurst();
 
     /**
-     * PostgreSQL's {@code work_mem} for the one statement that materialises an issue's audience (a hash join
-     * and a sort of every list member): with the server's default of 4 MB both spill to disk; 256 MB took a
-     * million-member start from 15 s to 9 s (docs/PERFORMANCE.md). Used by that transaction only, once per
-     * issue start.
+     * Members of the list decided per chunk while an issue is PREPARING (one {@code INSERT ... SELECT} and one short
+     * transaction per chunk; the engine sends the rows of the chunks already written meanwhile).
+     */
+    @WithDefault("50000")
+    int audienceChunk();
+
+    /**
+     * PostgreSQL's {@code work_mem} for the transaction of each chunk of an issue's audience (a join and a sort
+     * of the chunk's members stay in memory; with one statement for the whole list, 256 MB took a million-member
+     * start from 15 s to 9 s, docs/PERFORMANCE.md). Used by those transactions only.
      */
     @WithDefault("256MB")
     String materialiseWorkMem();

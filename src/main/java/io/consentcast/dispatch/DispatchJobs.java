@@ -51,6 +51,9 @@ public class DispatchJobs {
     Preflight preflight;
 
     @Inject
+    AudienceMaterialiser materialiser;
+
+    @Inject
     DispatchConfig config;
 
     @Inject
@@ -77,12 +80,78 @@ public class DispatchJobs {
         });
     }
 
-    /** Issues that are sending, in every workspace (read from the platform table only). */
-    public List<JobRef> runningJobs() {
-        return tenantScope.platform(() -> em
-                .createQuery("select j.issueId, j.tenantId from DispatchJob j where j.kind = :run order by j.dueAt",
-                        Object[].class).setParameter("run", JobKind.RUN)
-                .getResultStream().map(r -> new JobRef((UUID) r[0], (String) r[1])).toList());
+    /** A sending or preparing issue's job; {@code claimable}: a preparation nobody holds (no lease, or it expired). */
+    public record Running(JobRef job, JobKind kind, boolean claimable) {
+    }
+
+    /** Issues that are sending or preparing, in every workspace (read from the platform table only). */
+    public List<Running> runningJobs() {
+        return tenantScope.platform(() -> {
+            Instant now = clock.instant();
+            return em.createQuery("select j.issueId, j.tenantId, j.kind, j.leaseUntil from DispatchJob j"
+                    + " where j.kind in (:kinds) order by j.dueAt", Object[].class)
+                    .setParameter("kinds", List.of(JobKind.RUN, JobKind.PREPARE)).getResultStream()
+                    .map(r -> new Running(new JobRef((UUID) r[0], (String) r[1]), (JobKind) r[2],
+                            r[2] == JobKind.PREPARE && (r[3] == null || ((Instant) r[3]).isBefore(now))))
+                    .toList();
+        });
+    }
+
+    /**
+     * Takes a preparation's lease if nobody holds it (none, or it expired: its worker died or stalled). Exactly one
+     * instance at a time decides an issue's next chunk; the others send the rows decided so far.
+     */
+    public boolean claimPreparation(JobRef job, String owner) {
+        return tenantScope.platform(() -> {
+            Instant now = clock.instant();
+            return em.createQuery("update DispatchJob j set j.leaseUntil = :until, j.leaseOwner = :owner"
+                    + " where j.issueId = :id and j.kind = :prepare and (j.leaseUntil is null or j.leaseUntil < :now)")
+                    .setParameter("until", now.plus(config.lease())).setParameter("owner", owner)
+                    .setParameter("id", job.issueId()).setParameter("prepare", JobKind.PREPARE)
+                    .setParameter("now", now).executeUpdate() == 1;
+        });
+    }
+
+    /**
+     * Decides the next chunk of a preparing issue's audience ({@code audience-chunk} members of its list, see
+     * {@link AudienceMaterialiser#materialiseChunk}), in one transaction that holds the issue's row lock: the rows,
+     * the issue's cursor and counts, and the renewed lease commit together, so a crash loses the chunk whole and
+     * the next holder of the lease writes it (never twice). Returns whether another chunk is to come from this
+     * owner: false when the audience is complete (the issue is SENDING, or keeps its pause), when the issue was
+     * cancelled (deciding stops), or when this owner lost the lease (its lease expired and another instance took
+     * the preparation over).
+     */
+    public boolean prepare(JobRef job, String owner) {
+        return tenantScope.call(job.tenantId(), () -> {
+            NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
+            if (i == null) {
+                return false;
+            }
+            i = store.lock(i.id);
+            DispatchJob j = em.find(DispatchJob.class, i.id);
+            Instant now = clock.instant();
+            if (j == null || j.kind != JobKind.PREPARE || !owner.equals(j.leaseOwner) || j.leaseUntil == null
+                    || j.leaseUntil.isBefore(now)) {
+                return false; // cancelled (its job changed), or taken over by another instance
+            }
+            if (!i.preparing()) {
+                return false;
+            }
+            if (i.audienceMembers == null) {
+                i.audienceMembers = materialiser.members(i);
+            }
+            AudienceMaterialiser.Chunk chunk = materialiser.materialiseChunk(i, config.audienceChunk(), now);
+            i.audienceSize = (i.audienceSize == null ? 0 : i.audienceSize) + chunk.rows();
+            i.audienceExcluded = (i.audienceExcluded == null ? 0 : i.audienceExcluded) + chunk.excluded();
+            i.audienceAfter = chunk.through();
+            i.updatedAt = now;
+            if (chunk.last()) {
+                lifecycle.prepared(i);
+                return false;
+            }
+            j.leaseUntil = now.plus(config.lease());
+            return true;
+        });
     }
 
     /** Starts or re-checks a scheduled, blocked or system-paused issue whose job this instance holds. */
@@ -97,7 +166,7 @@ public class DispatchJobs {
             boolean waiting = i.status == IssueStatus.SCHEDULED || i.status == IssueStatus.BLOCKED
                     || (i.status == IssueStatus.PAUSED && i.pausedBySystem);
             if (!waiting) {
-                if (i.status != IssueStatus.SENDING) {
+                if (!i.status.sends()) {
                     lifecycle.deleteJob(i.id);
                 }
                 return;

@@ -118,7 +118,7 @@ public class DispatchWork {
     public Batch claim(JobRef job, String owner, int limit) {
         return tenantScope.call(job.tenantId(), () -> {
             NewsletterIssue i = em.find(NewsletterIssue.class, job.issueId());
-            if (i == null || i.status != IssueStatus.SENDING) {
+            if (i == null || !i.status.sends()) {
                 return new Batch(null, List.of());
             }
             Instant now = clock.instant();
@@ -246,7 +246,7 @@ public class DispatchWork {
             Instant now = clock.instant();
             IssueStatus status = em.createQuery("select i.status from NewsletterIssue i where i.id = :id",
                     IssueStatus.class).setParameter("id", ctx.issueId()).getSingleResult();
-            if (status != IssueStatus.SENDING) {
+            if (!status.sends()) {
                 unclaim(rows, status, owner, now);
                 return new GateResult(false, List.of());
             }

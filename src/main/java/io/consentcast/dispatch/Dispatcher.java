@@ -43,6 +43,8 @@ import io.consentcast.whatsapp.SendResult;
  * <li>one <b>recorder</b> writes the outcomes, as many as have arrived, in one transaction per
  * issue (accepted messages as one batched statement).</li>
  * </ol>
+ * A <b>preparer</b> thread per preparing issue whose preparation this instance holds decides the audience chunk
+ * by chunk ({@link DispatchJobs#prepare}) while the feeders already send the rows decided so far.
  */
 public class Dispatcher implements AutoCloseable {
 
@@ -60,11 +62,13 @@ public class Dispatcher implements AutoCloseable {
     private final String owner;
     private final ExecutorService pool;
     private final ExecutorService feederPool;
+    private final ExecutorService preparerPool;
     private final OutcomeRecorder recorder;
     private final Semaphore inflight;
     private final int capacity;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<UUID, Future<Integer>> feeders = new ConcurrentHashMap<>();
+    private final Map<UUID, Future<?>> preparers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public Dispatcher(DispatchWork work, DispatchJobs jobs, DeliveryOutcomes outcomes, DispatchConfig config,
@@ -78,6 +82,7 @@ public class Dispatcher implements AutoCloseable {
         this.inflight = new Semaphore(capacity);
         this.pool = Executors.newFixedThreadPool(capacity, threads("dispatch-" + owner + "-"));
         this.feederPool = Executors.newCachedThreadPool(threads("dispatch-feed-" + owner + "-"));
+        this.preparerPool = Executors.newCachedThreadPool(threads("dispatch-prepare-" + owner + "-"));
         this.recorder = new OutcomeRecorder(outcomes, config, owner, threads("dispatch-record-" + owner + "-"));
     }
 
@@ -101,7 +106,7 @@ public class Dispatcher implements AutoCloseable {
     public void runOnce() {
         startAndRecheck();
         long nextCheck = System.nanoTime() + config.recheck().toNanos();
-        List<JobRef> running = List.of();
+        List<DispatchJobs.Running> running = List.of();
         long nextRead = System.nanoTime();
         while (!closed) {
             // The feeders are watched every 20 ms (in memory); the running issues are read from the
@@ -109,14 +114,19 @@ public class Dispatcher implements AutoCloseable {
             if (System.nanoTime() - nextRead >= 0) {
                 running = jobs.runningJobs();
                 nextRead = System.nanoTime() + RUNNING_READ_NANOS;
+                for (DispatchJobs.Running r : running) {
+                    if (r.claimable()) {
+                        keepPreparing(r.job());
+                    }
+                }
             }
             boolean active = false;
-            for (JobRef job : running) {
-                active |= keepFed(job);
+            for (DispatchJobs.Running r : running) {
+                active |= keepFed(r.job());
             }
             if (!active && idle()) {
-                for (JobRef job : running) {
-                    jobs.finishIfDone(job);
+                for (DispatchJobs.Running r : running) {
+                    jobs.finishIfDone(r.job());
                 }
                 work.leaveNumbers(owner); // the others sending on these numbers take the whole rate again
                 return;
@@ -162,7 +172,32 @@ public class Dispatcher implements AutoCloseable {
     }
 
     private boolean idle() {
-        return inflight.availablePermits() == capacity && recorder.idle();
+        preparers.values().removeIf(Future::isDone);
+        return inflight.availablePermits() == capacity && recorder.idle() && preparers.isEmpty();
+    }
+
+    /** Takes over a preparation nobody holds (a new one, or one whose worker died) and decides it on a thread of its own. */
+    private void keepPreparing(JobRef job) {
+        Future<?> f = preparers.get(job.issueId());
+        if ((f != null && !f.isDone()) || !jobs.claimPreparation(job, owner)) {
+            return;
+        }
+        try {
+            preparers.put(job.issueId(), preparerPool.submit(() -> prepare(job)));
+        } catch (RejectedExecutionException e) {
+            // closing: the lease expires and another instance takes the preparation over
+        }
+    }
+
+    /** A preparer: chunk after chunk until the audience is decided, the issue cancelled or the lease lost. */
+    private void prepare(JobRef job) {
+        try {
+            while (!closed && jobs.prepare(job, owner)) {
+                // each chunk commits on its own; the feeders send its PENDING rows meanwhile
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Preparing the audience of issue %s failed; taken over after the job lease", job.issueId());
+        }
     }
 
     private void startAndRecheck() {
@@ -322,8 +357,10 @@ public class Dispatcher implements AutoCloseable {
     public void close() {
         closed = true;
         try {
+            preparerPool.shutdown();
             feederPool.shutdown();
             feederPool.awaitTermination(10, TimeUnit.SECONDS);
+            preparerPool.awaitTermination(10, TimeUnit.SECONDS);
             pool.shutdown();
             pool.awaitTermination(10, TimeUnit.SECONDS);
             recorder.stop(TimeUnit.SECONDS.toMillis(10));

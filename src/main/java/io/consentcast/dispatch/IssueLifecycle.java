@@ -40,9 +40,6 @@ public class IssueLifecycle {
     Preflight preflight;
 
     @Inject
-    AudienceMaterialiser materialiser;
-
-    @Inject
     ChannelSettingsService channelSettings;
 
     @Inject
@@ -88,7 +85,10 @@ public class IssueLifecycle {
         }
     }
 
-    /** Sends now: preflight, then the deliveries are created and the engine takes over. */
+    /**
+     * Sends now: preflight, then the issue is PREPARING and the engine takes over (it decides the audience in
+     * chunks and sends meanwhile); the request writes no delivery row.
+     */
     public Created sendNow(UUID id) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             NewsletterIssue i = store.lock(id);
@@ -112,7 +112,7 @@ public class IssueLifecycle {
     public Created pause(UUID id) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             NewsletterIssue i = store.lock(id);
-            if (i.status != IssueStatus.SENDING && i.status != IssueStatus.SCHEDULED && i.status != IssueStatus.BLOCKED
+            if (!i.status.sends() && i.status != IssueStatus.SCHEDULED && i.status != IssueStatus.BLOCKED
                     && !(i.status == IssueStatus.PAUSED && i.pausedBySystem)) {
                 throw ApiException.conflict("dispatch.not-pausable", null);
             }
@@ -130,7 +130,8 @@ public class IssueLifecycle {
             i.pausedReason = null;
             i.pausedBySystem = false;
             i.updatedAt = clock.instant();
-            i.moveTo(i.startedAt != null ? IssueStatus.SENDING : IssueStatus.SCHEDULED);
+            i.moveTo(i.startedAt == null ? IssueStatus.SCHEDULED : i.audienceReady ? IssueStatus.SENDING
+                    : IssueStatus.PREPARING);
             if (i.startedAt == null && i.scheduledAt != null && i.scheduledAt.isAfter(clock.instant())) {
                 schedule(i, i.scheduledAt);
             } else {
@@ -150,7 +151,8 @@ public class IssueLifecycle {
             i.moveTo(IssueStatus.CANCELLED);
             i.finishedAt = i.startedAt == null ? null : now;
             i.updatedAt = now;
-            // Rows not yet handed to the channel will not be sent; rows in flight finish by their worker.
+            // Rows not yet handed to the channel will not be sent; rows in flight finish by their worker. A preparation
+            // stops at its next chunk (the job is no longer PREPARE): members not decided yet get no row.
             em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = 'cancelled', d.claimedBy = null,"
                     + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state in (:open)")
                     .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("now", now).setParameter("id", id)
@@ -170,7 +172,16 @@ public class IssueLifecycle {
         i.pausedReason = reason;
         i.pausedBySystem = bySystem;
         i.updatedAt = clock.instant();
-        if (bySystem) {
+        if (i.preparing()) {
+            // Deciding sends nothing: the preparation goes on (its job and lease stay) and hands the job on when done.
+            return;
+        }
+        pausedJob(i);
+    }
+
+    /** The job of a paused issue whose audience is decided. */
+    void pausedJob(NewsletterIssue i) {
+        if (i.pausedBySystem) {
             job(i, JobKind.START, recheckAt());
         } else if (inFlight(i.id) > 0) {
             // Keep the job so the re-check settles the rows in flight (their worker died, their outcome window ended).
@@ -211,7 +222,10 @@ public class IssueLifecycle {
         i.blockedReason = null;
         i.pausedReason = null;
         i.pausedBySystem = false;
-        if (i.startedAt != null) {
+        if (i.startedAt != null && !i.audienceReady) {
+            i.moveTo(IssueStatus.PREPARING);
+            job(i, JobKind.PREPARE, now);
+        } else if (i.startedAt != null) {
             i.moveTo(IssueStatus.SENDING);
             job(i, JobKind.RUN, now);
         } else if (at.isAfter(now)) {
@@ -222,16 +236,37 @@ public class IssueLifecycle {
         }
     }
 
-    /** Creates the delivery rows (one per member of the list, see {@link AudienceMaterialiser#materialise}) and hands the issue to the engine. */
+    /**
+     * Starts the issue: PREPARING, with a PREPARE job due now. The engine writes the delivery rows (one per member
+     * of the list, see {@link AudienceMaterialiser#materialiseChunk}) in chunks and sends the rows decided so far.
+     */
     void start(NewsletterIssue i) {
         Instant now = clock.instant();
-        int rows = materialiser.materialise(i, now);
-        i.audienceSize = rows;
-        i.moveTo(IssueStatus.SENDING);
+        i.moveTo(IssueStatus.PREPARING);
         i.startedAt = now;
+        i.audienceReady = false;
+        i.audienceAfter = null;
+        i.audienceMembers = null;
+        i.audienceSize = 0;
+        i.audienceExcluded = 0;
         i.blockedReason = null;
         i.updatedAt = now;
-        job(i, JobKind.RUN, now);
+        job(i, JobKind.PREPARE, now);
+    }
+
+    /**
+     * Every member of a PREPARING (or, meanwhile, paused) issue has its row: a preparing issue is SENDING and its
+     * job RUN; a paused one gets the job a pause would have given it.
+     */
+    void prepared(NewsletterIssue i) {
+        i.audienceReady = true;
+        i.updatedAt = clock.instant();
+        if (i.status == IssueStatus.PREPARING) {
+            i.moveTo(IssueStatus.SENDING);
+            job(i, JobKind.RUN, clock.instant());
+        } else if (i.status == IssueStatus.PAUSED) {
+            pausedJob(i);
+        }
     }
 
     private Instant recheckAt() {
@@ -248,6 +283,8 @@ public class IssueLifecycle {
             j.kind = kind;
             j.dueAt = due;
             em.persist(j);
+        } else if (j.kind == JobKind.PREPARE && kind == JobKind.PREPARE && j.leaseUntil != null) {
+            j.dueAt = due; // a preparation under way keeps its lease (its worker goes on with the next chunk)
         } else {
             j.kind = kind;
             j.dueAt = due;

@@ -40,6 +40,12 @@ public interface IssueMessages {
     @Message String status_PAUSED();
     @Message String status_CANCELLED();
     @Message String status_DONE();
+    @Message String status_PREPARING();
+    @Message String preparing_title();
+    @Message String preparing_decided();
+    @Message String preparing_members();
+    @Message String preparing_eligible();
+    @Message String preparing_excluded();
     @Message String scheduled_at();
     @Message String blocked_because();
     @Message String paused_because();
@@ -83,4 +89,12 @@ public interface IssueMessages {
     @Message String settings_expiry();
     @Message String settings_save();
     @Message String confirm_cancel();
+
+    // issue 16 (i18n): delivery states, the template language warning
+    /** A delivery's state in words ({@code SENT}: Sent, Gesendet). */
+    @Message String delivery_state_label(String state);
+    /** Shown before sending when the template's language is not the list's ({@link TemplateLanguageCheck}). */
+    @Message String template_language_warning(String template, String templateLanguage, String list, String listLanguage);
+    /** The compose form's warning (script) when the chosen template's language is not the chosen list's. */
+    @Message String template_language_mismatch();
 }

@@ -109,7 +109,20 @@ public class IssueQueries {
                 i.title, template, i.textBody, preview, zoned, i.blockedReason,
                 i.blockedReason == null ? null : io.consentcast.shared.Texts.english(i.blockedReason), i.pausedReason,
                 i.pausedReason == null ? null : io.consentcast.shared.Texts.english(i.pausedReason), counts, excluded,
-                failed, i.createdAt, i.startedAt, i.finishedAt, duration);
+                failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i));
+    }
+
+    /** The preparation's progress from the issue's own counters (written with each chunk): no count of the rows. */
+    private static IssueService.Preparation preparation(NewsletterIssue i) {
+        if (i.startedAt == null || i.audienceMembers == null && i.audienceReady) {
+            return null; // not started, or started before audiences were prepared in chunks
+        }
+        long decided = i.audienceSize == null ? 0 : i.audienceSize;
+        long excluded = i.audienceExcluded == null ? 0 : i.audienceExcluded;
+        long members = i.audienceReady ? decided : Math.max(decided, i.audienceMembers == null ? 0 : i.audienceMembers);
+        // Over when every member is decided, or when the issue was cancelled during it (no further chunk comes).
+        return new IssueService.Preparation(members, decided, decided - excluded, excluded,
+                i.audienceReady || i.status.finished());
     }
 
     private String preview(NewsletterIssue i) {

@@ -65,11 +65,21 @@ public class IssueService {
         }
     }
 
+    /**
+     * The preparation of a started issue's audience: {@code decided} of the list's {@code members} have their
+     * delivery row, {@code eligible} of them PENDING for the gate and {@code excluded} EXCLUDED with their reason at
+     * once; {@code done} once every member is decided, or the issue was cancelled during the preparation (then
+     * {@code decided} stays below {@code members}: members not decided at the cancel have no row). {@code members} is counted when the preparation begins (a
+     * member who joins meanwhile may still be included, so it is never shown below {@code decided}).
+     */
+    public record Preparation(long members, long decided, long eligible, long excluded, boolean done) {
+    }
+
     public record IssueView(UUID id, IssueStatus status, String list, String listName, String title,
             TemplateRef template, String text, String preview, String scheduledAt, String blockedReason,
             String blockedMessage, String pausedReason, String pausedMessage, Counts counts,
             Map<String, Long> excludedByReason, Map<String, Long> failedByReason, Instant createdAt,
-            Instant startedAt, Instant finishedAt, Long durationSeconds) {
+            Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation) {
     }
 
     public record DeliveryView(long id, UUID subscriberId, DeliveryState state, String reason, String detail,
@@ -112,7 +122,7 @@ public class IssueService {
         return logged(ActivityKind.ISSUE_SCHEDULED, () -> lifecycle.schedule(id, scheduledAt));
     }
 
-    /** Sends now: preflight, then the deliveries are created and the engine takes over. */
+    /** Sends now: preflight, then the issue is PREPARING and the engine decides its audience and sends. */
     public Created sendNow(UUID id) {
         return logged(ActivityKind.ISSUE_SENT, () -> lifecycle.sendNow(id));
     }

@@ -60,8 +60,25 @@ public class NewsletterIssue {
     @Column(name = "paused_by_system", nullable = false)
     public boolean pausedBySystem;
 
+    /** Delivery rows written (while PREPARING: so far). */
     @Column(name = "audience_size")
     public Integer audienceSize;
+
+    /** The preparation's cursor: the last subscriber id whose row is written (null before the first chunk). */
+    @Column(name = "audience_after")
+    public UUID audienceAfter;
+
+    /** The list's members when the preparation began (the progress's whole). */
+    @Column(name = "audience_members")
+    public Integer audienceMembers;
+
+    /** Rows the preparation wrote EXCLUDED (with the reason) so far. */
+    @Column(name = "audience_excluded")
+    public Integer audienceExcluded;
+
+    /** Every member of the list has its delivery row (the preparation is over). */
+    @Column(name = "audience_ready", nullable = false)
+    public boolean audienceReady;
 
     @Column(name = "created_by")
     public UUID createdBy;
@@ -87,6 +104,11 @@ public class NewsletterIssue {
             throw new IllegalStateException("Issue " + id + " cannot go from " + status + " to " + next);
         }
         status = next;
+    }
+
+    /** Started, and the engine is still deciding its audience (whatever the status: paused issues finish deciding). */
+    public boolean preparing() {
+        return startedAt != null && !audienceReady && !status.finished();
     }
 
     public boolean freeText() {

@@ -107,7 +107,7 @@ public class ListPages {
     @MinRole(Role.ADMIN)
     public TemplateInstance newForm(@PathParam("tenant") String tenant) {
         ListForm f = new ListForm();
-        f.language = page.lang();
+        f.language = lists.defaultLanguage();
         f.purpose = "MARKETING";
         return form(f, Map.of(), true);
     }

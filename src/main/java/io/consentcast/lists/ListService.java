@@ -55,6 +55,12 @@ public class ListService {
     ActivityLog activity;
 
     @Inject
+    io.consentcast.tenancy.TenancyService tenancy;
+
+    @Inject
+    io.consentcast.tenancy.CurrentTenant currentTenant;
+
+    @Inject
     ChannelNumbers numbers;
 
     /**
@@ -117,9 +123,21 @@ public class ListService {
         return ListView.of(l, consent.currentConsentText(l.id).orElse(null));
     }
 
-    /** Creates an open list and the first version of its consent text. */
+    /** The language of a new list unless it names one: the workspace's (German workspaces get German lists). */
+    public String defaultLanguage() {
+        String locale = currentTenant.isSet()
+                ? tenancy.workspace(currentTenant.id()).map(io.consentcast.tenancy.TenancyService.WorkspaceInfo::locale).orElse(null)
+                : null;
+        return locale != null && LANGUAGES.contains(locale) ? locale : "en";
+    }
+
+    /** Creates an open list and the first version of its consent text; without a language, in the workspace's. */
     @Transactional
-    public ListView create(ListRequest r, UUID actorUserId) {
+    public ListView create(ListRequest request, UUID actorUserId) {
+        ListRequest r = request.language() == null || request.language().isBlank()
+                ? new ListRequest(request.slug(), request.name(), request.description(), defaultLanguage(), request.purpose(),
+                        request.keyword(), request.consentText(), request.imprintUrl(), request.privacyUrl(), request.status())
+                : request;
         String slug = trim(r.slug());
         String keyword = upper(r.keyword());
         Validation v = new Validation();

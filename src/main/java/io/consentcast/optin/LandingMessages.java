@@ -11,7 +11,6 @@ public interface LandingMessages {
     @Message String consent_heading();
     @Message String country();
     @Message String phone();
-    @Message String phone_hint();
     @Message String agree();
     @Message String submit();
     @Message String closed();
@@ -71,4 +70,13 @@ public interface LandingMessages {
     @Message String settings_logo();
     @Message String settings_logo_file();
     @Message String settings_logo_upload();
+
+    // issue 16 (i18n): number examples of the preselected country
+    /** How to write the number, with the preselected country's example mobile number ({@link LandingRegions#example}). */
+    @Message String phone_hint_example(String national, String international);
+    /** Why an import did not take a row ({@link RejectReason}), in the page's language. */
+    @Message String reject_reason(String code);
+    /** Why a re-permission run did not ask a reader ({@code RepermissionService}'s reasons, English in the API). */
+    @Message String not_asked_reason(String reason);
+    @Message String not_asked_not_sent();
 }

@@ -60,6 +60,9 @@ public class LandingPages {
     RateLimiter limiter;
 
     @Inject
+    PageViews pageViews;
+
+    @Inject
     LandingRegions regions;
 
     @Inject
@@ -77,7 +80,7 @@ public class LandingPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance landing(OptInSettingsService.View brand, String publisher, OptInService.LandingList landing,
-                RawString countryOptions, String phone, Map<String, String> errors);
+                RawString countryOptions, String phone, Map<String, String> errors, LandingRegions.Example example);
 
         static native TemplateInstance confirm(OptInSettingsService.View brand, String publisher, OptInService.PendingConfirmation pending,
                 String qrSvg);
@@ -92,8 +95,10 @@ public class LandingPages {
     @GET
     public Response form(@PathParam("tenant") String tenant, @PathParam("list") String list) {
         LandingPageData.Page data = pageData(list);
+        pageViews.count(currentTenant.id(), data.landing().list().id());
         return Response.ok(Templates.landing(data.brand(), data.publisher(), data.landing(),
-                regions.options(page.locale(), data.defaultRegion()), "", Map.of())).build();
+                regions.options(page.locale(), data.defaultRegion()), "", Map.of(), regions.example(data.defaultRegion())))
+                .build();
     }
 
     @POST
@@ -123,7 +128,8 @@ public class LandingPages {
                     .build();
         } catch (ApiException e) {
             return Response.status(e.status()).entity(Templates.landing(data.brand(), data.publisher(), landing,
-                    regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e))).build();
+                    regions.options(page.locale(), region), phone == null ? "" : phone, page.formErrors(e),
+                    regions.example(region))).build();
         }
     }
 

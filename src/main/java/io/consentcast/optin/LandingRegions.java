@@ -31,6 +31,13 @@ public class LandingRegions {
     public record Country(String region, int callingCode, String name) {
     }
 
+    /** A mobile number of a country as its people write it ({@code 07400 123456}) and with its code ({@code +44 7400 123456}). */
+    public record Example(String national, String international) {
+    }
+
+    /** Example numbers per region, from libphonenumber's metadata. */
+    private final Map<String, Example> examples = new ConcurrentHashMap<>();
+
     /** Sorted countries per page language: the same ~245 regions, named and sorted once. */
     private final Map<Locale, List<Country>> countries = new ConcurrentHashMap<>();
 
@@ -58,6 +65,25 @@ public class LandingRegions {
     /** {@code region} when it is a region libphonenumber knows, else {@code fallback}. */
     public String regionOr(String region, String fallback) {
         return known(region) ? region : fallback;
+    }
+
+    /**
+     * The example shown under the number field: a mobile number of the preselected country, so the English page of a
+     * British workspace shows British numbers and the German page German ones.
+     */
+    public Example example(String region) {
+        return examples.computeIfAbsent(known(region) ? region : "DE", r -> {
+            PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+            var number = util.getExampleNumberForType(r, PhoneNumberUtil.PhoneNumberType.MOBILE);
+            if (number == null) {
+                number = util.getExampleNumber(r);
+            }
+            if (number == null) {
+                number = util.getExampleNumberForType("DE", PhoneNumberUtil.PhoneNumberType.MOBILE);
+            }
+            return new Example(util.format(number, PhoneNumberUtil.PhoneNumberFormat.NATIONAL),
+                    util.format(number, PhoneNumberUtil.PhoneNumberFormat.INTERNATIONAL));
+        });
     }
 
     private static boolean known(String region) {

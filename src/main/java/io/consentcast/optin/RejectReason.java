@@ -1,6 +1,6 @@
 package io.consentcast.optin;
 
-/** Why an import did not take a row; {@link #text()} is what the report shows. */
+/** Why an import did not take a row; {@link #text()} is the API's English text, pages show {@code optin:reject_reason} in the user's language. */
 public enum RejectReason {
     INVALID_PHONE("invalid phone number"),
     DUPLICATE("duplicate in this file"),

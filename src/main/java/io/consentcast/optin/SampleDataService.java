@@ -89,11 +89,15 @@ public class SampleDataService {
         int pending = 0;
         int withdrawn = 0;
         int suppressed = 0;
+        // German workspaces get German numbers and texts, English ones British numbers.
+        String numbers = german ? "+4915200000%03d" : "+447400000%03d";
+        String region = german ? "DE" : "GB";
+        String origin = german ? "Beispieldaten" : "sample data";
         for (int i = 0; i < 30; i++) {
-            String number = String.format(Locale.ROOT, "+4915200000%03d", ++n);
+            String number = String.format(Locale.ROOT, numbers, ++n);
             String ip = "203.0.113." + (10 + i);
             OptInService.PendingConfirmation p = QuarkusTransaction.requiringNew().call(() -> optIn.requestFromWeb(SLUG,
-                    number, "DE", true, ip, "Mozilla/5.0 (sample data)", "sample data"));
+                    number, region, true, ip, "Mozilla/5.0 (" + origin + ")", origin));
             if (i % 5 == 4) {
                 pending++;
                 continue;
@@ -112,10 +116,11 @@ public class SampleDataService {
         }
         StringBuilder csv = new StringBuilder("phone,opted_in_at,source\n");
         for (int i = 0; i < 6; i++) {
-            csv.append(String.format(Locale.ROOT, "+4915200000%03d,2023-0%d-15,Newsletter-Formular alt%n", ++n, i + 1));
+            csv.append(String.format(Locale.ROOT, numbers + ",2023-0%d-15,%s%n", ++n, i + 1,
+                    german ? "Newsletter-Formular alt" : "old newsletter form"));
         }
         int imported = QuarkusTransaction.requiringNew().call(() -> imports.importNow(SLUG, csv.toString(),
-                "sample.csv", "DE", actorUserId));
+                german ? "beispiel.csv" : "sample.csv", region, actorUserId));
         SampleReport report = new SampleReport(list.slug(), confirmed, pending, withdrawn, imported, suppressed);
         QuarkusTransaction.requiringNew().run(() -> activity.record(actorUserId, ActivityKind.SAMPLE_DATA_LOADED,
                 ActivitySubject.list(list.id()), new ActivityDetails.SampleData(list.name(), report.confirmed(),

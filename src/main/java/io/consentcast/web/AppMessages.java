@@ -108,4 +108,20 @@ public interface AppMessages {
 
     // Confirmations of destructive actions (issue 16).
     @Message String team_remove_confirm(String name);
+
+    // issue 16 (i18n): error pages for every status, roles, languages
+    @Message String error_400();
+    @Message String error_400_detail();
+    @Message String error_404_detail();
+    @Message String error_405();
+    @Message String error_405_detail();
+    @Message String error_429();
+    @Message String error_429_detail();
+    @Message String error_500_detail();
+    @Message String error_503();
+    @Message String error_503_detail();
+    /** A member's role in words ({@code Editor}, {@code Redakteur}). */
+    @Message String role_label(String role);
+    /** A language code in words ({@code de}: German, Deutsch). */
+    @Message String lang_label(String code);
 }

@@ -61,7 +61,7 @@ public class ErrorMappers {
             String path = v.getPropertyPath().toString();
             errors.put(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
         });
-        return respond(uri, new Problem("about:blank", "Bad Request", 400, "Some fields are invalid.", errors));
+        return respondGeneric(uri, new Problem("about:blank", "Bad Request", 400, "Some fields are invalid.", errors));
     }
 
     /** A body of the wrong shape or type: 400 naming the field (its JSON path), or "body" when it is the whole. */
@@ -94,14 +94,14 @@ public class ErrorMappers {
             case 400 -> "The request could not be read: " + safeMessage(e);
             default -> safeMessage(e);
         };
-        return respond(uri, new Problem("about:blank", Response.Status.fromStatusCode(status) == null ? "Error"
+        return respondGeneric(uri, new Problem("about:blank", Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase(), status, detail, null));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         LOG.error("Unexpected failure at " + uri.getPath(), e);
-        return respond(uri, new Problem("about:blank", "Internal Server Error", 500,
+        return respondGeneric(uri, new Problem("about:blank", "Internal Server Error", 500,
                 "Something went wrong on our side. It has been logged; please try again.", null));
     }
 
@@ -136,10 +136,22 @@ public class ErrorMappers {
     }
 
     private Response respond(UriInfo uri, Problem problem) {
+        return respond(uri, problem, problem.detail());
+    }
+
+    /**
+     * A failure whose detail is an English sentence of the framework or of this class: the API gets it, a page
+     * shows the error page's own text for the status in the page's language instead.
+     */
+    private Response respondGeneric(UriInfo uri, Problem problem) {
+        return respond(uri, problem, null);
+    }
+
+    private Response respond(UriInfo uri, Problem problem, String pageDetail) {
         if (isApi(uri)) {
             return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
         }
-        String html = localized(errorPage.data("status", problem.status()).data("detail", problem.detail())
+        String html = localized(errorPage.data("status", problem.status()).data("detail", pageDetail)
                 .data("reason", problem.status() == 415 ? PageRequestRejected.Reason.NOT_A_FORM.name() : null)
                 .data("back", null).data("resend", null)).render();
         return Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html).build();

@@ -38,9 +38,13 @@ public class PageContext {
     @Inject
     ChannelKind channelKind;
 
+    @Inject
+    io.consentcast.tenancy.TenancyService tenancy;
+
     private Locale forced;
     private Boolean sandbox;
     private Locale resolved;
+    private java.time.ZoneId zone;
     private FlashView flash;
     private boolean flashRead;
 
@@ -70,6 +74,27 @@ public class PageContext {
         }
         String header = routing.request().getHeader(HttpHeaders.ACCEPT_LANGUAGE);
         return Languages.fromAcceptLanguage(header);
+    }
+
+    /**
+     * The time zone every date and time of the page is shown in ({@link DateTimes}): the current workspace's,
+     * else UTC (pages outside a workspace, error pages rendered on an I/O thread). Once per request.
+     */
+    public java.time.ZoneId zone() {
+        if (zone == null) {
+            zone = currentTenant.isSet() && BlockingOperationControl.isBlockingAllowed()
+                    ? tenancy.workspace(currentTenant.id()).map(w -> safeZone(w.timezone())).orElse(java.time.ZoneOffset.UTC)
+                    : java.time.ZoneOffset.UTC;
+        }
+        return zone;
+    }
+
+    private static java.time.ZoneId safeZone(String id) {
+        try {
+            return id == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            return java.time.ZoneOffset.UTC;
+        }
     }
 
     public boolean loggedIn() {

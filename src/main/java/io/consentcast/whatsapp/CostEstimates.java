@@ -21,6 +21,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Validation;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -75,13 +76,13 @@ public class CostEstimates {
             throw ApiException.badRequest("request.body-missing");
         }
         PricingCategory category = category(request.category());
-        if (category == null) {
-            throw ApiException.invalid(Map.of("category", "whatsapp.pricing-category-invalid"));
-        }
-        List<String> numbers = request.phoneNumbers() == null ? List.of() : request.phoneNumbers();
-        if (numbers.size() > MAX_RECIPIENTS || numbers.stream().anyMatch(n -> n == null || n.length() > 32)) {
-            throw ApiException.invalid(Map.of("phoneNumbers", "whatsapp.pricing-numbers-invalid"));
-        }
+        List<String> numbers = request.phoneNumbers();
+        Validation v = new Validation();
+        v.check(category != null, "category", "whatsapp.pricing-category-invalid");
+        v.check(numbers != null && numbers.size() <= MAX_RECIPIENTS
+                && numbers.stream().noneMatch(n -> n == null || n.length() > 32), "phoneNumbers",
+                "whatsapp.pricing-numbers-invalid");
+        v.throwIfInvalid();
         return estimate(numbers, category);
     }
 

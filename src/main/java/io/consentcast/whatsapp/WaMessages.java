@@ -101,4 +101,16 @@ public interface WaMessages {
     @Message String sandbox_quality_hint();
     @Message String sandbox_quality_flagged();
     @Message String sandbox_quality_unflagged();
+
+    // issue 16 (i18n): Meta's errors and states in the user's language
+    /** What a Meta error code means for the user ({@code 131026}, or {@code error} when Meta named none). */
+    @Message String meta_error(String code);
+    /** Why the workspace's channel was stopped, by Meta's error code ({@link MetaErrors#stopReason}). */
+    @Message String stop_reason(Integer code);
+    @Message String meta_said();
+    /** A message's delivery status as Meta reports it ({@code sent}, {@code delivered}, {@code read}). */
+    @Message String message_status(String status);
+    @Message String template_status(String status);
+    @Message String template_category(String category);
+    @Message String quality_rating_value(String rating);
 }

@@ -30,7 +30,7 @@
   var live = document.getElementById('live');
   var status = document.getElementById('status');
   if (live && status) {
-    var active = ['SENDING', 'SCHEDULED', 'BLOCKED'];
+    var active = ['PREPARING', 'SENDING', 'SCHEDULED', 'BLOCKED'];
     var poll = function () {
       if (active.indexOf(status.getAttribute('data-status')) < 0) { return; }
       fetch(live.getAttribute('data-url'), { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
@@ -41,6 +41,18 @@
           for (var i = 0; i < cells.length; i++) {
             var k = cells[i].getAttribute('data-count');
             if (v.counts[k] !== undefined) { cells[i].textContent = v.counts[k]; }
+          }
+          // Preparing the audience: members decided of the list's members, eligible and excluded so far.
+          var prep = document.getElementById('preparing');
+          if (prep && v.preparation) {
+            if (v.preparation.done) { window.location.reload(); return; }
+            var prepBar = document.getElementById('prep-bar');
+            prepBar.max = v.preparation.members;
+            prepBar.value = v.preparation.decided;
+            var prepCells = prep.querySelectorAll('[data-prep]');
+            for (var j = 0; j < prepCells.length; j++) {
+              prepCells[j].textContent = v.preparation[prepCells[j].getAttribute('data-prep')];
+            }
           }
           var bar = document.getElementById('bar');
           bar.max = v.counts.total;

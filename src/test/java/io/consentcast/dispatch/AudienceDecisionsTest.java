@@ -39,9 +39,13 @@ class AudienceDecisionsTest {
         fx.erase(w, erased);
 
         String id = fx.draft(w, "Members");
-        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
-        // Decided when sending starts, before any message: the issue page shows who is left out and why.
-        JsonPath started = w.owner().req().get(w.issues() + "/" + id).then().statusCode(200).extract().jsonPath();
+        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200).body("status", equalTo("PREPARING"));
+        // Decided by the engine's preparation (in chunks of three members here), before any message: the issue page
+        // shows who is left out and why.
+        fx.prepare(w, id);
+        JsonPath started = w.owner().req().get(w.issues() + "/" + id).then().statusCode(200)
+                .body("status", equalTo("SENDING")).body("preparation.done", equalTo(true))
+                .body("preparation.decided", equalTo(6)).body("preparation.excluded", equalTo(4)).extract().jsonPath();
         assertEquals(Map.of("withdrawn", 1, "suppressed", 1, "not-confirmed", 1, "erased", 1),
                 started.getMap("excludedByReason"));
         assertEquals(2, started.getInt("counts.pending"));

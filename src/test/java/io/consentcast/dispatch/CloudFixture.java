@@ -121,7 +121,8 @@ public class CloudFixture {
         for (int i = 0; i < 400; i++) {
             d.runOnce();
             JsonPath v = issue(c, id);
-            if (v.getLong("counts.pending") == 0 || !"SENDING".equals(v.getString("status"))) {
+            String status = v.getString("status");
+            if (!"PREPARING".equals(status) && (v.getLong("counts.pending") == 0 || !"SENDING".equals(status))) {
                 return v;
             }
             DispatchFixture.sleep(25);

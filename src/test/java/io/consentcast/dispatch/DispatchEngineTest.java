@@ -343,6 +343,7 @@ class DispatchEngineTest {
         acceptAll(c, 5);
         String id = briefing(c, "Absturz");
         c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
+        fx.prepare(c.w(), id);
         DispatchWork.JobRef job = new DispatchWork.JobRef(UUID.fromString(id), c.w().tenantId());
         // The dead instance claimed 6 rows, passed 2 of them through the gate (in flight), then died: whether their
         // messages left is unknown (here they did not, and no status webhook will ever name them).
@@ -384,6 +385,7 @@ class DispatchEngineTest {
         acceptAll(c, 5);
         String id = briefing(c, "Abbruch");
         c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
+        fx.prepare(c.w(), id);
         DispatchWork.JobRef job = new DispatchWork.JobRef(UUID.fromString(id), c.w().tenantId());
         DispatchWork.Batch batch = work.claim(job, "dead", 3);
         work.gate(batch.context(), batch.rows().subList(0, 1), "dead");

@@ -130,14 +130,30 @@ public class DispatchFixture {
         return w.owner().req().get(w.issues() + "/" + id).then().statusCode(200).extract().path("status");
     }
 
-    /** Runs the dispatcher until the issue is no longer SENDING (retries included); returns the final status. */
+    /**
+     * Decides a started issue's whole audience as the engine's preparer does ({@link DispatchJobs#claimPreparation},
+     * then {@link DispatchJobs#prepare} chunk after chunk) without sending anything; returns the chunks written.
+     */
+    public int prepare(Workspace w, String id) {
+        DispatchWork.JobRef job = new DispatchWork.JobRef(UUID.fromString(id), w.tenantId());
+        if (!jobs.claimPreparation(job, "test-preparer")) {
+            throw new AssertionError("issue " + id + " has no preparation to take");
+        }
+        int chunks = 1;
+        while (jobs.prepare(job, "test-preparer")) {
+            chunks++;
+        }
+        return chunks;
+    }
+
+    /** Runs the dispatcher until the issue is no longer preparing or sending (retries included); returns the final status. */
     public String drain(Dispatcher d, Workspace w, String id) {
         d.runOnce();
         String status = status(w, id);
-        for (int i = 0; i < 400 && ("SENDING".equals(status) || "SCHEDULED".equals(status)); i++) {
+        for (int i = 0; i < 400 && ("PREPARING".equals(status) || "SENDING".equals(status) || "SCHEDULED".equals(status)); i++) {
             d.runOnce();
             status = status(w, id);
-            if ("SENDING".equals(status)) {
+            if ("SENDING".equals(status) || "PREPARING".equals(status)) {
                 sleep(25);
             }
         }

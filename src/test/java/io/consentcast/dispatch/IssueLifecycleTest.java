@@ -168,7 +168,8 @@ class IssueLifecycleTest {
         UUID erased = fx.confirmed(w, DispatchFixture.number());
         UUID notYet = fx.confirmed(w, DispatchFixture.number());
         String id = fx.draft(w, "Gate");
-        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200).body("status", equalTo("SENDING"));
+        w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200).body("status", equalTo("PREPARING"));
+        fx.prepare(w, id);
         // After the audience was taken, consent changes: the gate at send time decides.
         fx.event(w, withdrawn, ConsentEventType.WITHDRAWN, false);
         fx.event(w, suppressed, ConsentEventType.SUPPRESSED, true);
@@ -298,6 +299,7 @@ class IssueLifecycleTest {
         }
         String id = fx.draft(w, "Cancel");
         w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200);
+        fx.prepare(w, id);
         w.owner().req().post(w.issues() + "/" + id + "/cancel").then().statusCode(200)
                 .body("status", equalTo("CANCELLED"));
         try (Dispatcher d = fx.dispatcher("cancel", 4)) {

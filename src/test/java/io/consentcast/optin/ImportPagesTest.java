@@ -37,7 +37,7 @@ class ImportPagesTest {
         String page = awaitFinished(owner, preview);
         assertTrue(page.contains("Vorschau (nichts gespeichert)"), page);
         assertTrue(page.contains("2 Zeilen: 1 übernommen, 1 abgelehnt."), page);
-        assertTrue(page.contains("invalid phone number"), page);
+        assertTrue(page.contains("ungültige Telefonnummer"), page); // the reason in the page's language
         assertTrue(page.contains("alt.csv"), page);
         owner.req().get("/api/tenants/" + slug + "/subscribers").then().body("total", org.hamcrest.Matchers.equalTo(0));
 

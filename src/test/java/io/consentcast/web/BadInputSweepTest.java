@@ -213,6 +213,7 @@ class BadInputSweepTest {
             known.put("locale", "de");
             known.put("timezone", "Europe/Berlin");
             known.put("purpose", "MARKETING");
+            known.put("category", "MARKETING");
             known.put("consentText", Fixtures.CONSENT_TEXT);
             known.put("text", Fixtures.CONSENT_TEXT);
             known.put("imprintUrl", "https://example.org/impressum");

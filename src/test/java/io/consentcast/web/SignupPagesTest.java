@@ -69,7 +69,7 @@ class SignupPagesTest {
             assertEquals("/t/" + slug, dashboard.getUrl().getPath());
             assertTrue(dashboard.asNormalizedText().contains("Abendblatt"), dashboard.asNormalizedText());
             assertTrue(dashboard.asNormalizedText().contains("Your workspace is ready."));
-            assertTrue(dashboard.asNormalizedText().contains("OWNER"));
+            assertTrue(dashboard.asNormalizedText().contains("Your role: Owner"), dashboard.asNormalizedText()); // the role in words
         }
     }
 

@@ -54,7 +54,7 @@ class ChannelPagesTest {
                 .contentType("application/x-www-form-urlencoded").formParam("csrf-token", m)
                 .post("/t/" + slug + "/channel/test").then().statusCode(200)
                 .body(containsString("Die Verbindung funktioniert."))
-                .body(containsString("+1 631-555-5555")).body(containsString("GREEN"))
+                .body(containsString("+1 631-555-5555")).body(containsString("<dd>hoch</dd>")) // quality GREEN, in words
                 .body(containsString("STANDARD"));
 
         // Invalid input is explained next to the field, in German.
