@@ -234,8 +234,9 @@ public class ChannelSettingsService implements ChannelKind {
         if (existing != null && !existing.tenantId.equals(tenantId)) {
             throw taken();
         }
-        for (WhatsAppNumber other : em.createQuery("from WhatsAppNumber where businessAccountId <> :w",
-                WhatsAppNumber.class).setParameter("w", wabaId).getResultList()) {
+        for (WhatsAppNumber other : em.createQuery("from WhatsAppNumber where businessAccountId <> :w"
+                + " and phoneNumberId <> :p", WhatsAppNumber.class).setParameter("w", wabaId)
+                .setParameter("p", phoneNumberId).getResultList()) {
             release(tenantId, other);
         }
         if (existing == null) {
