@@ -175,6 +175,18 @@ class SendingNumbersTest {
         given().auth().oauth2(t.c().w().owner().token()).accept("text/html")
                 .get("/t/" + t.c().w().slug() + "/lists/abend").then().statusCode(200)
                 .body(containsString(DISPLAY_B)).body(not(containsString("sending-number-fallback")));
+
+        // The channel moves number A to another business account: B (of the old account) is released, and the
+        // list that named it sends from the default and says so.
+        String newWaba = DispatchEngineTest.graphId();
+        GraphMock.ownedNumber(t.a(), newWaba, "tok-twonum");
+        t.c().w().owner().req().body(Map.of("type", "cloud-api", "phoneNumberId", t.a(), "businessAccountId", newWaba))
+                .put(t.base() + "/channel").then().statusCode(200);
+        assertEquals(List.of(t.a()), t.c().w().owner().req().get(t.base() + "/channel/numbers").then()
+                .statusCode(200).extract().jsonPath().getList("phoneNumberId"));
+        given().auth().oauth2(t.c().w().owner().token()).header("Accept-Language", "en").accept("text/html")
+                .get("/t/" + t.c().w().slug() + "/lists/abend").then().statusCode(200)
+                .body(containsString("sending-number-fallback")).body(containsString("no longer connected"));
     }
 
     /** Submits a list's landing page form like a browser; returns the confirmation page. */
