@@ -225,6 +225,7 @@ public final class FakeMeta {
         return new JsonObject().put("id", id).put("display_phone_number", "+49 30 1234567")
                 .put("verified_name", "Consentcast Bench").put("status", "CONNECTED").put("quality_rating", "GREEN")
                 .put("throughput", new JsonObject().put("level", "HIGH")).put("messaging_limit_tier", "TIER_UNLIMITED")
+                .put("whatsapp_business_manager_messaging_limit", "TIER_UNLIMITED")
                 .put("code_verification_status", "VERIFIED").put("name_status", "APPROVED").put("account_mode", "LIVE");
     }
 

@@ -159,6 +159,45 @@ public class ConsentAudience {
     }
 
     /**
+     * The numbers (E.164) of the list's members an issue would send to if it started now: the rows of
+     * {@link #DECISIONS} without a reason (the gate may still exclude some at their turn). For planning and cost
+     * estimates before sending.
+     */
+    public List<String> eligiblePhones(UUID listId, boolean liveChannel) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<String> phones = em.createNativeQuery("SELECT s.phone FROM (" + DECISIONS + ") d JOIN subscribers s"
+                    + " ON s.tenant_id = d.tenant_id AND s.id = d.subscriber_id WHERE d.reason IS NULL AND s.phone IS NOT NULL")
+                    .setParameter("tenant", currentTenant.id()).setParameter("list", listId)
+                    .setParameter("liveChannel", liveChannel).getResultList();
+            return phones;
+        });
+    }
+
+    /** The numbers (E.164) of some subscribers of the current workspace (erased ones have none). */
+    public List<String> phones(Collection<UUID> subscriberIds) {
+        if (subscriberIds.isEmpty()) {
+            return List.of();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            List<String> out = new java.util.ArrayList<>(subscriberIds.size());
+            em.unwrap(org.hibernate.Session.class).doWork(c -> {
+                try (var ps = c.prepareStatement("SELECT phone FROM subscribers WHERE tenant_id = ? AND id = ANY (?)"
+                        + " AND phone IS NOT NULL AND erased_at IS NULL")) {
+                    ps.setString(1, currentTenant.id());
+                    ps.setArray(2, c.createArrayOf("uuid", subscriberIds.toArray()));
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+            });
+            return out;
+        });
+    }
+
+    /**
      * How many members of a list a workspace on the Cloud API would not send to because their consent was
      * confirmed only through the sandbox: the rows of {@link #DECISIONS} with that reason.
      */

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.consentcast.consent.ConsentQueries;
 import io.consentcast.consent.ConsentStatus;
+import io.consentcast.dispatch.IssueOutlook;
 import io.consentcast.lists.ListService;
 import io.consentcast.optin.SampleDataService;
 import io.consentcast.shared.ApiException;
@@ -24,6 +25,7 @@ import io.consentcast.tenancy.Role;
 import io.consentcast.web.Flash;
 import io.consentcast.web.PageContext;
 import io.consentcast.whatsapp.ChannelSettingsService;
+import io.consentcast.whatsapp.MarketingGuard;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
@@ -38,6 +40,9 @@ public class DashboardPages {
 
     static final List<ConsentStatus> COLUMNS = List.of(ConsentStatus.CONFIRMED, ConsentStatus.PENDING,
             ConsentStatus.IMPORTED, ConsentStatus.WITHDRAWN, ConsentStatus.SUPPRESSED, ConsentStatus.EXPIRED);
+
+    /** Months of billed messages the dashboard shows (the current one and the ones before). */
+    static final int BILLING_MONTHS = 3;
 
     @Inject
     ListService lists;
@@ -58,6 +63,12 @@ public class DashboardPages {
     Caller caller;
 
     @Inject
+    MarketingGuard guard;
+
+    @Inject
+    IssueOutlook outlook;
+
+    @Inject
     PageContext page;
 
     @Inject
@@ -70,7 +81,8 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance dashboard(List<ListRow> rows, List<ConsentStatus> columns,
-                ChannelSettingsService.ChannelView channel, String error, DashboardFigures.Figures figures);
+                ChannelSettingsService.ChannelView channel, String error, DashboardFigures.Figures figures,
+                MarketingGuard.MarketingDecision marketing, List<IssueOutlook.MonthBilling> billing);
     }
 
     @GET
@@ -99,6 +111,7 @@ public class DashboardPages {
                         .map(s -> counts.getOrDefault(l.id(), Map.of()).getOrDefault(s, 0L)).toList()))
                 .toList();
         return Templates.dashboard(rows, COLUMNS, channel.view(), error,
-                figures.figures(all, counts, COLUMNS, page.locale()));
+                figures.figures(all, counts, COLUMNS, page.locale()), guard.marketing(),
+                outlook.billingByMonth(BILLING_MONTHS));
     }
 }

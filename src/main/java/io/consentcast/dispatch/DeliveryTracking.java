@@ -13,7 +13,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import io.consentcast.whatsapp.CostEstimates;
+import io.consentcast.whatsapp.MessagePricing;
 import io.consentcast.whatsapp.MessageStatusUpdate;
+import io.consentcast.whatsapp.PricingCategory;
 
 /**
  * Applies WhatsApp status webhooks to deliveries, inside the workspace transaction the event is
@@ -36,6 +39,9 @@ public class DeliveryTracking {
     @Inject
     Clock clock;
 
+    @Inject
+    CostEstimates costs;
+
     void onStatus(@Observes MessageStatusUpdate update) {
         if (update.status() == null) {
             return;
@@ -55,6 +61,7 @@ public class DeliveryTracking {
         for (IssueDelivery d : rows) {
             reconcile(d, update, clock.instant());
             apply(d, update);
+            price(d, update);
         }
     }
 
@@ -68,6 +75,31 @@ public class DeliveryTracking {
                     IssueDelivery.class).setParameter("m", u.providerMessageId())
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
                 apply(d, u);
+                price(d, u);
+            }
+        }
+    }
+
+    /**
+     * The status's {@code pricing} object (per-message pricing): whether Meta bills the message and its category,
+     * and for a billable one the rate card's price for the recipient's market. The last status with pricing wins
+     * (Meta repeats the same object on sent, delivered and read).
+     */
+    void price(IssueDelivery d, MessageStatusUpdate u) {
+        MessagePricing p = u.pricing();
+        if (p == null || p.billable() == null) {
+            return;
+        }
+        d.pricingBillable = p.billable();
+        d.pricingCategory = p.category() == null ? null : DispatchWork.truncate(p.category(), 64);
+        d.pricingAmount = null;
+        d.pricingCurrency = null;
+        PricingCategory category = CostEstimates.category(p.category());
+        if (p.billable() && category != null && u.recipient() != null) {
+            CostEstimates.Estimate e = costs.estimate(List.of(u.recipient()), category);
+            if (!e.markets().isEmpty()) {
+                d.pricingAmount = e.markets().get(0).rate();
+                d.pricingCurrency = e.currency();
             }
         }
     }

@@ -62,6 +62,16 @@ public class DispatchSettingsService {
             }
             return start.isBefore(end) ? !t.isBefore(start) && t.isBefore(end) : !t.isBefore(start) || t.isBefore(end);
         }
+
+        /** {@code at} when it lies inside the sending hours, else the next moment they begin. */
+        public Instant nextInsideSendingHours(Instant at) {
+            if (insideSendingHours(at)) {
+                return at;
+            }
+            ZonedDateTime z = ZonedDateTime.ofInstant(at, zone());
+            ZonedDateTime start = z.toLocalDate().atTime(LocalTime.parse(sendingHoursStart)).atZone(zone());
+            return (start.isBefore(z) ? start.plusDays(1) : start).toInstant();
+        }
     }
 
     /** The body of {@code PUT /api/tenants/{tenant}/dispatch-settings}; null fields stay as they are. */

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,7 @@ import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
+import io.consentcast.whatsapp.PortfolioCapacity;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService.TemplateView;
@@ -70,7 +72,16 @@ public class DispatchWork {
     ConsentAudience audience;
 
     @Inject
+    PortfolioCapacity limits;
+
+    @Inject
     DispatchConfig config;
+
+    @Inject
+    TemplateFiller filler;
+
+    @Inject
+    IssueLinks links;
 
     @Inject
     Clock clock;
@@ -82,14 +93,14 @@ public class DispatchWork {
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
             List<String> parameters, List<String> placeholders, String text, int rate, int numberRate, String phoneKey,
-            int expiryMonths, boolean liveChannel) {
+            int expiryMonths, boolean liveChannel, OutgoingMessage.Extras extras, List<String> quickReplyPayloads) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
             String callback = DeliveryCallback.of(deliveryId);
             return text != null ? new OutgoingMessage.Text(to, text, callback)
-                    : new OutgoingMessage.Template(to, templateName, language, parameters, List.of(), callback,
-                            placeholders);
+                    : new OutgoingMessage.Template(to, templateName, language, parameters, quickReplyPayloads,
+                            callback, placeholders, extras);
         }
     }
 
@@ -175,7 +186,7 @@ public class DispatchWork {
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
                 ctx.parameters(), ctx.placeholders(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
-                ctx.liveChannel());
+                ctx.liveChannel(), ctx.extras(), ctx.quickReplyPayloads());
     }
 
     /**
@@ -211,11 +222,16 @@ public class DispatchWork {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
         String phoneKey = numbers.forList(i.listId).rateKey(); // the list's sending number's one rate
-        List<String> placeholders = i.freeText() ? List.of()
-                : store.findTemplate(i.templateName, i.templateLanguage).map(TemplateView::placeholders).orElse(List.of());
+        Optional<TemplateView> template = i.freeText() ? Optional.empty()
+                : store.findTemplate(i.templateName, i.templateLanguage);
+        List<String> placeholders = template.map(TemplateView::placeholders).orElse(List.of());
+        // The header, URL buttons (with the issue's redirect tokens) and quick-reply payloads: TemplateFiller.
+        OutgoingMessage.Extras extras = template.map(t -> filler.extras(t.layout(), i.templateHeader, store.buttons(i),
+                links.tokens(i.id))).orElse(OutgoingMessage.Extras.NONE);
+        List<String> payloads = template.map(t -> filler.quickReplyPayloads(t.layout(), i.listId)).orElse(List.of());
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
                 placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
-                ch.kind() != ChannelType.SANDBOX);
+                ch.kind() != ChannelType.SANDBOX, extras, payloads);
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */
@@ -267,10 +283,23 @@ public class DispatchWork {
                     reasons.add(d.reason());
                 }
             }
+            List<Row> waiting = ctx.text() == null ? reserve(ctx, passing, decisions, now) : List.of();
+            List<Instant> notBefore = waiting.isEmpty() ? List.of() : notBefore(ctx.issueId(), waiting.size(), now);
             OffsetDateTime at = ts(now);
             OffsetDateTime until = ts(now.plus(config.lease()));
             List<Gated> out = new ArrayList<>(passing.size());
             em.unwrap(Session.class).doWork(c -> {
+                if (!waiting.isEmpty()) {
+                    batch(c, "UPDATE issue_deliveries SET state = " + literal(DeliveryState.PENDING)
+                            + ", next_attempt_at = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
+                            + " AND state = " + literal(DeliveryState.CLAIMED) + " AND claimed_by = ?",
+                            waiting.size(), (ps, k) -> {
+                                ps.setObject(1, ts(notBefore.get(k)));
+                                ps.setObject(2, at);
+                                ps.setLong(3, waiting.get(k).id());
+                                ps.setString(4, owner);
+                            });
+                }
                 if (!excluded.isEmpty()) {
                     batch(c, "UPDATE issue_deliveries SET state = " + literal(DeliveryState.EXCLUDED)
                             + ", reason = ?, claimed_by = NULL, lease_until = NULL, updated_at = ? WHERE id = ?"
@@ -304,6 +333,48 @@ public class DispatchWork {
             });
             return new GateResult(true, out);
         });
+    }
+
+    /**
+     * The portfolio's messaging limit, in the gate's transaction (so the reservation commits before any send):
+     * {@link PortfolioCapacity#reserve} grants the recipients already in the window and as many new ones as the
+     * limit allows, under the portfolio's lock; the rest are removed from {@code passing} (and their decisions)
+     * and returned, to wait PENDING until capacity comes back. Meta never sees a send beyond the limit.
+     */
+    private List<Row> reserve(RunContext ctx, List<Row> passing, List<ConsentGate.Decision> decisions, Instant now) {
+        if (passing.isEmpty()) {
+            return List.of();
+        }
+        PortfolioCapacity.Reservation r = limits.reserve(decisions.stream().map(ConsentGate.Decision::to).toList(), now);
+        if (r.denied().isEmpty()) {
+            return List.of();
+        }
+        List<Row> waiting = new ArrayList<>();
+        for (int k = passing.size() - 1; k >= 0; k--) {
+            if (!r.granted().contains(decisions.get(k).to())) {
+                waiting.add(0, passing.remove(k));
+                decisions.remove(k);
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * When rows the limit holds back may be claimed again: behind the issue's rows already waiting, each at the
+     * time the portfolio has room for it ({@link PortfolioCapacity#capacityTimes}), so the waiting rows come back a
+     * few at a time as recipients leave the window rather than all at once.
+     */
+    private List<Instant> notBefore(UUID issueId, int count, Instant now) {
+        long ahead = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM issue_deliveries WHERE issue_id = ?1"
+                + " AND state = " + literal(DeliveryState.PENDING) + " AND next_attempt_at > ?2")
+                .setParameter(1, issueId).setParameter(2, ts(now)).getSingleResult()).longValue();
+        List<Instant> times = limits.capacityTimes(now, ahead, count);
+        List<Instant> out = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            Instant t = k < times.size() ? times.get(k) : now.plus(java.time.Duration.ofHours(24));
+            out.add(t.isAfter(now) ? t : now.plusSeconds(1));
+        }
+        return out;
     }
 
     /**

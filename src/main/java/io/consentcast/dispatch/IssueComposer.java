@@ -52,6 +52,12 @@ public class IssueComposer {
     ChannelSettingsService channelSettings;
 
     @Inject
+    TemplateFiller filler;
+
+    @Inject
+    IssueLinks links;
+
+    @Inject
     Clock clock;
 
     /** Creates a draft, or (with {@code scheduledAt}) a scheduled issue; the caller has checked the role for scheduling. */
@@ -69,6 +75,8 @@ public class IssueComposer {
             Instant at = apply(i, r, true);
             i.updatedAt = now;
             em.persist(i);
+            em.flush();
+            syncLinks(i);
             if (at != null) {
                 lifecycle.schedule(i, at);
             }
@@ -89,6 +97,7 @@ public class IssueComposer {
             }
             Instant at = apply(i, r, false);
             i.updatedAt = clock.instant();
+            syncLinks(i);
             if (at != null || i.status != IssueStatus.DRAFT) {
                 lifecycle.schedule(i, at != null ? at : i.scheduledAt);
             }
@@ -107,14 +116,26 @@ public class IssueComposer {
             i.templateName = src.templateName;
             i.templateLanguage = src.templateLanguage;
             i.templateParameters = src.templateParameters;
+            i.templateHeader = src.templateHeader;
+            i.templateButtons = src.templateButtons;
             i.textBody = src.textBody;
             i.moveTo(IssueStatus.DRAFT);
             i.createdBy = actor;
             i.createdAt = clock.instant();
             i.updatedAt = i.createdAt;
             em.persist(i);
+            em.flush();
+            syncLinks(i);
             return new Created(i.id, i.status);
         });
+    }
+
+    /** The issue's click-counting redirects, as its template and button values now ask for (none for free text). */
+    private void syncLinks(NewsletterIssue i) {
+        List<IssueLinks.Target> targets = i.freeText() ? List.of()
+                : store.findTemplate(i.templateName, i.templateLanguage)
+                        .map(t -> filler.targets(t.layout(), store.buttons(i))).orElse(List.of());
+        links.sync(i.id, targets);
     }
 
     /** Validates the request and copies it into the issue; returns the requested schedule time, if any. */
@@ -132,16 +153,25 @@ public class IssueComposer {
         if (r.template() != null && r.template().parameters() != null) {
             r.template().parameters().forEach(p -> v.text("template.parameters", p));
         }
+        if (r.template() != null) {
+            v.text("template.header", r.template().header());
+            if (r.template().buttons() != null) {
+                r.template().buttons().forEach(b -> v.text("template.buttons", b));
+            }
+        }
         v.check(title != null && !title.isBlank(), "title", "dispatch.title-required");
         v.check(title == null || title.trim().length() <= MAX_TITLE, "title", "dispatch.title-too-long");
         TemplateRef template = r.template();
         String text = r.text();
         boolean messageGiven = template != null || text != null;
         if (!creating && !messageGiven) {
-            template = i.freeText() ? null : new TemplateRef(i.templateName, i.templateLanguage, store.parameters(i));
+            template = i.freeText() ? null : new TemplateRef(i.templateName, i.templateLanguage, store.parameters(i),
+                    i.templateHeader, store.buttons(i));
             text = i.textBody;
         }
         List<String> params = List.of();
+        String header = null;
+        List<String> buttons = List.of();
         TemplateView tv = null;
         if (template == null && (text == null || text.isBlank())) {
             v.check(false, "template", "dispatch.template-required");
@@ -156,6 +186,12 @@ public class IssueComposer {
                     "template.parameters", "dispatch.parameter-invalid");
             v.check(tv == null || list == null || Preflight.categoryFits(tv.category(), list.purpose()), "template",
                     "dispatch.template-category");
+            header = template.header() == null || template.header().isBlank() ? null : template.header().strip();
+            buttons = template.buttons() == null ? List.of()
+                    : template.buttons().stream().map(b -> b == null ? null : b.strip()).toList();
+            if (tv != null) {
+                filler.check(v, tv.layout(), header, buttons);
+            }
         } else {
             v.check(channelSettings.view().kind() == ChannelType.SANDBOX, "text", "dispatch.text-sandbox-only");
             v.check(text.length() <= MAX_TEXT, "text", "dispatch.text-too-long");
@@ -176,11 +212,15 @@ public class IssueComposer {
             i.templateName = tv.name();
             i.templateLanguage = tv.language();
             i.templateParameters = store.writeParameters(params);
+            i.templateHeader = header;
+            i.templateButtons = store.writeParameters(buttons);
             i.textBody = null;
         } else {
             i.templateName = null;
             i.templateLanguage = null;
             i.templateParameters = "[]";
+            i.templateHeader = null;
+            i.templateButtons = "[]";
             i.textBody = text;
         }
         return at;

@@ -77,6 +77,20 @@ public class IssueDelivery {
     @Column(name = "read_at")
     public Instant readAt;
 
+    /** Meta's {@code pricing.billable} from the status webhooks; null until a status with pricing arrived. */
+    @Column(name = "pricing_billable")
+    public Boolean pricingBillable;
+
+    @Column(name = "pricing_category")
+    public String pricingCategory;
+
+    /** What the rate card gives for a billable message to the recipient's market in its category. */
+    @Column(name = "pricing_amount")
+    public java.math.BigDecimal pricingAmount;
+
+    @Column(name = "pricing_currency")
+    public String pricingCurrency;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 }

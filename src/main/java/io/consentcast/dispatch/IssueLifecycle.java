@@ -40,6 +40,9 @@ public class IssueLifecycle {
     Preflight preflight;
 
     @Inject
+    io.consentcast.lists.ListService lists;
+
+    @Inject
     ChannelSettingsService channelSettings;
 
     @Inject
@@ -126,6 +129,10 @@ public class IssueLifecycle {
             NewsletterIssue i = store.lock(id);
             if (i.status != IssueStatus.PAUSED) {
                 throw ApiException.conflict("dispatch.not-resumable", null);
+            }
+            if (lists.byId(i.listId).map(preflight::marketingPaused).orElse(false)) {
+                // Resuming after a quality pause is deliberate: first marketing is resumed on the channel page.
+                throw ApiException.conflict("dispatch.resume-marketing-paused", null);
             }
             i.pausedReason = null;
             i.pausedBySystem = false;

@@ -97,4 +97,21 @@ public interface IssueMessages {
     @Message String template_language_warning(String template, String templateLanguage, String list, String listLanguage);
     /** The compose form's warning (script) when the chosen template's language is not the chosen list's. */
     @Message String template_language_mismatch();
+
+    // --- Meta's messaging limit, quality pause and cost (issue 17, limit-aware) ---
+    @Message String outlook_title();
+    @Message String plan_now(long goNow, long recipients);
+    @Message String plan_later(long later, String restFrom, String lastAt);
+    @Message String plan_waiting(long waiting);
+    @Message String plan_limit(String tier, long remaining);
+    @Message String cost_estimate(String total, String currency, long recipients, String category);
+    @Message String cost_unrecognised(long count);
+    @Message String billable(long billable, String amount, String currency, long free);
+
+    // Rich templates (issue 17)
+    @Message String count_clicks();
+    @Message String field_header();
+    @Message String field_header_hint();
+    @Message String field_button(int n);
+    @Message String field_buttons_hint();
 }

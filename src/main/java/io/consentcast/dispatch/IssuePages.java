@@ -95,6 +95,11 @@ public class IssuePages {
         @FormParam("p9") public String p9;
         @FormParam("p10") public String p10;
         @FormParam("text") public String text;
+        /** A media header's https link or a TEXT header's value. */
+        @FormParam("header") public String header;
+        /** The values of the template's dynamic URL buttons (Meta allows two URL buttons). */
+        @FormParam("button1") public String button1;
+        @FormParam("button2") public String button2;
         @FormParam("scheduledAt") public String scheduledAt;
         @FormParam("action") public String action;
 
@@ -124,7 +129,8 @@ public class IssuePages {
                 String editId);
 
         static native TemplateInstance issue(IssueService.IssueView issue, String blockedText, String pausedText,
-                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes, long sandboxOnly);
+                IssueService.DeliveryPage deliveries, String state, long outcomeWindowMinutes, long sandboxOnly,
+                List<String> warnings);
 
         static native TemplateInstance settings(DispatchSettingsService.SettingsView settings,
                 Map<String, String> errors);
@@ -197,6 +203,10 @@ public class IssuePages {
             }
             f.p1 = slots[0]; f.p2 = slots[1]; f.p3 = slots[2]; f.p4 = slots[3]; f.p5 = slots[4];
             f.p6 = slots[5]; f.p7 = slots[6]; f.p8 = slots[7]; f.p9 = slots[8]; f.p10 = slots[9];
+            f.header = v.template().header();
+            List<String> b = v.template().buttons();
+            f.button1 = b.size() > 0 ? b.get(0) : null;
+            f.button2 = b.size() > 1 ? b.get(1) : null;
         }
         if (v.scheduledAt() != null) {
             f.scheduledAt = v.scheduledAt().substring(0, Math.min(16, v.scheduledAt().length()));
@@ -229,7 +239,8 @@ public class IssuePages {
         String filter = state == null || state.isBlank() ? null : state;
         IssueService.DeliveryPage deliveries = issues.deliveries(uuid, filter, Paging.page(page, "page"));
         return Templates.issue(v, text(v.blockedReason()), text(v.pausedReason()), deliveries,
-                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes(), sandboxOnly(v));
+                filter == null ? "" : filter, dispatchConfig.outcomeWindow().toMinutes(), sandboxOnly(v),
+                warnings(v));
     }
 
     /**
@@ -363,8 +374,18 @@ public class IssuePages {
             String[] parts = f.template.split("\\|", 2);
             int count = templates.views().stream().filter(t -> t.name().equals(parts[0]) && t.language().equals(parts[1]))
                     .mapToInt(TemplateService.TemplateView::parameterCount).findFirst().orElse(0);
+            int urlButtons = templates.views().stream()
+                    .filter(t -> t.name().equals(parts[0]) && t.language().equals(parts[1]))
+                    .mapToInt(t -> t.layout().dynamicUrlButtons().size()).findFirst().orElse(0);
+            List<String> buttons = new ArrayList<>();
+            for (String b : new String[] { f.button1, f.button2 }) {
+                if (buttons.size() < urlButtons) {
+                    buttons.add(b == null ? "" : b);
+                }
+            }
             template = new IssueService.TemplateRef(parts[0], parts[1],
-                    f.values().subList(0, Math.min(count, MAX_PARAMETERS)));
+                    f.values().subList(0, Math.min(count, MAX_PARAMETERS)),
+                    f.header == null || f.header.isBlank() ? null : f.header, buttons);
         }
         return new IssueService.IssueRequest(f.list, f.title, template, text, withTime ? requiredTime(f.scheduledAt) : null);
     }
@@ -388,6 +409,13 @@ public class IssuePages {
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(Map.of("scheduledAt", "dispatch.scheduled-at-invalid"));
         }
+    }
+
+    /** The preflight's warnings (messaging limit shortfall, marketing paused) in the page's language. */
+    private List<String> warnings(IssueService.IssueView v) {
+        java.util.Locale locale = this.page.locale();
+        return v.outlook() == null ? List.<String>of()
+                : v.outlook().warnings().stream().map(w -> w.text(locale)).toList();
     }
 
     private String text(String code) {

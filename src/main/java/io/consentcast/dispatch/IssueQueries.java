@@ -21,7 +21,7 @@ import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Paging;
-import io.consentcast.whatsapp.TemplateBody;
+import io.consentcast.whatsapp.TemplateLayout;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Reading issues: one with its counts, reasons and preview, the workspace's and a list's issues, an issue's deliveries. */
@@ -41,6 +41,15 @@ public class IssueQueries {
 
     @Inject
     DispatchSettingsService settings;
+
+    @Inject
+    IssueOutlook outlook;
+
+    @Inject
+    IssueLinks links;
+
+    @Inject
+    TemplateFiller filler;
 
     @Inject
     Clock clock;
@@ -101,15 +110,18 @@ public class IssueQueries {
                 byState.getOrDefault(DeliveryState.AWAITING, 0L), total);
         String zoned = i.scheduledAt == null ? null
                 : i.scheduledAt.atZone(settings.view().zone()).toOffsetDateTime().toString();
-        TemplateRef template = i.freeText() ? null : new TemplateRef(i.templateName, i.templateLanguage, store.parameters(i));
-        String preview = i.freeText() ? i.textBody : details ? preview(i) : null;
+        TemplateRef template = i.freeText() ? null : new TemplateRef(i.templateName, i.templateLanguage,
+                store.parameters(i), i.templateHeader, store.buttons(i));
+        TemplateLayout.Rendered message = !details || i.freeText() ? null : rendered(i);
+        String preview = i.freeText() ? i.textBody : message == null ? null : message.body();
         Instant end = i.finishedAt != null ? i.finishedAt : clock.instant();
         Long duration = i.startedAt == null ? null : Math.max(0, end.getEpochSecond() - i.startedAt.getEpochSecond());
         return new IssueView(i.id, i.status, list == null ? null : list.slug(), list == null ? null : list.name(),
                 i.title, template, i.textBody, preview, zoned, i.blockedReason,
                 i.blockedReason == null ? null : io.consentcast.shared.Texts.english(i.blockedReason), i.pausedReason,
                 i.pausedReason == null ? null : io.consentcast.shared.Texts.english(i.pausedReason), counts, excluded,
-                failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i));
+                failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i),
+                details ? outlook.of(i) : null, links.clicks(i.id), message);
     }
 
     /** The preparation's progress from the issue's own counters (written with each chunk): no count of the rows. */
@@ -125,8 +137,11 @@ public class IssueQueries {
                 i.audienceReady || i.status.finished());
     }
 
-    private String preview(NewsletterIssue i) {
-        return store.findTemplate(i.templateName, i.templateLanguage).map(t -> TemplateBody.render(t.bodyText(), store.parameters(i)))
+    /** The template filled with the issue's values as WhatsApp shows it; URL buttons show the article URL. */
+    private TemplateLayout.Rendered rendered(NewsletterIssue i) {
+        return store.findTemplate(i.templateName, i.templateLanguage)
+                .map(t -> t.layout().render(store.parameters(i), i.templateHeader,
+                        filler.shownUrls(t.layout(), store.buttons(i))))
                 .orElse(null);
     }
 

@@ -14,6 +14,7 @@ import io.consentcast.audit.ActivityDetails;
 import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
 import io.consentcast.audit.ActivitySubject;
+import io.consentcast.whatsapp.TemplateLayout;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -42,7 +43,18 @@ public class IssueService {
     @Inject
     ActivityLog activity;
 
-    public record TemplateRef(String name, String language, List<String> parameters) {
+    /**
+     * The template of an issue and what fills it: {@code parameters} the body's (in placeholder order, named or
+     * positional), {@code header} a media header's https link or a TEXT header's value (null: none), {@code buttons}
+     * one value per dynamic URL button in order: the article's https URL for a button that leads through the
+     * click-counting redirect, the URL suffix itself otherwise.
+     */
+    public record TemplateRef(String name, String language, List<String> parameters, String header,
+            List<String> buttons) {
+
+        public TemplateRef(String name, String language, List<String> parameters) {
+            this(name, language, parameters, null, null);
+        }
     }
 
     /** The body of {@code POST /issues} and of edits; {@code text} is free text (sandbox only) instead of a template. */
@@ -75,11 +87,16 @@ public class IssueService {
     public record Preparation(long members, long decided, long eligible, long excluded, boolean done) {
     }
 
+    /**
+     * {@code clicks}: taps on the issue's counted link buttons (anonymous, {@link IssueLinks}); {@code message}: the
+     * template as WhatsApp shows it (details only, else null).
+     */
     public record IssueView(UUID id, IssueStatus status, String list, String listName, String title,
             TemplateRef template, String text, String preview, String scheduledAt, String blockedReason,
             String blockedMessage, String pausedReason, String pausedMessage, Counts counts,
             Map<String, Long> excludedByReason, Map<String, Long> failedByReason, Instant createdAt,
-            Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation) {
+            Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation,
+            IssueOutlook.Outlook outlook, long clicks, TemplateLayout.Rendered message) {
     }
 
     public record DeliveryView(long id, UUID subscriberId, DeliveryState state, String reason, String detail,

@@ -49,8 +49,17 @@ public class IssueStore {
     }
 
     List<String> parameters(NewsletterIssue i) {
+        return readList(i.templateParameters);
+    }
+
+    /** The values of the issue's dynamic URL buttons in order. */
+    List<String> buttons(NewsletterIssue i) {
+        return readList(i.templateButtons);
+    }
+
+    private List<String> readList(String array) {
         try {
-            return List.of(json.readValue(i.templateParameters, String[].class));
+            return array == null ? List.of() : List.of(json.readValue(array, String[].class));
         } catch (JsonProcessingException e) {
             return List.of();
         }

@@ -40,6 +40,14 @@ public class NewsletterIssue {
     @Column(name = "template_parameters", nullable = false)
     public String templateParameters;
 
+    /** A media header's https link or a TEXT header's value; null when the template has none to fill. */
+    @Column(name = "template_header")
+    public String templateHeader;
+
+    /** JSON array of the values of the template's dynamic URL buttons in order (see IssueService.TemplateRef). */
+    @Column(name = "template_buttons", nullable = false)
+    public String templateButtons = "[]";
+
     @Column(name = "text_body")
     public String textBody;
 

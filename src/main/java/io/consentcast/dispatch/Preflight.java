@@ -10,6 +10,7 @@ import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
+import io.consentcast.whatsapp.MarketingGuard;
 import io.consentcast.whatsapp.TemplateService.TemplateView;
 
 /**
@@ -31,10 +32,14 @@ public class Preflight {
     @Inject
     DispatchSettingsService settings;
 
+    @Inject
+    MarketingGuard guard;
+
     /**
      * The checks before an issue may send at {@code at}: channel connected and not stopped, template
      * approved with the right category and parameter count (free text: sandbox only), the list has a
-     * consent text, {@code at} inside the sending hours. Returns the reason code, or null when all pass.
+     * consent text, marketing not paused on the number
+     * (MARKETING lists), {@code at} inside the sending hours. Returns the reason code, or null when all pass.
      */
     String check(NewsletterIssue i, Instant at) {
         ChannelSettingsService.ChannelView channel = channelSettings.view();
@@ -70,10 +75,21 @@ public class Preflight {
         if (list.consentTextId() == null) {
             return "dispatch.blocked-no-consent-text";
         }
+        if (marketingPaused(list)) {
+            return "dispatch.blocked-marketing-paused";
+        }
         if (at != null && !settings.view().insideSendingHours(at)) {
             return "dispatch.blocked-outside-hours";
         }
         return null;
+    }
+
+    /**
+     * Marketing is paused on the number the issue sends from (the workspace's number) because of its quality
+     * ({@link MarketingGuard}): a MARKETING list's issue may not send until an admin resumed marketing.
+     */
+    boolean marketingPaused(ListView list) {
+        return list.purpose() == ListPurpose.MARKETING && !guard.marketing().allowed();
     }
 
     static boolean categoryFits(String category, ListPurpose purpose) {

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.consentcast.consent.ConsentEventType;
 import io.consentcast.consent.ConsentService;
+import io.consentcast.consent.ConsentStatus;
 import io.consentcast.consent.EventSource;
 import io.consentcast.consent.NewEvent;
 import io.consentcast.consent.PhoneNumbers;
@@ -27,6 +28,7 @@ import io.consentcast.shared.Ids;
 import io.consentcast.shared.Texts;
 import io.consentcast.whatsapp.InboundMessage;
 import io.consentcast.whatsapp.Origin;
+import io.consentcast.whatsapp.QuickReplyPayload;
 import io.consentcast.whatsapp.ReplyOutbox;
 
 /**
@@ -77,6 +79,11 @@ public class InboundCommands {
     Clock clock;
 
     void onInbound(@Observes InboundMessage message) {
+        if (QuickReplyPayload.ours(message.buttonPayload())) {
+            // A tap on a quick-reply button of an issue: ours, never read as a typed command.
+            quickReply(message);
+            return;
+        }
         String text = normalize(firstNonBlank(message.text(), message.buttonPayload(), message.replyId(),
                 message.buttonText()));
         if (text.isEmpty() || message.from() == null) {
@@ -217,6 +224,30 @@ public class InboundCommands {
         } else {
             reply(message, workspaceLanguage(), "optin.reply.withdrawn-all", publisher());
         }
+    }
+
+    /**
+     * The "Unsubscribe" quick reply of an issue withdraws its list exactly like {@code STOP KEYWORD}, recorded with
+     * the payload as source detail; a second tap on a list already left records nothing more. A payload of ours
+     * that names no list of this workspace (or that we do not know) is ignored: no ledger entry, no reply.
+     */
+    private void quickReply(InboundMessage message) {
+        Optional<ListView> list = QuickReplyPayload.unsubscribedList(message.buttonPayload()).flatMap(lookups::byId);
+        if (list.isEmpty() || message.from() == null || PhoneNumbers.e164("+" + message.from(), null).isEmpty()) {
+            LOG.debugf("Quick reply %s with a payload that names nothing here; ignored", message.messageId());
+            return;
+        }
+        Optional<SubscriberView> subscriber = subscribers.findByPhone("+" + message.from());
+        boolean subscribed = subscriber.filter(s -> !s.erased())
+                .flatMap(s -> consent.stateOf(s.id(), list.get().id()))
+                .filter(st -> st != ConsentStatus.WITHDRAWN && st != ConsentStatus.SUPPRESSED).isPresent();
+        if (subscribed) {
+            consent.append(NewEvent.of(subscriber.get().id(), ConsentEventType.WITHDRAWN, source(message))
+                    .forList(list.get().id())
+                    .withSourceDetail("quick reply " + message.buttonPayload())
+                    .withWhatsApp(message.messageId(), message.timestamp()));
+        }
+        reply(message, list.get().language(), "optin.reply.withdrawn-one", list.get().name(), publisher());
     }
 
     private void help(InboundMessage message) {

@@ -42,6 +42,18 @@ public class RateLimiter {
         }
     }
 
+    /** Whether {@code key} already has {@code limit} attempts within {@code window}; records nothing. */
+    public boolean exhausted(String key, int limit, Duration window) {
+        Deque<Long> q = hits.get(key);
+        if (q == null) {
+            return false;
+        }
+        long from = clock.millis() - window.toMillis();
+        synchronized (q) {
+            return q.stream().filter(t -> t > from).count() >= limit;
+        }
+    }
+
     /** Forgets keys whose attempts have all aged out, so memory stays bounded. */
     @Scheduled(every = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void evict() {

@@ -124,4 +124,12 @@ public interface AppMessages {
     @Message String role_label(String role);
     /** A language code in words ({@code de}: German, Deutsch). */
     @Message String lang_label(String code);
+
+    // Meta's quality pause and billed messages on the dashboard (issue 17, limit-aware).
+    @Message String dash_marketing_paused();
+    @Message String dash_marketing_paused_link();
+    @Message String dash_billing();
+    @Message String dash_billing_month(String month, long billable, String amount, String currency);
+    @Message String dash_billing_none();
+    @Message String dash_billing_note();
 }

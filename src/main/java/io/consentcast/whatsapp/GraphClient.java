@@ -247,6 +247,18 @@ public class GraphClient {
             template.put("name", t.name());
             template.putObject("language").put("code", t.language());
             List<ObjectNode> components = new ArrayList<>();
+            OutgoingMessage.Extras extras = t.extras();
+            if (extras.headerFormat() != null && extras.headerValue() != null) {
+                ObjectNode header = json.createObjectNode().put("type", "header");
+                ObjectNode param = header.putArray("parameters").addObject();
+                if (extras.headerFormat().media()) {
+                    String type = extras.headerFormat().sendType();
+                    param.put("type", type).putObject(type).put("link", extras.headerValue());
+                } else {
+                    param.put("type", "text").put("text", extras.headerValue());
+                }
+                components.add(header);
+            }
             if (!t.bodyParameters().isEmpty()) {
                 ObjectNode body = json.createObjectNode().put("type", "body");
                 ArrayNode params = body.putArray("parameters");
@@ -267,6 +279,12 @@ public class GraphClient {
                 ObjectNode button = json.createObjectNode().put("type", "button").put("sub_type", "quick_reply")
                         .put("index", String.valueOf(i));
                 button.putArray("parameters").addObject().put("type", "payload").put("payload", payload);
+                components.add(button);
+            }
+            for (OutgoingMessage.UrlButton b : extras.urlButtons()) {
+                ObjectNode button = json.createObjectNode().put("type", "button").put("sub_type", "url")
+                        .put("index", String.valueOf(b.index()));
+                button.putArray("parameters").addObject().put("type", "text").put("text", b.suffix());
                 components.add(button);
             }
             if (!components.isEmpty()) {

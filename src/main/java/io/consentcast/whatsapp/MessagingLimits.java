@@ -26,6 +26,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * <p>
  * A recipient reached in the window does not count again when messaged again: {@link #remaining} is the number
  * of <em>new</em> recipients. A recipient leaves the window 24 hours after the last template sent to them.
+ * Reserving capacity before sends and planning them: {@link PortfolioCapacity}.
  */
 @ApplicationScoped
 public class MessagingLimits {
@@ -122,7 +123,7 @@ public class MessagingLimits {
         });
     }
 
-    private Usage usage(String account, Instant now) {
+    Usage usage(String account, Instant now) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             Object[] row = (Object[]) em.createNativeQuery("select count(distinct recipient),"
                     + " min(sent_at) from whatsapp_portfolio_sends where business_account_id = ?1 and sent_at > ?2")
@@ -158,8 +159,17 @@ public class MessagingLimits {
         });
     }
 
+    /** The portfolio's tier as {@link #usage} reports it, without counting its recipients. */
+    MessagingLimitTier tier(String account) {
+        if (account.startsWith(SANDBOX_ACCOUNT_PREFIX)) {
+            return config.limits().sandboxTier();
+        }
+        PortfolioLimit stored = em.find(PortfolioLimit.class, account);
+        return stored == null ? MessagingLimitTier.TIER_250 : stored.tier;
+    }
+
     /** The account the current workspace sends through: its WABA, the sandbox's own, or empty. */
-    private Optional<String> account() {
+    Optional<String> account() {
         // Only a Cloud API channel has an account id (the save requires one); the sandbox has none.
         String waba = channelSettings.view().businessAccountId();
         return Optional.of(waba != null ? waba : sandboxAccount(currentTenant.id()));
@@ -219,7 +229,7 @@ public class MessagingLimits {
                 .setParameter(1, SqlValues.ts(now.minus(WINDOW.multipliedBy(2)))).executeUpdate());
     }
 
-    private static Instant toInstant(Object o) {
+    static Instant toInstant(Object o) {
         if (o instanceof Instant i) {
             return i;
         }

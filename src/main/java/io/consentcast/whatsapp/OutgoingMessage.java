@@ -19,17 +19,26 @@ public sealed interface OutgoingMessage {
      * {@code placeholders} are the template's placeholder names in that order when the sender knows them
      * (a template with named placeholders, {@code {{first_name}}}, needs them: Meta matches such parameters by
      * name), empty otherwise; {@code quickReplyPayloads} (optional, by button index) are returned to us when
-     * the user taps the button.
+     * the user taps the button; {@code extras} fill a header and URL buttons ({@link Extras#NONE}: none).
      */
     record Template(String to, String name, String language, List<String> bodyParameters,
-            List<String> quickReplyPayloads, String callbackData, List<String> placeholders) implements OutgoingMessage {
+            List<String> quickReplyPayloads, String callbackData, List<String> placeholders, Extras extras)
+            implements OutgoingMessage {
         public Template {
+            extras = extras == null ? Extras.NONE : extras;
             bodyParameters = bodyParameters == null ? List.of() : List.copyOf(bodyParameters);
-            quickReplyPayloads = quickReplyPayloads == null ? List.of() : List.copyOf(quickReplyPayloads);
+            // By button index; null where a button gets no payload (List.copyOf would refuse the nulls).
+            quickReplyPayloads = quickReplyPayloads == null ? List.of()
+                    : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(quickReplyPayloads));
             placeholders = placeholders == null ? List.of() : List.copyOf(placeholders);
             if (callbackData != null && callbackData.length() > MAX_CALLBACK_DATA) {
                 throw new IllegalArgumentException("callback data longer than " + MAX_CALLBACK_DATA);
             }
+        }
+
+        public Template(String to, String name, String language, List<String> bodyParameters,
+                List<String> quickReplyPayloads, String callbackData, List<String> placeholders) {
+            this(to, name, language, bodyParameters, quickReplyPayloads, callbackData, placeholders, Extras.NONE);
         }
 
         public Template(String to, String name, String language, List<String> bodyParameters,
@@ -41,6 +50,23 @@ public sealed interface OutgoingMessage {
                 List<String> quickReplyPayloads) {
             this(to, name, language, bodyParameters, quickReplyPayloads, null);
         }
+    }
+
+    /**
+     * What a template needs besides its body: the header's value ({@code headerFormat} as the template has it; a
+     * media header takes an https link, a TEXT header with a placeholder its one value; null format: none) and the
+     * suffixes of its dynamic URL buttons, by button index.
+     */
+    record Extras(TemplateLayout.HeaderFormat headerFormat, String headerValue, List<UrlButton> urlButtons) {
+        public static final Extras NONE = new Extras(null, null, List.of());
+
+        public Extras {
+            urlButtons = urlButtons == null ? List.of() : List.copyOf(urlButtons);
+        }
+    }
+
+    /** The suffix that fills the {@code {{1}}} of the URL button at {@code index} (Meta's button index). */
+    record UrlButton(int index, String suffix) {
     }
 
     /** A free-form text message, allowed only within 24 hours after the user last wrote to us. */

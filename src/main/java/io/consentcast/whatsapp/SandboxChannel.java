@@ -96,16 +96,37 @@ public class SandboxChannel implements WhatsAppChannel {
                             "body: number of localizable_params (" + t.bodyParameters().size()
                                     + ") does not match the expected number of params (" + template.parameterCount + ")");
                 }
-                List<String> texts = templates.read(template.quickReplies);
-                for (int i = 0; i < texts.size(); i++) {
-                    String payload = i < t.quickReplyPayloads().size() && t.quickReplyPayloads().get(i) != null
-                            ? t.quickReplyPayloads().get(i) : texts.get(i);
-                    buttons.add(new QuickReply(texts.get(i), payload));
+                TemplateLayout layout = TemplateLayout.parse(template.components, json);
+                OutgoingMessage.Extras extras = t.extras();
+                if ((layout.mediaHeader() || layout.header() != null && layout.header().needsText())
+                        && extras.headerValue() == null) {
+                    return MetaErrors.classify(400, MetaErrors.PARAMETER_COUNT, "Number of parameters does not match the expected number of params",
+                            "header: format " + layout.header().format() + " requires a parameter");
+                }
+                List<String> urls = new ArrayList<>();
+                for (int index : layout.dynamicUrlButtons()) {
+                    String suffix = extras.urlButtons().stream().filter(b -> b.index() == index).map(OutgoingMessage.UrlButton::suffix)
+                            .findFirst().orElse(null);
+                    if (suffix == null) {
+                        return MetaErrors.classify(400, MetaErrors.PARAMETER_COUNT, "Number of parameters does not match the expected number of params",
+                                "button at index " + index + ": url requires a parameter");
+                    }
+                    urls.add(layout.buttons().get(index).urlPrefix() + suffix);
+                }
+                for (int i = 0; i < layout.buttons().size(); i++) {
+                    TemplateLayout.Button b = layout.buttons().get(i);
+                    if (b.type() == TemplateLayout.ButtonType.QUICK_REPLY) {
+                        String payload = i < t.quickReplyPayloads().size() && t.quickReplyPayloads().get(i) != null
+                                ? t.quickReplyPayloads().get(i) : b.text();
+                        buttons.add(new QuickReply(b.text(), payload));
+                    }
                 }
                 m.kind = "template";
                 m.templateName = t.name();
                 m.language = t.language();
-                m.renderedText = TemplateBody.render(template.bodyText, t.bodyParameters());
+                TemplateLayout.Rendered shown = layout.render(t.bodyParameters(), extras.headerValue(), urls);
+                m.renderedText = shown.body();
+                m.rich = write(shown);
                 pricing = MessagePricing.regular(template.category);
                 // Business-initiated: counted for the sandbox portfolio's messaging limit, as Meta counts it.
                 limits.recordSend(m.tenantId, MessagingLimits.sandboxAccount(m.tenantId),
@@ -118,6 +139,28 @@ public class SandboxChannel implements WhatsAppChannel {
                     List.of("sent", "delivered", "read"), now, message.callbackData(), pricing));
             return new SendResult.Accepted(m.providerMessageId);
         });
+    }
+
+    /**
+     * A sample send's header and URL buttons: the template's example media (or "Sample" for a TEXT header's value)
+     * and the suffix "sample" for each dynamic URL button (a sample leads to no counted link).
+     */
+    OutgoingMessage.Extras sampleExtras(String name, String language) {
+        TemplateLayout layout = templates.find(name, language).map(t -> TemplateLayout.parse(t.components, json))
+                .orElse(TemplateLayout.EMPTY);
+        TemplateLayout.Header h = layout.header();
+        String header = h == null ? null : h.format().media() ? h.example() : h.needsText() ? "Sample" : null;
+        return new OutgoingMessage.Extras(h == null ? null : h.format(), header,
+                layout.dynamicUrlButtons().stream().map(i -> new OutgoingMessage.UrlButton(i, "sample")).toList());
+    }
+
+    /** How a template message looks on the phone (header, body, footer, buttons); null for a text message. */
+    TemplateLayout.Rendered rendered(SandboxMessage m) {
+        try {
+            return m.rich == null ? null : json.readValue(m.rich, TemplateLayout.Rendered.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     List<QuickReply> quickReplies(SandboxMessage m) {

@@ -45,6 +45,9 @@ public class SandboxMessage {
     @Column(name = "quick_replies", nullable = false)
     public String quickReplies;
 
+    /** JSON of the template as shown ({@link TemplateLayout.Rendered}): header, body, footer, buttons; null for text. */
+    public String rich;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

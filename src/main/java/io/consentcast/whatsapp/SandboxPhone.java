@@ -52,7 +52,7 @@ public class SandboxPhone {
     Clock clock;
 
     public record Bubble(boolean outgoing, String text, Instant at, String status, String messageId,
-            List<SandboxChannel.QuickReply> quickReplies, String templateName) {
+            List<SandboxChannel.QuickReply> quickReplies, String templateName, TemplateLayout.Rendered rich) {
     }
 
     public record Conversation(String number, List<Bubble> bubbles) {
@@ -76,13 +76,13 @@ public class SandboxPhone {
                     .getResultList()) {
                 byNumber.computeIfAbsent(m.to, k -> new ArrayList<>()).add(new Bubble(true, m.renderedText,
                         m.createdAt, statuses.getOrDefault(m.providerMessageId, "accepted"), m.providerMessageId,
-                        sandbox.quickReplies(m), m.templateName));
+                        sandbox.quickReplies(m), m.templateName, sandbox.rendered(m)));
             }
             for (InboundMessageRecord r : em.createQuery("from InboundMessageRecord order by sentAt",
                     InboundMessageRecord.class).getResultList()) {
                 byNumber.computeIfAbsent(r.fromWaId, k -> new ArrayList<>()).add(new Bubble(false,
                         r.text == null ? "[" + r.type + "]" : r.text, r.receivedAt, null, r.providerMessageId,
-                        List.of(), null));
+                        List.of(), null, null));
             }
             List<Conversation> out = new ArrayList<>();
             byNumber.forEach((number, bubbles) -> {
@@ -150,7 +150,8 @@ public class SandboxPhone {
                 : variables.strip().lines().map(String::strip).toList();
         return QuarkusTransaction.joiningExisting().call(() -> sandbox.send(
                 ChannelSettings.sandboxDefault(currentTenant.id()), null,
-                new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of())));
+                new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of(), null, List.of(),
+                        sandbox.sampleExtras(nameLang[0], nameLang[1]))));
     }
 
     /** Plays Meta's quality report for the sandbox number: FLAGGED (marketing pauses) or UNFLAGGED. */

@@ -32,6 +32,22 @@ final class SandboxTemplates {
               "components":[{"type":"BODY","text":"Neue Ausgabe: {{1}}. Hier lesen: {{2}}"},
                {"type":"FOOTER","text":"Kein Interesse mehr? Tippen Sie auf Stop promotions"},
                {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Stop promotions"}]}]},
+             {"id":"sandbox-9","name":"newsletter_rich","language":"en","status":"APPROVED","category":"MARKETING",
+              "parameter_format":"NAMED",
+              "components":[{"type":"HEADER","format":"IMAGE","example":{"header_handle":["https://example.com/newsletter-header.jpg"]}},
+               {"type":"BODY","text":"{{headline}}: {{teaser}}",
+                "example":{"body_text_named_params":[{"param_name":"headline","example":"Town hall"},{"param_name":"teaser","example":"The budget is out"}]}},
+               {"type":"FOOTER","text":"You subscribed on our website"},
+               {"type":"BUTTONS","buttons":[{"type":"URL","text":"Read the article","url":"${base}/r/{{1}}","example":["${base}/r/sample"]},
+                {"type":"QUICK_REPLY","text":"Unsubscribe"}]}]},
+             {"id":"sandbox-10","name":"newsletter_rich","language":"de","status":"APPROVED","category":"MARKETING",
+              "parameter_format":"NAMED",
+              "components":[{"type":"HEADER","format":"IMAGE","example":{"header_handle":["https://example.com/newsletter-header.jpg"]}},
+               {"type":"BODY","text":"{{headline}}: {{teaser}}",
+                "example":{"body_text_named_params":[{"param_name":"headline","example":"Stadtrat"},{"param_name":"teaser","example":"Der Haushalt steht"}]}},
+               {"type":"FOOTER","text":"Sie haben auf unserer Website abonniert"},
+               {"type":"BUTTONS","buttons":[{"type":"URL","text":"Zum Artikel","url":"${base}/r/{{1}}","example":["${base}/r/sample"]},
+                {"type":"QUICK_REPLY","text":"Abbestellen"}]}]},
              {"id":"sandbox-5","name":"subscription_confirm","language":"en","status":"APPROVED","category":"UTILITY",
               "components":[{"type":"BODY","text":"Please confirm that you want to receive {{1}} on WhatsApp."},
                {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Yes, subscribe"},{"type":"QUICK_REPLY","text":"No"}]}]},
@@ -46,10 +62,15 @@ final class SandboxTemplates {
     private SandboxTemplates() {
     }
 
-    static List<JsonNode> samples(ObjectMapper json) {
+    /**
+     * The samples; the rich one's URL button leads to the click-counting redirect {@code /r/{token}} of
+     * {@code baseUrl}, as a publisher's template would.
+     */
+    static List<JsonNode> samples(ObjectMapper json, String baseUrl) {
         try {
             List<JsonNode> out = new ArrayList<>();
-            json.readTree(SAMPLES).forEach(out::add);
+            String base = baseUrl.replaceAll("/+$", "");
+            json.readTree(SAMPLES.replace("${base}", base)).forEach(out::add);
             return out;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -21,6 +21,7 @@ import io.consentcast.audit.ActivityKind;
 import io.consentcast.audit.ActivityLog;
 import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.ConsentcastConfig;
 import io.consentcast.shared.Ids;
 import io.consentcast.tenancy.CurrentTenant;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -53,9 +54,12 @@ public class TemplateService {
     @Inject
     Clock clock;
 
+    @Inject
+    ConsentcastConfig config;
+
     public record TemplateView(String name, String language, String category, String status, String bodyText,
             int parameterCount, List<String> placeholders, List<String> quickReplies, boolean usable,
-            String statusReason, Instant syncedAt) {
+            String statusReason, Instant syncedAt, TemplateLayout layout) {
     }
 
     public record SyncResult(int count, int removed) {
@@ -66,7 +70,7 @@ public class TemplateService {
         return QuarkusTransaction.joiningExisting().call(() -> {
             List<WhatsAppTemplate> all = query();
             if (all.isEmpty() && !settings.load().settings().cloudApi()) {
-                upsertAll(SandboxTemplates.samples(json));
+                upsertAll(SandboxTemplates.samples(json, config.baseUrl()));
                 all = query();
             }
             return all;
@@ -102,7 +106,7 @@ public class TemplateService {
             remote = new ArrayList<>();
             r.body().forEach(remote::add);
         } else {
-            remote = SandboxTemplates.samples(json);
+            remote = SandboxTemplates.samples(json, config.baseUrl());
         }
         return QuarkusTransaction.joiningExisting().call(() -> {
             Set<String> seen = upsertAll(remote);
@@ -178,20 +182,9 @@ public class TemplateService {
         t.status = n.path("status").asText("PENDING");
         JsonNode components = n.path("components");
         t.components = components.isArray() ? components.toString() : "[]";
-        String body = null;
-        List<String> quickReplies = new ArrayList<>();
-        for (JsonNode c : components) {
-            String type = c.path("type").asText("");
-            if ("BODY".equalsIgnoreCase(type)) {
-                body = c.path("text").asText(null);
-            } else if ("BUTTONS".equalsIgnoreCase(type)) {
-                for (JsonNode b : c.path("buttons")) {
-                    if ("QUICK_REPLY".equalsIgnoreCase(b.path("type").asText())) {
-                        quickReplies.add(b.path("text").asText(""));
-                    }
-                }
-            }
-        }
+        TemplateLayout layout = TemplateLayout.parse(components);
+        String body = layout.body();
+        List<String> quickReplies = layout.quickReplies();
         t.bodyText = body;
         List<String> placeholders = TemplateBody.placeholders(body);
         t.parameterCount = placeholders.size();
@@ -201,7 +194,8 @@ public class TemplateService {
 
     TemplateView view(WhatsAppTemplate t) {
         return new TemplateView(t.name, t.language, t.category, t.status, t.bodyText, t.parameterCount,
-                read(t.placeholders), read(t.quickReplies), t.usable(), t.statusReason, t.syncedAt);
+                read(t.placeholders), read(t.quickReplies), t.usable(), t.statusReason, t.syncedAt,
+                TemplateLayout.parse(t.components, json));
     }
 
     List<String> read(String array) {

@@ -113,4 +113,10 @@ public interface WaMessages {
     @Message String template_status(String status);
     @Message String template_category(String category);
     @Message String quality_rating_value(String rating);
+
+    // Rich templates (issue 17)
+    @Message String rich_image();
+    @Message String rich_video();
+    @Message String rich_document();
+    @Message String rich_link_to(String url);
 }

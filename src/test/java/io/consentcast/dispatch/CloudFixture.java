@@ -192,6 +192,12 @@ public class CloudFixture {
 
     /** Meta's status webhook for one message (signed, posted to the real endpoint). */
     public void statusWebhook(Cloud c, String wamid, String status, String recipient, String callbackData) {
+        statusWebhook(c, wamid, status, recipient, callbackData, null);
+    }
+
+    /** The same with Meta's {@code pricing} object (JSON), as statuses carry it under per-message pricing. */
+    public void statusWebhook(Cloud c, String wamid, String status, String recipient, String callbackData,
+            String pricing) {
         ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
         ObjectNode value = root.putArray("entry").addObject().put("id", "waba").putArray("changes").addObject()
                 .put("field", "messages").putObject("value");
@@ -202,6 +208,9 @@ public class CloudFixture {
                 .put("timestamp", String.valueOf(Instant.now().getEpochSecond())).put("recipient_id", recipient);
         if (callbackData != null) {
             s.put("biz_opaque_callback_data", callbackData);
+        }
+        if (pricing != null) {
+            s.set("pricing", read(pricing));
         }
         byte[] body = root.toString().getBytes(StandardCharsets.UTF_8);
         given().header("X-Hub-Signature-256", sign(body)).contentType("application/json").body(body)
@@ -214,7 +223,14 @@ public class CloudFixture {
                 .until(() -> check.test(deliveries(c, issueId)));
     }
 
-    private static String sign(byte[] body) {
+    /** Posts a payload to the real webhook endpoint, signed with the app secret as Meta signs it. */
+    public void signedWebhook(String payload) {
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        given().header("X-Hub-Signature-256", sign(body)).contentType("application/json").body(body)
+                .post("/webhooks/whatsapp").then().statusCode(200);
+    }
+
+    static String sign(byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -86,6 +86,7 @@ class PageLanguagesTest {
             Map.entry("/brand/{tenant}/logo", "image"),
             Map.entry("/theme/accent-{hex}.css", "style sheet"),
             Map.entry("/lang/{code}", "redirect that sets the language"),
+            Map.entry("/r/{token}", "redirect of an issue's link button to the article (counts a click)"),
             Map.entry("/login", "redirect to the identity provider or the app"),
             Map.entry("/signup", "redirect"),
             Map.entry("/signup/register", "redirect"),

@@ -80,7 +80,7 @@ class TemplateSyncTest {
         assertEquals(List.of("subscription_confirmed"), tenantScope.call(tenantId,
                 () -> templates.views().stream().filter(TemplateService.TemplateView::usable).map(TemplateService.TemplateView::name).toList()));
         given().auth().oauth2(owner.token()).accept("text/html").get("/t/" + slug + "/templates").then()
-                .statusCode(200).body(containsString("PAUSED")).body(containsString("morning_briefing"));
+                .statusCode(200).body(containsString("paused")).body(containsString("morning_briefing"));
 
         // The account refuses the token: sync fails visibly and the channel is stopped.
         GraphMock.server().stubFor(get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
