@@ -121,6 +121,10 @@ public sealed interface ActivityDetails {
     record Channel(boolean cloudApi, boolean switched, String displayPhoneNumber) implements ActivityDetails {
     }
 
+    /** A sending number of the channel added, made the default or removed: Meta's display number and its id. */
+    record ChannelNumber(String displayPhoneNumber, String phoneNumberId) implements ActivityDetails {
+    }
+
     /** Message templates read from the account. */
     record TemplatesSynced(int count, int removed) implements ActivityDetails {
     }

@@ -34,6 +34,9 @@ public enum ActivityKind {
     ACTIVITY_EXPORTED("activity.exported", Type.ACTIVITY, ActivityExported.class),
 
     CHANNEL_SAVED("channel.saved", Type.CHANNEL, Channel.class),
+    CHANNEL_NUMBER_ADDED("channel.number-added", Type.CHANNEL, ChannelNumber.class),
+    CHANNEL_NUMBER_DEFAULT("channel.number-default", Type.CHANNEL, ChannelNumber.class),
+    CHANNEL_NUMBER_REMOVED("channel.number-removed", Type.CHANNEL, ChannelNumber.class),
     TEMPLATES_SYNCED("templates.synced", Type.TEMPLATES, TemplatesSynced.class),
 
     MEMBER_INVITED("member.invited", Type.INVITATION, Member.class),

@@ -24,6 +24,7 @@ import org.hibernate.Session;
 
 import io.consentcast.consent.ConsentAudience;
 import io.consentcast.tenancy.TenantScope;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
@@ -63,6 +64,9 @@ public class DispatchWork {
 
     @Inject
     ChannelService channel;
+
+    @Inject
+    ChannelNumbers numbers;
 
     @Inject
     ConsentAudience audience;
@@ -217,7 +221,7 @@ public class DispatchWork {
     private RunContext context(NewsletterIssue i) {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
-        String phoneKey = ch.phoneNumberId() != null ? "phone:" + ch.phoneNumberId() : "sandbox:" + i.tenantId;
+        String phoneKey = numbers.forList(i.listId).rateKey(); // the list's sending number's one rate
         Optional<TemplateView> template = i.freeText() ? Optional.empty()
                 : store.findTemplate(i.templateName, i.templateLanguage);
         List<String> placeholders = template.map(TemplateView::placeholders).orElse(List.of());
@@ -398,9 +402,9 @@ public class DispatchWork {
                 .setParameter("claimed", DeliveryState.CLAIMED).setParameter("owner", owner).executeUpdate();
     }
 
-    /** The workspace's channel, ready for a batch of sends (settings read and token decrypted once). */
+    /** The channel from the list's sending number, ready for a batch of sends (settings read and token decrypted once). */
     public ChannelService.Sender sender(RunContext ctx) {
-        return tenantScope.call(ctx.tenantId(), channel::sender);
+        return tenantScope.call(ctx.tenantId(), () -> channel.senderForList(ctx.listId()));
     }
 
     /**

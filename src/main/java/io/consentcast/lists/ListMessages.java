@@ -45,4 +45,10 @@ public interface ListMessages {
 
     // Confirmations of destructive actions (issue 16).
     @Message String close_confirm(String name);
+    // Several sending numbers (issue 17).
+    @Message String field_sending_number();
+    @Message String field_sending_number_hint();
+    @Message String sending_number_default(String number);
+    @Message String sending_number();
+    @Message String sending_number_fallback(String number);
 }

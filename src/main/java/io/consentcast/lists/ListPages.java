@@ -24,6 +24,7 @@ import io.consentcast.tenancy.Role;
 import io.consentcast.web.Flash;
 import io.consentcast.web.PageContext;
 import io.consentcast.web.QrCodes;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
@@ -48,6 +49,9 @@ public class ListPages {
     @Inject
     ConsentcastConfig config;
 
+    @Inject
+    ChannelNumbers numbers;
+
     /** The list form's fields, as typed (kept when the form comes back with errors). */
     public static class ListForm {
         @FormParam("slug") public String slug;
@@ -59,10 +63,11 @@ public class ListPages {
         @FormParam("consentText") public String consentText;
         @FormParam("imprintUrl") public String imprintUrl;
         @FormParam("privacyUrl") public String privacyUrl;
+        @FormParam("sendingNumber") public String sendingNumber;
 
         ListService.ListRequest toRequest() {
             return new ListService.ListRequest(slug, name, description, language, purpose, keyword, consentText,
-                    imprintUrl, privacyUrl, null);
+                    imprintUrl, privacyUrl, null, sendingNumber == null ? "" : sendingNumber);
         }
 
         static ListForm of(ListService.ListView l) {
@@ -76,6 +81,7 @@ public class ListPages {
             f.consentText = l.consentText();
             f.imprintUrl = l.imprintUrl();
             f.privacyUrl = l.privacyUrl();
+            f.sendingNumber = l.sendingNumber();
             return f;
         }
     }
@@ -84,10 +90,11 @@ public class ListPages {
     static class Templates {
         static native TemplateInstance index(List<ListService.ListView> lists);
 
-        static native TemplateInstance form(ListForm form, Map<String, String> errors, boolean creating);
+        static native TemplateInstance form(ListForm form, Map<String, String> errors, boolean creating,
+                List<ChannelNumbers.NumberView> numbers, ChannelNumbers.SendingNumber fallback);
 
         static native TemplateInstance detail(ListService.ListView list, String publicUrl, String qrSvg,
-                String embed);
+                String embed, ChannelNumbers.SendingNumber sending);
     }
 
     @GET
@@ -102,7 +109,7 @@ public class ListPages {
         ListForm f = new ListForm();
         f.language = lists.defaultLanguage();
         f.purpose = "MARKETING";
-        return Templates.form(f, Map.of(), true);
+        return form(f, Map.of(), true);
     }
 
     @POST
@@ -115,7 +122,7 @@ public class ListPages {
             Flash.set(routing, "success", "lists.flash-created");
             return Response.seeOther(URI.create("/t/" + tenant + "/lists/" + created.slug())).build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.form(form, page.formErrors(e), true)).build();
+            return Response.status(e.status()).entity(form(form, page.formErrors(e), true)).build();
         }
     }
 
@@ -126,14 +133,14 @@ public class ListPages {
         String url = publicUrl(tenant, slug);
         String embed = "<iframe src=\"" + url + "\" title=\"" + list.name().replace("\"", "&quot;")
                 + "\" style=\"width:100%;max-width:480px;height:640px;border:0\" loading=\"lazy\"></iframe>";
-        return Templates.detail(list, url, QrCodes.svg(url), embed);
+        return Templates.detail(list, url, QrCodes.svg(url), embed, numbers.forList(list.id()));
     }
 
     @GET
     @Path("/{list}/edit")
     @MinRole(Role.ADMIN)
     public TemplateInstance editForm(@PathParam("tenant") String tenant, @PathParam("list") String slug) {
-        return Templates.form(ListForm.of(find(slug)), Map.of(), false);
+        return form(ListForm.of(find(slug)), Map.of(), false);
     }
 
     @POST
@@ -148,7 +155,7 @@ public class ListPages {
             Flash.set(routing, "success", "lists.flash-saved");
             return Response.seeOther(URI.create("/t/" + tenant + "/lists/" + slug)).build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(Templates.form(form, page.formErrors(e), false)).build();
+            return Response.status(e.status()).entity(form(form, page.formErrors(e), false)).build();
         }
     }
 
@@ -180,6 +187,11 @@ public class ListPages {
         find(slug);
         return Response.ok(QrCodes.png(publicUrl(tenant, slug), 12))
                 .header("Content-Disposition", "attachment; filename=\"" + tenant + "-" + slug + ".png\"").build();
+    }
+
+    /** The list form with the workspace's numbers to choose from and the default they fall back to. */
+    private TemplateInstance form(ListForm form, Map<String, String> errors, boolean creating) {
+        return Templates.form(form, errors, creating, numbers.all(), numbers.resolve(null));
     }
 
     private ListService.ListView find(String slug) {

@@ -26,6 +26,7 @@ import io.consentcast.shared.ApiException;
 import io.consentcast.shared.PublicPageChanged;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
+import io.consentcast.whatsapp.ChannelNumbers;
 
 /** The rules for a workspace's lists: creating, editing and closing them. */
 @ApplicationScoped
@@ -59,20 +60,37 @@ public class ListService {
     @Inject
     io.consentcast.tenancy.CurrentTenant currentTenant;
 
-    /** What callers send to create or edit a list; null fields are left unchanged on edit. */
+    @Inject
+    ChannelNumbers numbers;
+
+    /**
+     * What callers send to create or edit a list; null fields are left unchanged on edit. {@code sendingNumber} is
+     * the phone number id of one of the workspace's numbers, or "" for the workspace's default.
+     */
     public record ListRequest(String slug, String name, String description, String language, String purpose,
-            String keyword, String consentText, String imprintUrl, String privacyUrl, String status) {
+            String keyword, String consentText, String imprintUrl, String privacyUrl, String status,
+            String sendingNumber) {
+
+        public ListRequest(String slug, String name, String description, String language, String purpose,
+                String keyword, String consentText, String imprintUrl, String privacyUrl, String status) {
+            this(slug, name, description, language, purpose, keyword, consentText, imprintUrl, privacyUrl, status,
+                    null);
+        }
     }
 
-    /** A list as the API and pages show it, with its current consent text version. */
+    /**
+     * A list as the API and pages show it, with its current consent text version; {@code sendingNumber} is the phone
+     * number id the list names (null: the workspace's default).
+     */
     public record ListView(UUID id, String slug, String name, String description, String language,
             ListPurpose purpose, ListStatus status, String keyword, String imprintUrl, String privacyUrl,
-            String consentText, UUID consentTextId, Integer consentTextVersion, Instant createdAt) {
+            String consentText, UUID consentTextId, Integer consentTextVersion, Instant createdAt,
+            String sendingNumber) {
 
         static ListView of(MailingList l, ConsentTextView text) {
             return new ListView(l.id, l.slug, l.name, l.description, l.language, l.purpose, l.status, l.keyword,
                     l.imprintUrl, l.privacyUrl, text == null ? null : text.text(), text == null ? null : text.id(),
-                    text == null ? null : text.version(), l.createdAt);
+                    text == null ? null : text.version(), l.createdAt, l.sendingPhoneNumberId);
         }
 
         public boolean open() {
@@ -127,7 +145,9 @@ public class ListService {
         validateContent(v, r.name(), r.description(), r.language(), r.purpose(), keyword, r.imprintUrl(),
                 r.privacyUrl());
         validateConsentText(v, r.consentText(), true);
+        v.text("sendingNumber", r.sendingNumber());
         v.throwIfInvalid();
+        String number = sendingNumber(r.sendingNumber(), null);
         if (lists.findBySlug(slug).isPresent()) {
             throw ApiException.conflict("lists.slug-taken", Map.of("slug", "lists.slug-taken"));
         }
@@ -146,6 +166,7 @@ public class ListService {
         l.keyword = keyword;
         l.imprintUrl = blankToNull(r.imprintUrl());
         l.privacyUrl = blankToNull(r.privacyUrl());
+        l.sendingPhoneNumberId = number;
         l.createdAt = now;
         l.updatedAt = now;
         lists.persist(l);
@@ -172,12 +193,18 @@ public class ListService {
         validateConsentText(v, r.consentText(), false);
         v.check(r.status() == null || "OPEN".equals(r.status()) || "CLOSED".equals(r.status()), "status",
                 "lists.status-invalid");
+        v.text("sendingNumber", r.sendingNumber());
         v.throwIfInvalid();
+        String number = r.sendingNumber() == null ? l.sendingPhoneNumberId
+                : sendingNumber(r.sendingNumber(), l.sendingPhoneNumberId);
         if (!keyword.equals(l.keyword) && lists.findByKeyword(keyword).isPresent()) {
             throw ApiException.conflict("lists.keyword-taken", Map.of("keyword", "lists.keyword-taken"));
         }
         List<String> changed = changedFields(l, name.trim(), blankToNull(description), language, purpose, keyword,
                 blankToNull(imprint), blankToNull(privacy));
+        if (!java.util.Objects.equals(number, l.sendingPhoneNumberId)) {
+            changed.add("sendingNumber");
+        }
         ListStatus statusBefore = l.status;
         l.name = name.trim();
         l.description = blankToNull(description);
@@ -186,6 +213,7 @@ public class ListService {
         l.keyword = keyword;
         l.imprintUrl = blankToNull(imprint);
         l.privacyUrl = blankToNull(privacy);
+        l.sendingPhoneNumberId = number;
         if (r.status() != null) {
             l.status = ListStatus.valueOf(r.status());
         }
@@ -204,6 +232,19 @@ public class ListService {
         }
         publicPageChanged.fire(new PublicPageChanged(l.tenantId));
         return view(l);
+    }
+
+    /**
+     * The sending number a request names: "" (or blank) is the workspace's default (null); the number the list already
+     * has is kept as it is (also when the workspace released it: the list then sends from the default, and says so);
+     * any other must be one of the workspace's numbers (400 naming {@code sendingNumber}).
+     */
+    private String sendingNumber(String requested, String current) {
+        String number = blankToNull(requested);
+        if (number != null && !number.equals(current)) {
+            numbers.requireForList(number, "sendingNumber");
+        }
+        return number;
     }
 
     /** The fields (by their request names) whose value an edit changes. */

@@ -53,6 +53,10 @@ public class MailingList {
     @Column(name = "privacy_url")
     public String privacyUrl;
 
+    /** Meta's phone number id of the number the list sends from; null: the workspace's default number. */
+    @Column(name = "sending_phone_number_id")
+    public String sendingPhoneNumberId;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

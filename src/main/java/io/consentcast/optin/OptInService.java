@@ -27,7 +27,6 @@ import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
-import io.consentcast.whatsapp.ChannelSettingsService;
 
 /**
  * Double opt-in from the landing page, and withdrawal on the web. The rules that confirm or
@@ -52,14 +51,15 @@ public class OptInService {
     @Inject
     OptInRequestRepository requests;
 
-    @Inject
-    ChannelSettingsService channelSettings;
 
     @Inject
     OptInConfig config;
 
     @Inject
     Clock clock;
+
+    @Inject
+    io.consentcast.whatsapp.ChannelNumbers numbers;
 
     /** What the landing page needs to show "Confirm in WhatsApp". */
     public record PendingConfirmation(String listName, String keyword, String code, String message, String waLink,
@@ -77,9 +77,9 @@ public class OptInService {
     @Transactional
     public LandingList landing(String listSlug) {
         ListView list = lists.bySlug(listSlug).orElseThrow(() -> ApiException.notFound("optin.list-not-found"));
-        String display = channelSettings.view().displayPhoneNumber();
+        // The list's sending number: readers write to it, so their confirmation and replies use it too.
         return new LandingList(list, consent.currentConsentText(list.id()).orElse(null),
-                display == null ? "" : display.replaceAll("[^0-9]", ""));
+                numbers.forList(list.id()).digits());
     }
 
     /**

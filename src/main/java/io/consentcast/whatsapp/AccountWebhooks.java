@@ -40,7 +40,7 @@ public class AccountWebhooks {
     TenantScope tenantScope;
 
     @Inject
-    ChannelSettingsService channelSettings;
+    ChannelNumbers numbers;
 
     @Inject
     MessagingLimits limits;
@@ -102,10 +102,11 @@ public class AccountWebhooks {
             phoneNumberId = sandboxId;
         } else if (!display.isEmpty()) {
             for (String candidate : accountTenants) {
-                ChannelSettingsService.ChannelView v = tenantScope.call(candidate, channelSettings::view);
-                if (v.phoneNumberId() != null && display.equals(digits(v.displayPhoneNumber()))) {
+                // Any of the workspace's numbers, not only its default.
+                String found = tenantScope.call(candidate, () -> numbers.byDisplayDigits(display));
+                if (found != null) {
                     tenantId = candidate;
-                    phoneNumberId = v.phoneNumberId();
+                    phoneNumberId = found;
                     break;
                 }
             }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -31,6 +32,9 @@ public class ChannelService {
 
     @Inject
     ChannelSettingsService settings;
+
+    @Inject
+    ChannelNumbers numbers;
 
     @Inject
     Instance<WhatsAppChannel> channels;
@@ -85,8 +89,27 @@ public class ChannelService {
      * {@link #record(List)}, in batches, for status tracking.
      */
     public Sender sender() {
+        return senderFor(null);
+    }
+
+    /**
+     * A sender from one of the workspace's numbers ({@code phoneNumberId}; null or a number the workspace does not
+     * have: the default, {@link ChannelNumbers#resolve(String)}): Meta's phone number id in the Graph URL, its
+     * account counted for the messaging limit. Same token and stop state as the channel.
+     */
+    public Sender senderFor(String phoneNumberId) {
         ChannelSettingsService.Loaded loaded = settings.load();
-        return new Sender(currentTenant.id(), loaded.settings(), loaded.accessToken(), channel(loaded.settings().type));
+        ChannelSettings s = loaded.settings();
+        if (s.cloudApi()) {
+            ChannelNumbers.SendingNumber n = numbers.resolve(phoneNumberId);
+            s = s.sendingFrom(n.phoneNumberId(), n.businessAccountId(), n.displayPhoneNumber());
+        }
+        return new Sender(currentTenant.id(), s, loaded.accessToken(), channel(s.type));
+    }
+
+    /** A sender from the number a list sends from ({@link ChannelNumbers#forList(UUID)}). */
+    public Sender senderForList(UUID listId) {
+        return senderFor(numbers.forList(listId).phoneNumberId());
     }
 
     /** A message the channel accepted: Meta's id and the recipient. */

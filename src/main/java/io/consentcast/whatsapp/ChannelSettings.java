@@ -54,6 +54,26 @@ public class ChannelSettings {
         return type == ChannelType.CLOUD_API;
     }
 
+    /**
+     * These settings sending from another of the workspace's numbers (same token and state): a copy, never
+     * persisted, for {@link ChannelService#senderFor(String)}.
+     */
+    ChannelSettings sendingFrom(String number, String businessAccount, String display) {
+        ChannelSettings s = new ChannelSettings();
+        s.id = id;
+        s.tenantId = tenantId;
+        s.type = type;
+        s.phoneNumberId = number;
+        s.businessAccountId = businessAccount;
+        s.displayPhoneNumber = display;
+        s.accessTokenEnc = accessTokenEnc;
+        s.stoppedAt = stoppedAt;
+        s.stoppedReason = stoppedReason;
+        s.stoppedCode = stoppedCode;
+        s.updatedAt = updatedAt;
+        return s;
+    }
+
     /** Settings of a workspace that never saved any: the sandbox. Not persisted. */
     static ChannelSettings sandboxDefault(String tenantId) {
         ChannelSettings s = new ChannelSettings();

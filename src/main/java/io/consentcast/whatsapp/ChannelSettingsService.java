@@ -184,7 +184,7 @@ public class ChannelSettingsService implements ChannelKind {
                 if (token != null) {
                     s.accessTokenEnc = secrets.encrypt(token, aad(tenantId));
                 }
-                route(tenantId, phone, waba);
+                connect(tenantId, phone, waba, display);
             } else {
                 s.type = ChannelType.SANDBOX;
                 s.phoneNumberId = null;
@@ -200,18 +200,7 @@ public class ChannelSettingsService implements ChannelKind {
             if (fresh) {
                 em.persist(s);
             }
-            try {
-                em.flush();
-            } catch (jakarta.persistence.PersistenceException e) {
-                // Another workspace inserted the same phone number's route between our check and this insert
-                // (the route's primary key): the same answer as the check gives.
-                for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t instanceof org.hibernate.exception.ConstraintViolationException) {
-                        throw taken();
-                    }
-                }
-                throw e;
-            }
+            flushClaims();
             activity.record(ActivityKind.CHANNEL_SAVED, ActivitySubject.of(ActivitySubject.Type.CHANNEL),
                     new ActivityDetails.Channel(s.type == ChannelType.CLOUD_API, switched, s.displayPhoneNumber));
             return toView(s);
@@ -219,7 +208,7 @@ public class ChannelSettingsService implements ChannelKind {
     }
 
     /** Whether another workspace has the phone number id (the webhook route table). */
-    private boolean claimedElsewhere(String phoneNumberId) {
+    boolean claimedElsewhere(String phoneNumberId) {
         String tenantId = currentTenant.id();
         return QuarkusTransaction.joiningExisting().call(() -> {
             PhoneRoute r = em.find(PhoneRoute.class, phoneNumberId);
@@ -227,20 +216,29 @@ public class ChannelSettingsService implements ChannelKind {
         });
     }
 
-    private static ApiException taken() {
+    static ApiException taken() {
         return ApiException.conflict("whatsapp.phone-number-taken",
                 Map.of("phoneNumberId", "whatsapp.phone-number-taken"));
     }
 
-    private void route(String tenantId, String phoneNumberId, String wabaId) {
+    /**
+     * Connects a proven number to the current workspace in the running transaction: its route (the primary key
+     * decides ownership: 409 when another workspace has it) and its row among the workspace's numbers. Numbers
+     * connected before stay connected ({@link ChannelNumbers} manages them), except those of another business account
+     * when the default number's account changes: templates and the messaging limit are the account's.
+     */
+    void connect(String tenantId, String phoneNumberId, String wabaId, String display) {
         routesChanged.fire(new PhoneRoutes.Changed());
         publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId)); // the landing pages' number
         PhoneRoute existing = em.find(PhoneRoute.class, phoneNumberId);
         if (existing != null && !existing.tenantId.equals(tenantId)) {
             throw taken();
         }
-        em.createQuery("delete from PhoneRoute where tenantId = :t and phoneNumberId <> :p")
-                .setParameter("t", tenantId).setParameter("p", phoneNumberId).executeUpdate();
+        for (WhatsAppNumber other : em.createQuery("from WhatsAppNumber where businessAccountId <> :w"
+                + " and phoneNumberId <> :p", WhatsAppNumber.class).setParameter("w", wabaId)
+                .setParameter("p", phoneNumberId).getResultList()) {
+            release(tenantId, other);
+        }
         if (existing == null) {
             existing = new PhoneRoute();
             existing.phoneNumberId = phoneNumberId;
@@ -252,12 +250,52 @@ public class ChannelSettingsService implements ChannelKind {
             existing.businessAccountId = wabaId;
             existing.updatedAt = clock.instant();
         }
+        WhatsAppNumber number = em.createQuery("from WhatsAppNumber where phoneNumberId = :p", WhatsAppNumber.class)
+                .setParameter("p", phoneNumberId).getResultStream().findFirst().orElse(null);
+        if (number == null) {
+            number = new WhatsAppNumber();
+            number.id = Ids.uuid7(clock);
+            number.phoneNumberId = phoneNumberId;
+            number.createdAt = clock.instant();
+            number.businessAccountId = wabaId;
+            number.displayPhoneNumber = display;
+            em.persist(number);
+        } else {
+            number.businessAccountId = wabaId;
+            number.displayPhoneNumber = display;
+        }
+    }
+
+    /** Releases one of the current workspace's numbers (its route and its row), in the running transaction. */
+    void release(String tenantId, WhatsAppNumber number) {
+        routesChanged.fire(new PhoneRoutes.Changed());
+        publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId));
+        em.createQuery("delete from PhoneRoute where tenantId = :t and phoneNumberId = :p").setParameter("t", tenantId)
+                .setParameter("p", number.phoneNumberId).executeUpdate();
+        em.remove(number);
     }
 
     private void unroute(String tenantId) {
         routesChanged.fire(new PhoneRoutes.Changed());
         publicPageChanged.fire(new io.consentcast.shared.PublicPageChanged(tenantId)); // the landing pages' number
         em.createQuery("delete from PhoneRoute where tenantId = :t").setParameter("t", tenantId).executeUpdate();
+        em.createQuery("delete from WhatsAppNumber").executeUpdate();
+    }
+
+    /** Flushes the running transaction; another workspace's route inserted meanwhile becomes the 409 of the check. */
+    void flushClaims() {
+        try {
+            em.flush();
+        } catch (jakarta.persistence.PersistenceException e) {
+            // Another workspace inserted the same phone number's route between our check and this insert
+            // (the route's primary key): the same answer as the check gives.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                    throw taken();
+                }
+            }
+            throw e;
+        }
     }
 
     /** Loads the settings and decrypts the token; a token sealed with an older key is sealed again with the current one. */

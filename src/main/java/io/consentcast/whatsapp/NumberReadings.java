@@ -80,37 +80,41 @@ public class NumberReadings {
 
     /** Reads every connected number again (one Graph call each, outside any transaction); returns how many were read. */
     public int refreshAll() {
-        List<String> tenants = tenantScope.platform(() -> em
-                .createQuery("select r.tenantId from PhoneRoute r order by r.updatedAt", String.class).getResultList());
+        List<PhoneRoute> routes = tenantScope.platform(() -> em
+                .createQuery("from PhoneRoute r order by r.updatedAt", PhoneRoute.class).getResultList());
         int read = 0;
-        for (String tenantId : tenants) {
+        for (PhoneRoute route : routes) {
             try {
-                read += refresh(tenantId) ? 1 : 0;
+                read += refresh(route.tenantId, route.phoneNumberId) ? 1 : 0;
             } catch (RuntimeException e) {
-                LOG.warnf("Reading the WhatsApp number of workspace %s failed: %s", tenantId, e.toString());
+                LOG.warnf("Reading WhatsApp number %s of workspace %s failed: %s", route.phoneNumberId, route.tenantId,
+                        e.toString());
             }
         }
         int pruned = limits.prune(clock.instant());
-        LOG.debugf("Read %d of %d WhatsApp numbers; %d old sends forgotten", read, tenants.size(), pruned);
+        LOG.debugf("Read %d of %d WhatsApp numbers; %d old sends forgotten", read, routes.size(), pruned);
         return read;
     }
 
-    /** Reads the workspace's number from Meta; false when it has no Cloud API channel or Meta could not be read. */
-    boolean refresh(String tenantId) {
+    /**
+     * Reads one of the workspace's numbers from Meta (with the channel's token); false when it has no Cloud API
+     * channel or Meta could not be read.
+     */
+    boolean refresh(String tenantId, String phoneNumberId) {
         ChannelSettingsService.Loaded loaded = tenantScope.call(tenantId, settings::load);
         ChannelSettings s = loaded.settings();
-        if (!s.cloudApi() || loaded.accessToken() == null || s.phoneNumberId == null) {
+        if (!s.cloudApi() || loaded.accessToken() == null || phoneNumberId == null) {
             return false;
         }
-        GraphClient.GraphResult r = graph.phoneNumber(s.phoneNumberId, loaded.accessToken());
+        GraphClient.GraphResult r = graph.phoneNumber(phoneNumberId, loaded.accessToken());
         if (!r.ok()) {
-            LOG.infof("Could not read WhatsApp number %s of workspace %s: %s", s.phoneNumberId, tenantId,
+            LOG.infof("Could not read WhatsApp number %s of workspace %s: %s", phoneNumberId, tenantId,
                     r.failure().message());
             failed(s.businessAccountId, r.failure());
             return false;
         }
         GraphClient.PhoneNumberInfo info = GraphClient.phoneInfo(r.body());
-        tenantScope.run(tenantId, () -> apply(s.businessAccountId, s.phoneNumberId, info));
+        tenantScope.run(tenantId, () -> apply(s.businessAccountId, phoneNumberId, info));
         return true;
     }
 }

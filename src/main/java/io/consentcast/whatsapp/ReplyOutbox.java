@@ -43,8 +43,9 @@ public class ReplyOutbox {
     public record Reply(String to, String body, String purpose, String inReplyTo, Instant writtenAt) {
     }
 
-    /** A claimed reply, ready to send. */
-    record Claimed(UUID id, String tenantId, String to, String body, Instant windowEndsAt, int attempts) {
+    /** A claimed reply, ready to send from {@code phoneNumberId} (the number the user wrote to; null: the default). */
+    record Claimed(UUID id, String tenantId, String to, String body, Instant windowEndsAt, int attempts,
+            String phoneNumberId) {
     }
 
     /** What became of a claimed reply. */
@@ -80,7 +81,8 @@ public class ReplyOutbox {
 
     /**
      * Adds a reply of the current workspace to the outbox in the caller's transaction (one per inbound message: a
-     * second reply to the same message is ignored). It is sent after the commit; a rollback takes it back.
+     * second reply to the same message is ignored). It is sent after the commit; a rollback takes it back. It leaves
+     * from the number the user wrote to (the number of the inbound message {@code inReplyTo}; else the default).
      */
     public void enqueue(Reply reply) {
         QuarkusTransaction.joiningExisting().run(() -> {
@@ -88,8 +90,10 @@ public class ReplyOutbox {
             Instant opened = reply.writtenAt() == null || reply.writtenAt().isAfter(now) ? now : reply.writtenAt();
             em.unwrap(Session.class).doWork(c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO whatsapp_outbox (id, tenant_id, recipient,"
-                        + " body, purpose, in_reply_to, window_ends_at, state, attempts, next_attempt_at, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?) ON CONFLICT DO NOTHING")) {
+                        + " body, purpose, in_reply_to, window_ends_at, state, attempts, next_attempt_at, created_at,"
+                        + " phone_number_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, (SELECT m.phone_number_id"
+                        + " FROM whatsapp_inbound_messages m WHERE m.tenant_id = ? AND m.provider_message_id = ?))"
+                        + " ON CONFLICT DO NOTHING")) {
                     ps.setObject(1, Ids.uuid7(clock));
                     ps.setString(2, currentTenant.id());
                     ps.setString(3, reply.to());
@@ -99,6 +103,8 @@ public class ReplyOutbox {
                     ps.setObject(7, ts(opened.plus(WINDOW)));
                     ps.setObject(8, ts(now));
                     ps.setObject(9, ts(now));
+                    ps.setString(10, currentTenant.id());
+                    ps.setString(11, reply.inReplyTo());
                     ps.executeUpdate();
                 }
             });
@@ -128,7 +134,7 @@ public class ReplyOutbox {
             inbox.preferOrderedScan();
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT o.id, o.tenant_id, o.recipient, o.body, o.window_ends_at,"
-                    + " o.attempts FROM whatsapp_outbox o WHERE o.state = 'PENDING' AND o.next_attempt_at <= ?1"
+                    + " o.attempts, o.phone_number_id FROM whatsapp_outbox o WHERE o.state = 'PENDING' AND o.next_attempt_at <= ?1"
                     + " AND NOT EXISTS (SELECT 1 FROM whatsapp_outbox p WHERE p.tenant_id = o.tenant_id"
                     + " AND p.recipient = o.recipient AND p.state IN ('PENDING', 'SENDING') AND p.seq < o.seq)"
                     + " ORDER BY o.seq LIMIT ?2 FOR UPDATE SKIP LOCKED")
@@ -139,7 +145,7 @@ public class ReplyOutbox {
             List<Claimed> out = new ArrayList<>(rows.size());
             for (Object[] r : rows) {
                 out.add(new Claimed(r[0] instanceof UUID u ? u : UUID.fromString(r[0].toString()), (String) r[1],
-                        (String) r[2], (String) r[3], instant(r[4]), ((Number) r[5]).intValue() + 1));
+                        (String) r[2], (String) r[3], instant(r[4]), ((Number) r[5]).intValue() + 1, (String) r[6]));
             }
             em.createNativeQuery("UPDATE whatsapp_outbox SET state = 'SENDING', attempts = attempts + 1,"
                     + " claimed_until = :until WHERE id IN (:ids)")

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,20 +141,24 @@ public class ReplySender {
 
     /** Sends one workspace's claimed replies in parallel, outside any transaction. */
     private List<CompletableFuture<ReplyOutbox.Finished>> send(String tenantId, List<ReplyOutbox.Claimed> rows) {
-        ChannelService.Sender sender;
-        try {
-            sender = tenantScope.call(tenantId, channel::sender);
-        } catch (RuntimeException e) {
-            // Nothing left: retry like a failure Meta answered with.
-            Instant now = clock.instant();
-            SendResult.Failed failed = new SendResult.Failed(ErrorClass.RETRY_LATER, null,
-                    "The channel settings could not be read; nothing was sent", e.toString(), null, false);
-            return rows.stream().map(c -> CompletableFuture.completedFuture(outcome(c, failed, now))).toList();
-        }
+        // A reply leaves from the number the user wrote to: one sender per number of the batch.
+        Map<String, ChannelService.Sender> senders = new HashMap<>();
         List<CompletableFuture<ReplyOutbox.Finished>> out = new ArrayList<>(rows.size());
         for (ReplyOutbox.Claimed c : rows) {
             if (!clock.instant().isBefore(c.windowEndsAt())) {
                 out.add(CompletableFuture.completedFuture(expired(c)));
+                continue;
+            }
+            ChannelService.Sender sender;
+            try {
+                sender = senders.containsKey(c.phoneNumberId()) ? senders.get(c.phoneNumberId())
+                        : tenantScope.call(tenantId, () -> channel.senderFor(c.phoneNumberId()));
+                senders.put(c.phoneNumberId(), sender);
+            } catch (RuntimeException e) {
+                // Nothing left: retry like a failure Meta answered with.
+                SendResult.Failed failed = new SendResult.Failed(ErrorClass.RETRY_LATER, null,
+                        "The channel settings could not be read; nothing was sent", e.toString(), null, false);
+                out.add(CompletableFuture.completedFuture(outcome(c, failed, clock.instant())));
                 continue;
             }
             out.add(CompletableFuture.supplyAsync(() -> {

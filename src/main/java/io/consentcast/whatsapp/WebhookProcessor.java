@@ -123,7 +123,7 @@ public class WebhookProcessor {
                         }
                         work.add(new WebhookPlan.Change(tenantId, () -> {
                             if (messages) {
-                                messages(tenantId, value, origin);
+                                messages(tenantId, phoneNumberId, value, origin);
                             } else {
                                 preferences(tenantId, value, origin);
                             }
@@ -186,13 +186,13 @@ public class WebhookProcessor {
         return routes.tenantOf(phoneNumberId);
     }
 
-    private void messages(String tenantId, JsonNode value, Origin origin) {
+    private void messages(String tenantId, String phoneNumberId, JsonNode value, Origin origin) {
         Map<String, String> names = new HashMap<>();
         for (JsonNode c : value.path("contacts")) {
             names.put(c.path("wa_id").asText(""), c.path("profile").path("name").asText(null));
         }
         for (JsonNode m : value.path("messages")) {
-            inbound(tenantId, m, names, origin);
+            inbound(tenantId, phoneNumberId, m, names, origin);
         }
         for (JsonNode s : value.path("statuses")) {
             status(tenantId, s);
@@ -203,7 +203,8 @@ public class WebhookProcessor {
         }
     }
 
-    private void inbound(String tenantId, JsonNode m, Map<String, String> names, Origin origin) {
+    /** A user's message to the workspace's number {@code phoneNumberId} (kept: the reply leaves from it). */
+    private void inbound(String tenantId, String phoneNumberId, JsonNode m, Map<String, String> names, Origin origin) {
         String id = m.path("id").asText(null);
         String from = m.path("from").asText(null);
         if (id == null || from == null) {
@@ -237,13 +238,13 @@ public class WebhookProcessor {
         // INSERT .. ON CONFLICT DO NOTHING: of two workers handling the same message concurrently,
         // exactly one inserts; the other waits for it and then does nothing.
         int inserted = em.createNativeQuery("insert into whatsapp_inbound_messages (id, tenant_id, provider_message_id,"
-                + " from_wa_id, profile_name, message_type, text, sent_at, received_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
+                + " from_wa_id, profile_name, message_type, text, sent_at, received_at, phone_number_id)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
                 .setParameter(1, Ids.uuid7(clock)).setParameter(2, tenantId).setParameter(3, id).setParameter(4, from)
                 .setParameter(5, profileName).setParameter(6, type).setParameter(7, shown)
                 .setParameter(8, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
                 .setParameter(9, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
-                .executeUpdate();
+                .setParameter(10, phoneNumberId).executeUpdate();
         if (inserted == 0) {
             LOG.debugf("Duplicate WhatsApp message %s ignored", id);
             return;
@@ -340,7 +341,7 @@ public class WebhookProcessor {
 
     List<String> accountTenants(String wabaId) {
         return tenantScope.platform(() -> em
-                .createQuery("select r.tenantId from PhoneRoute r where r.businessAccountId = :w", String.class)
+                .createQuery("select distinct r.tenantId from PhoneRoute r where r.businessAccountId = :w", String.class)
                 .setParameter("w", wabaId).getResultList());
     }
 

@@ -231,6 +231,8 @@ class BadInputSweepTest {
             known.put("stopWords", List.of("STOPP"));
             known.put("scheduledAt", null);
             known.put("token", "sweep-token");
+            known.put("sendingNumber", ""); // a list's number: the workspace's default
+            known.put("category", "MARKETING");
             if (known.containsKey(name)) {
                 return known.get(name);
             }

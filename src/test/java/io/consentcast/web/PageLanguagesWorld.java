@@ -158,6 +158,7 @@ final class PageLanguagesWorld {
         member(w, "/t/{tenant}/activity", t + "/activity");
         member(w, "/t/{tenant}/channel", t + "/channel");
         member(w, "/t/{tenant}/channel/parked", t + "/channel/parked");
+        member(w, "/t/{tenant}/channel/numbers", t + "/channel/numbers");
         member(w, "/t/{tenant}/templates", t + "/templates");
         member(w, "/t/{tenant}/sandbox", t + "/sandbox");
         member(w, "/app/new", "/app/new");

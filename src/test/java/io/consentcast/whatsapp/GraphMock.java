@@ -41,9 +41,14 @@ public class GraphMock implements QuarkusTestResourceLifecycleManager {
      * phone-numbers.json) with the test's id and {@link #DISPLAY_NUMBER} in place of the example's first number.
      */
     public static void ownedNumber(String phoneNumberId, String wabaId, String token) {
+        ownedNumber(phoneNumberId, wabaId, token, DISPLAY_NUMBER);
+    }
+
+    /** As {@link #ownedNumber(String, String, String)}, with Meta reporting {@code displayNumber} for the number. */
+    public static void ownedNumber(String phoneNumberId, String wabaId, String token, String displayNumber) {
         server.stubFor(get(urlPathEqualTo("/v23.0/" + phoneNumberId))
                 .withHeader("Authorization", equalTo("Bearer " + token))
-                .willReturn(json(phoneNumber(phoneNumberId))));
+                .willReturn(json(phoneNumber(phoneNumberId).replace(DISPLAY_NUMBER, displayNumber))));
         server.stubFor(get(urlPathEqualTo("/v23.0/" + wabaId + "/phone_numbers"))
                 .withHeader("Authorization", equalTo("Bearer " + token))
                 .willReturn(json(accountNumbers(phoneNumberId))));
