@@ -273,6 +273,9 @@ class DispatchEngineTest {
         c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
         try (Dispatcher d = fx.dispatcher("token", 4)) {
             d.runOnce();
+            // The 401 is recorded by the recorder thread (OutcomeRecorder), which may finish after runOnce.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> "PAUSED".equals(fx.status(c.w(), id)));
             c.w().owner().req().get(c.w().issues() + "/" + id).then().statusCode(200)
                     .body("status", org.hamcrest.Matchers.equalTo("PAUSED"))
                     .body("pausedReason", org.hamcrest.Matchers.equalTo("dispatch.paused-channel-stopped"))
