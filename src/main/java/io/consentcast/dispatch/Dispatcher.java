@@ -172,8 +172,10 @@ public class Dispatcher implements AutoCloseable {
     }
 
     private boolean idle() {
-        preparers.values().removeIf(Future::isDone);
-        return inflight.availablePermits() == capacity && recorder.idle() && preparers.isEmpty();
+        // A preparation that has just ended may have written rows after the last feeder found none: not idle
+        // this once, so the next turn starts a feeder for them.
+        boolean justPrepared = preparers.values().removeIf(Future::isDone);
+        return !justPrepared && inflight.availablePermits() == capacity && recorder.idle() && preparers.isEmpty();
     }
 
     /** Takes over a preparation nobody holds (a new one, or one whose worker died) and decides it on a thread of its own. */
