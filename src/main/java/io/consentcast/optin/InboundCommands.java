@@ -274,7 +274,8 @@ public class InboundCommands {
      */
     private void reply(InboundMessage message, String language, String code, Object... args) {
         String body = Texts.resolve(code, Locale.forLanguageTag(language), args);
-        outbox.enqueue(new ReplyOutbox.Reply(message.from(), body, code, message.messageId(), message.timestamp()));
+        outbox.enqueue(new ReplyOutbox.Reply(message.from(), body, code, message.messageId(), message.timestamp(),
+                message.phoneNumberId()));
     }
 
     /** The ledger source of what a message makes: WHATSAPP for Meta's webhooks, SANDBOX for the sandbox phone. */

@@ -15,8 +15,9 @@ import java.time.Instant;
  * @param replyTitle the interactive reply title, else null
  * @param contextMessageId the id of our message the user answered (button taps, replies), else null
  * @param origin META for Meta's webhooks, SANDBOX for what a team member wrote on the sandbox phone
+ * @param phoneNumberId the workspace's number the user wrote to (Meta's phone number id): replies leave from it
  */
 public record InboundMessage(String tenantId, String from, String profileName, String messageId, Instant timestamp,
         String type, String text, String buttonPayload, String buttonText, String replyId, String replyTitle,
-        String contextMessageId, Origin origin) {
+        String contextMessageId, Origin origin, String phoneNumberId) {
 }

@@ -251,7 +251,7 @@ public class WebhookProcessor {
         }
         String context = m.path("context").path("id").asText(null);
         inboundEvents.fire(new InboundMessage(tenantId, from, profileName, id, at, type, text, payload, buttonText,
-                replyId, replyTitle, context, origin));
+                replyId, replyTitle, context, origin, phoneNumberId));
     }
 
     static int rank(String status) {
