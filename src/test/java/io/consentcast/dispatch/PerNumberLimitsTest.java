@@ -338,7 +338,14 @@ class PerNumberLimitsTest {
         x = fresh(x);
         send(x, onB);
         try (Dispatcher d = fx.dispatcher("portfolios-1", 4)) {
-            assertEquals(1, cf.settle(d, x, onB).getLong("counts.sent"), "the portfolio's last place, from B");
+            JsonPath v = cf.issue(x, onB);
+            for (int k = 0; k < 20 && (v.getLong("counts.sent") + v.getLong("counts.awaiting") < 1
+                    || v.getLong("outlook.plan.waiting") < 1); k++) {
+                d.runOnce();
+                v = cf.issue(x, onB);
+            }
+            assertEquals(1, v.getLong("counts.sent"), "the portfolio's last place, from B");
+            assertEquals(1, v.getLong("outlook.plan.waiting"), "the other reader waits for the portfolio's limit");
         }
         assertEquals(1, recipients(t.b()).size());
 
