@@ -31,4 +31,6 @@ public interface DashboardMessages {
     @Message String funnel_empty_title();
     @Message String funnel_empty();
     @Message String funnel_open_lists();
+    @Message String marketing_paused_on(String number);
+    @Message String marketing_paused_numbers_link();
 }

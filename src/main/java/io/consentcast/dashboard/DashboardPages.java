@@ -25,7 +25,7 @@ import io.consentcast.tenancy.Role;
 import io.consentcast.web.Flash;
 import io.consentcast.web.PageContext;
 import io.consentcast.whatsapp.ChannelSettingsService;
-import io.consentcast.whatsapp.MarketingGuard;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
@@ -63,7 +63,7 @@ public class DashboardPages {
     Caller caller;
 
     @Inject
-    MarketingGuard guard;
+    ChannelNumbers numbers;
 
     @Inject
     IssueOutlook outlook;
@@ -82,7 +82,7 @@ public class DashboardPages {
     static class Templates {
         static native TemplateInstance dashboard(List<ListRow> rows, List<ConsentStatus> columns,
                 ChannelSettingsService.ChannelView channel, String error, DashboardFigures.Figures figures,
-                MarketingGuard.MarketingDecision marketing, List<IssueOutlook.MonthBilling> billing);
+                List<ChannelNumbers.PausedNumber> pausedNumbers, List<IssueOutlook.MonthBilling> billing);
     }
 
     @GET
@@ -111,7 +111,7 @@ public class DashboardPages {
                         .map(s -> counts.getOrDefault(l.id(), Map.of()).getOrDefault(s, 0L)).toList()))
                 .toList();
         return Templates.dashboard(rows, COLUMNS, channel.view(), error,
-                figures.figures(all, counts, COLUMNS, page.locale()), guard.marketing(),
+                figures.figures(all, counts, COLUMNS, page.locale()), numbers.marketingPaused(),
                 outlook.billingByMonth(BILLING_MONTHS));
     }
 }

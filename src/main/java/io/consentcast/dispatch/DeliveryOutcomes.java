@@ -64,6 +64,9 @@ public class DeliveryOutcomes {
     DeliveryTracking tracking;
 
     @Inject
+    LimitsGate limitsGate;
+
+    @Inject
     DispatchConfig config;
 
     @Inject
@@ -105,12 +108,15 @@ public class DeliveryOutcomes {
                     }
                 });
             }
+            List<Long> refused = new ArrayList<>();
             for (int k = 0; k < sent.size(); k++) {
                 if (outcomes[k] == null) {
                     outcomes[k] = recordFailure(ctx, sent.get(k).row(), (SendResult.Failed) sent.get(k).result(),
-                            owner, now);
+                            owner, now, refused);
                 }
             }
+            // Sends Meta never accepted give their place in the portfolio's window back, in this same transaction.
+            limitsGate.release(refused);
             return List.of(outcomes);
         });
         trackAccepted(ctx, sent);
@@ -139,7 +145,13 @@ public class DeliveryOutcomes {
         }
     }
 
-    private Outcome recordFailure(RunContext ctx, Row row, SendResult.Failed f, String owner, Instant now) {
+    /**
+     * Records one failed send. A send Meta certainly did not accept (it answered with an error, or the request never
+     * left) whose row does not wait for a retry (FAILED, EXCLUDED, or back to PENDING under a paused issue) is added
+     * to {@code refused}: its capacity reservation is given back. An unknown outcome (AWAITING) keeps it.
+     */
+    private Outcome recordFailure(RunContext ctx, Row row, SendResult.Failed f, String owner, Instant now,
+            List<Long> refused) {
         IssueDelivery d = em.find(IssueDelivery.class, row.id());
         boolean mine = d != null && owner.equals(d.claimedBy) && (DeliveryState.IN_FLIGHT.contains(d.state)
                 || (d.state == DeliveryState.FAILED && OUTCOME_UNKNOWN.equals(d.reason)));
@@ -157,6 +169,7 @@ public class DeliveryOutcomes {
             case RETRY_LATER, DELAY_RECIPIENT -> {
                 if (d.attempts >= config.maxAttempts()) {
                     fail(d, RETRIES_EXHAUSTED);
+                    refused.add(d.id);
                     return Outcome.RECIPIENT_FAILED;
                 }
                 Duration wait = ec == ErrorClass.DELAY_RECIPIENT
@@ -172,6 +185,7 @@ public class DeliveryOutcomes {
                     d.reason = CANCELLED;
                     d.claimedBy = null;
                     d.leaseUntil = null;
+                    refused.add(d.id);
                     return Outcome.EXCLUDED;
                 }
                 retryLater(d, now.plus(wait));
@@ -187,17 +201,20 @@ public class DeliveryOutcomes {
             }
             case PERMANENT_RECIPIENT -> {
                 fail(d, "meta-" + (f.code() == null ? "error" : f.code()));
+                refused.add(d.id);
                 return Outcome.RECIPIENT_FAILED;
             }
             case PERMANENT_ISSUE -> {
                 retryLater(d, now);
                 d.attempts = Math.max(0, d.attempts - 1);
+                refused.add(d.id); // reserved again when the resumed issue gates it
                 pauseIssue(ctx.issueId(), "dispatch.paused-template-error", false);
                 return Outcome.ISSUE_PAUSED;
             }
             default -> {
                 retryLater(d, now);
                 d.attempts = Math.max(0, d.attempts - 1);
+                refused.add(d.id);
                 pauseIssue(ctx.issueId(), "dispatch.paused-channel-stopped", true);
                 return Outcome.ISSUE_PAUSED;
             }

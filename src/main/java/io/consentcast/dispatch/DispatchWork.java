@@ -28,7 +28,6 @@ import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
-import io.consentcast.whatsapp.PortfolioCapacity;
 import io.consentcast.whatsapp.OutgoingMessage;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService.TemplateView;
@@ -72,7 +71,7 @@ public class DispatchWork {
     ConsentAudience audience;
 
     @Inject
-    PortfolioCapacity limits;
+    LimitsGate limitsGate;
 
     @Inject
     DispatchConfig config;
@@ -93,7 +92,8 @@ public class DispatchWork {
     /** What the workers need to know about a sending issue, read when its batch is claimed. */
     public record RunContext(UUID issueId, String tenantId, UUID listId, String templateName, String language,
             List<String> parameters, List<String> placeholders, String text, int rate, int numberRate, String phoneKey,
-            int expiryMonths, boolean liveChannel, OutgoingMessage.Extras extras, List<String> quickReplyPayloads) {
+            int expiryMonths, boolean liveChannel, OutgoingMessage.Extras extras, List<String> quickReplyPayloads,
+            ChannelNumbers.SendingNumber from, boolean marketing) {
 
         /** The message for one delivery; its callback data names the delivery (see {@link DeliveryCallback}). */
         OutgoingMessage message(String to, long deliveryId) {
@@ -186,7 +186,7 @@ public class DispatchWork {
         }
         return new RunContext(ctx.issueId(), ctx.tenantId(), ctx.listId(), ctx.templateName(), ctx.language(),
                 ctx.parameters(), ctx.placeholders(), ctx.text(), rate, ctx.numberRate(), ctx.phoneKey(), ctx.expiryMonths(),
-                ctx.liveChannel(), ctx.extras(), ctx.quickReplyPayloads());
+                ctx.liveChannel(), ctx.extras(), ctx.quickReplyPayloads(), ctx.from(), ctx.marketing());
     }
 
     /**
@@ -221,7 +221,8 @@ public class DispatchWork {
     private RunContext context(NewsletterIssue i) {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
-        String phoneKey = numbers.forList(i.listId).rateKey(); // the list's sending number's one rate
+        ChannelNumbers.SendingNumber from = numbers.forList(i.listId); // the list's sending number
+        String phoneKey = from.rateKey(); // its one rate
         Optional<TemplateView> template = i.freeText() ? Optional.empty()
                 : store.findTemplate(i.templateName, i.templateLanguage);
         List<String> placeholders = template.map(TemplateView::placeholders).orElse(List.of());
@@ -231,7 +232,7 @@ public class DispatchWork {
         List<String> payloads = template.map(t -> filler.quickReplyPayloads(t.layout(), i.listId)).orElse(List.of());
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
                 placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),
-                ch.kind() != ChannelType.SANDBOX, extras, payloads);
+                ch.kind() != ChannelType.SANDBOX, extras, payloads, from, limitsGate.marketingList(i.listId));
     }
 
     /** A row that passed the consent gate: it is SENDING and goes to {@code to} (digits of the E.164 number). */
@@ -266,6 +267,12 @@ public class DispatchWork {
                 unclaim(rows, status, owner, now);
                 return new GateResult(false, List.of());
             }
+            if (limitsGate.pausedForQuality(ctx)) {
+                // Marketing was paused on the list's number (a quality webhook or read) after the issue started:
+                // nothing more leaves on it, whatever the order in which the issue and the pause were committed.
+                unclaim(rows, IssueStatus.PAUSED, owner, now);
+                return new GateResult(false, List.of());
+            }
             Instant cutoff = now.atOffset(ZoneOffset.UTC).minusMonths(ctx.expiryMonths()).toInstant();
             Map<UUID, ConsentAudience.Eligibility> answers = audience.eligibility(
                     rows.stream().map(Row::subscriberId).toList(), ctx.listId(), ctx.liveChannel(), cutoff);
@@ -283,8 +290,9 @@ public class DispatchWork {
                     reasons.add(d.reason());
                 }
             }
-            List<Row> waiting = ctx.text() == null ? reserve(ctx, passing, decisions, now) : List.of();
-            List<Instant> notBefore = waiting.isEmpty() ? List.of() : notBefore(ctx.issueId(), waiting.size(), now);
+            List<Row> waiting = ctx.text() == null ? limitsGate.reserve(ctx, passing, decisions, now) : List.of();
+            List<Instant> notBefore = waiting.isEmpty() ? List.of()
+                    : limitsGate.notBefore(ctx, waiting.size(), now);
             OffsetDateTime at = ts(now);
             OffsetDateTime until = ts(now.plus(config.lease()));
             List<Gated> out = new ArrayList<>(passing.size());
@@ -333,48 +341,6 @@ public class DispatchWork {
             });
             return new GateResult(true, out);
         });
-    }
-
-    /**
-     * The portfolio's messaging limit, in the gate's transaction (so the reservation commits before any send):
-     * {@link PortfolioCapacity#reserve} grants the recipients already in the window and as many new ones as the
-     * limit allows, under the portfolio's lock; the rest are removed from {@code passing} (and their decisions)
-     * and returned, to wait PENDING until capacity comes back. Meta never sees a send beyond the limit.
-     */
-    private List<Row> reserve(RunContext ctx, List<Row> passing, List<ConsentGate.Decision> decisions, Instant now) {
-        if (passing.isEmpty()) {
-            return List.of();
-        }
-        PortfolioCapacity.Reservation r = limits.reserve(decisions.stream().map(ConsentGate.Decision::to).toList(), now);
-        if (r.denied().isEmpty()) {
-            return List.of();
-        }
-        List<Row> waiting = new ArrayList<>();
-        for (int k = passing.size() - 1; k >= 0; k--) {
-            if (!r.granted().contains(decisions.get(k).to())) {
-                waiting.add(0, passing.remove(k));
-                decisions.remove(k);
-            }
-        }
-        return waiting;
-    }
-
-    /**
-     * When rows the limit holds back may be claimed again: behind the issue's rows already waiting, each at the
-     * time the portfolio has room for it ({@link PortfolioCapacity#capacityTimes}), so the waiting rows come back a
-     * few at a time as recipients leave the window rather than all at once.
-     */
-    private List<Instant> notBefore(UUID issueId, int count, Instant now) {
-        long ahead = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM issue_deliveries WHERE issue_id = ?1"
-                + " AND state = " + literal(DeliveryState.PENDING) + " AND next_attempt_at > ?2")
-                .setParameter(1, issueId).setParameter(2, ts(now)).getSingleResult()).longValue();
-        List<Instant> times = limits.capacityTimes(now, ahead, count);
-        List<Instant> out = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            Instant t = k < times.size() ? times.get(k) : now.plus(java.time.Duration.ofHours(24));
-            out.add(t.isAfter(now) ? t : now.plusSeconds(1));
-        }
-        return out;
     }
 
     /**

@@ -40,6 +40,9 @@ public class IssueLifecycle {
     Preflight preflight;
 
     @Inject
+    io.consentcast.whatsapp.PortfolioCapacity capacity;
+
+    @Inject
     io.consentcast.lists.ListService lists;
 
     @Inject
@@ -160,6 +163,11 @@ public class IssueLifecycle {
             i.updatedAt = now;
             // Rows not yet handed to the channel will not be sent; rows in flight finish by their worker. A preparation
             // stops at its next chunk (the job is no longer PREPARE): members not decided yet get no row.
+            // Rows waiting for a retry after Meta refused them (never accepted) hold a capacity reservation: given back.
+            List<Long> retried = em.createQuery("select d.id from IssueDelivery d where d.issueId = :id"
+                    + " and d.state = :pending and d.attempts > 0", Long.class).setParameter("id", id)
+                    .setParameter("pending", DeliveryState.PENDING).getResultList();
+            capacity.release(retried.stream().map(DeliveryCallback::of).toList());
             em.createQuery("update IssueDelivery d set d.state = :excluded, d.reason = 'cancelled', d.claimedBy = null,"
                     + " d.leaseUntil = null, d.updatedAt = :now where d.issueId = :id and d.state in (:open)")
                     .setParameter("excluded", DeliveryState.EXCLUDED).setParameter("now", now).setParameter("id", id)

@@ -21,6 +21,7 @@ import io.consentcast.consent.ConsentAudience;
 import io.consentcast.lists.ListService;
 import io.consentcast.shared.Texts;
 import io.consentcast.web.DateTimes;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.CostEstimates;
 import io.consentcast.whatsapp.PortfolioCapacity;
@@ -56,6 +57,9 @@ public class IssueOutlook {
 
     @Inject
     PortfolioCapacity limits;
+
+    @Inject
+    ChannelNumbers numbers;
 
     @Inject
     CostEstimates costs;
@@ -122,8 +126,11 @@ public class IssueOutlook {
                     warnings.add(warning("dispatch.warning-limit-shortfall", String.valueOf(plan.goNow()),
                             String.valueOf(plan.recipients()), settings.view().nextInsideSendingHours(plan.restAt())));
                 }
-                if (i.startedAt == null && lists.byId(i.listId).map(preflight::marketingPaused).orElse(false)) {
-                    warnings.add(warning("dispatch.warning-marketing-paused"));
+                ChannelNumbers.SendingNumber paused = i.startedAt == null
+                        ? lists.byId(i.listId).map(preflight::pausedNumber).orElse(null) : null;
+                if (paused != null) {
+                    warnings.add(warning("dispatch.warning-marketing-paused",
+                            paused.displayPhoneNumber() != null ? paused.displayPhoneNumber() : paused.numberKey()));
                 }
             }
             return new Outlook(plan, estimate, billing, warnings);
@@ -161,7 +168,8 @@ public class IssueOutlook {
                 + " d.issueId = :id and d.state = :pending and d.nextAttemptAt > :now", Long.class)
                 .setParameter("id", i.id).setParameter("pending", DeliveryState.PENDING).setParameter("now", now)
                 .getSingleResult();
-        return limits.plan(recipients, now).map(p -> new Plan(p.tier().name(), p.limit(), p.remaining(),
+        // The portfolio of the list's number: numbers of one portfolio share its limit, other portfolios have their own.
+        return limits.plan(numbers.forList(i.listId), recipients, now).map(p -> new Plan(p.tier().name(), p.limit(), p.remaining(),
                 p.recipients(), p.alreadyInWindow(), p.goNow(), p.later(), shown(s, p.restFrom()),
                 shown(s, p.lastAt()), waiting, p.restFrom())).orElse(null);
     }

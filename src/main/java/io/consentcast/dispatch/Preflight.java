@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
 import io.consentcast.whatsapp.MarketingGuard;
@@ -34,6 +35,9 @@ public class Preflight {
 
     @Inject
     MarketingGuard guard;
+
+    @Inject
+    ChannelNumbers numbers;
 
     /**
      * The checks before an issue may send at {@code at}: channel connected and not stopped, template
@@ -85,11 +89,21 @@ public class Preflight {
     }
 
     /**
-     * Marketing is paused on the number the issue sends from (the workspace's number) because of its quality
-     * ({@link MarketingGuard}): a MARKETING list's issue may not send until an admin resumed marketing.
+     * Marketing is paused on the number the issue sends from (its list's number, {@link ChannelNumbers#forList})
+     * because of that number's quality ({@link MarketingGuard}): a MARKETING list's issue may not send until an admin
+     * resumed marketing on that number. Another number's state does not matter.
      */
     boolean marketingPaused(ListView list) {
-        return list.purpose() == ListPurpose.MARKETING && !guard.marketing().allowed();
+        return pausedNumber(list) != null;
+    }
+
+    /** The list's sending number when marketing is paused on it and the list is a MARKETING list; else null. */
+    ChannelNumbers.SendingNumber pausedNumber(ListView list) {
+        if (list.purpose() != ListPurpose.MARKETING) {
+            return null;
+        }
+        ChannelNumbers.SendingNumber from = numbers.forList(list.id());
+        return guard.marketing(from.numberKey()).allowed() ? null : from;
     }
 
     static boolean categoryFits(String category, ListPurpose purpose) {

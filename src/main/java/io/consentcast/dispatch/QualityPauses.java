@@ -11,13 +11,16 @@ import org.jboss.logging.Logger;
 
 import io.consentcast.lists.ListPurpose;
 import io.consentcast.lists.ListService;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.MarketingGuard;
 import io.consentcast.whatsapp.MarketingGuardChanged;
 
 /**
  * The quality guard's side in dispatch: when {@link MarketingGuard} pauses marketing on a number (RED rating,
- * FLAGGED or RESTRICTED), the MARKETING lists' issues sending on it (SENDING, PREPARING) are paused at once, in the same workspace
- * transaction, with the reason. They are held like a pause by a person (no automatic resume): resuming is a
+ * FLAGGED or RESTRICTED), the issues of the MARKETING lists that send from that number ({@link ChannelNumbers#forList})
+ * and are sending (SENDING, PREPARING, BLOCKED after their start, paused by the system) are paused at once, in the
+ * same workspace transaction, with the reason; issues on the workspace's other numbers are not touched. An issue that
+ * starts concurrently is caught by the gate ({@link DispatchWork#gate}), which asks the guard before every slice. They are held like a pause by a person (no automatic resume): resuming is a
  * deliberate act, refused until an admin resumed marketing on the channel page ({@link IssueLifecycle#resume}),
  * and the preflight blocks new marketing sends meanwhile ({@link Preflight#marketingPaused}).
  */
@@ -39,15 +42,11 @@ public class QualityPauses {
     ListService lists;
 
     @Inject
-    MarketingGuard guard;
+    ChannelNumbers numbers;
 
     void onGuardChanged(@Observes MarketingGuardChanged change) {
         if (change.allowed()) {
             return; // the issues wait for a person to resume them
-        }
-        // The issues of a workspace send from its channel's number (MarketingGuard#marketing() names it).
-        if (!change.phoneNumberId().equals(guard.marketing().phoneNumberId())) {
-            return;
         }
         String reason = reason(change.reason());
         List<NewsletterIssue> candidates = em.createQuery("from NewsletterIssue i where i.status in (:sending)"
@@ -58,7 +57,8 @@ public class QualityPauses {
                 .setParameter("paused", IssueStatus.PAUSED).getResultList();
         for (NewsletterIssue c : candidates) {
             boolean marketing = lists.byId(c.listId).map(l -> l.purpose() == ListPurpose.MARKETING).orElse(false);
-            if (!marketing) {
+            // Only the issues that send from this number (their list's): another number's issues go on.
+            if (!marketing || !change.phoneNumberId().equals(numbers.forList(c.listId).numberKey())) {
                 continue;
             }
             NewsletterIssue i = store.lock(c.id);

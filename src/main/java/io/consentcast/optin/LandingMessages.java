@@ -79,4 +79,5 @@ public interface LandingMessages {
     /** Why a re-permission run did not ask a reader ({@code RepermissionService}'s reasons, English in the API). */
     @Message String not_asked_reason(String reason);
     @Message String not_asked_not_sent();
+    @Message String repermission_limit(String time);
 }

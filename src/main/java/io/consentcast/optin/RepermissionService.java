@@ -28,9 +28,11 @@ import io.consentcast.lists.ListService;
 import io.consentcast.lists.ListService.ListView;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
+import io.consentcast.whatsapp.ChannelNumbers;
 import io.consentcast.whatsapp.ChannelService;
 import io.consentcast.whatsapp.ErrorClass;
 import io.consentcast.whatsapp.OutgoingMessage;
+import io.consentcast.whatsapp.PortfolioCapacity;
 import io.consentcast.whatsapp.SendResult;
 import io.consentcast.whatsapp.TemplateService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -73,6 +75,12 @@ public class RepermissionService {
     ChannelService channel;
 
     @Inject
+    ChannelNumbers numbers;
+
+    @Inject
+    PortfolioCapacity capacity;
+
+    @Inject
     OptInRequestRepository requests;
 
     @Inject
@@ -87,8 +95,11 @@ public class RepermissionService {
      * {@code notAsked} counts the others by reason.
      */
     public record RepermissionReport(String list, String template, int asked, int outcomeUnknown,
-            Map<String, Integer> notAsked, long stillImported) {
+            Map<String, Integer> notAsked, long stillImported, Instant capacityFrom) {
     }
+
+    /** Why a reader was not asked: the portfolio's messaging limit had no room (see {@code capacityFrom}). */
+    static final String LIMIT_REACHED = "messaging limit reached";
 
     /** What became of one reader. */
     enum Result {
@@ -104,8 +115,14 @@ public class RepermissionService {
         }
     }
 
-    /** Reader to ask, read in the deciding transaction. */
-    private record Decision(String phone, String skipReason) {
+    /**
+     * Reader to ask, read in the deciding transaction, with the reference of the capacity reserved for the send; or
+     * why not ({@code capacityFrom}: when the messaging limit has room again).
+     */
+    private record Decision(String phone, String skipReason, String reservation, Instant capacityFrom) {
+        Decision(String phone, String skipReason) {
+            this(phone, skipReason, null, null);
+        }
     }
 
     public RepermissionReport askImported(String listSlug, UUID actorUserId) {
@@ -121,8 +138,9 @@ public class RepermissionService {
         Map<String, Integer> notAsked = new LinkedHashMap<>();
         int asked = 0;
         int unknown = 0;
+        Instant[] capacityFrom = new Instant[1];
         for (UUID subscriberId : imported) {
-            Outcome outcome = ask(subscriberId, list, text, template, actorUserId);
+            Outcome outcome = ask(subscriberId, list, text, template, actorUserId, capacityFrom);
             switch (outcome.result()) {
                 case ASKED -> asked++;
                 case OUTCOME_UNKNOWN -> unknown++;
@@ -133,17 +151,27 @@ public class RepermissionService {
         int askedNow = asked;
         QuarkusTransaction.requiringNew().run(() -> activity.record(actorUserId, ActivityKind.REPERMISSION_ASKED,
                 ActivitySubject.list(list.id()), new ActivityDetails.Repermission(list.name(), template.name(), askedNow)));
-        return new RepermissionReport(list.slug(), template.name(), asked, unknown, notAsked, remaining);
+        return new RepermissionReport(list.slug(), template.name(), asked, unknown, notAsked, remaining,
+                capacityFrom[0]);
     }
 
-    /** Asks one reader: decide (short transaction), send (no transaction), record (short transaction). */
+    /**
+     * Asks one reader: decide and reserve the portfolio's capacity (short transaction), send (no transaction), record
+     * (short transaction). The question is a business-initiated template outside any service window: it counts toward
+     * the messaging limit of the list's number's portfolio, so it is reserved first like an issue's message and not
+     * sent when the limit has no room; a send Meta refused gives its place back.
+     */
     private Outcome ask(UUID subscriberId, ListView list, ConsentTextView text, TemplateService.TemplateView template,
-            UUID actorUserId) {
+            UUID actorUserId, Instant[] capacityFrom) {
         Decision decision = QuarkusTransaction.requiringNew().call(() -> decide(subscriberId, list));
         if (decision.skipReason() != null) {
+            if (decision.capacityFrom() != null && capacityFrom[0] == null) {
+                capacityFrom[0] = decision.capacityFrom();
+            }
             return Outcome.notAsked(decision.skipReason());
         }
-        SendResult result = QuarkusTransaction.suspendingExisting().call(() -> channel.send(
+        ChannelNumbers.SendingNumber from = numbers.forList(list.id());
+        SendResult result = QuarkusTransaction.suspendingExisting().call(() -> channel.sendFrom(from.phoneNumberId(),
                 new OutgoingMessage.Template(decision.phone().substring(1), template.name(), template.language(),
                         template.parameterCount() > 0 ? List.of(list.name()) : List.of(),
                         List.of("JA", "STOP " + list.keyword()), null, template.placeholders())));
@@ -157,6 +185,8 @@ public class RepermissionService {
         } else {
             SendResult.Failed failed = (SendResult.Failed) result;
             if (failed.errorClass() != ErrorClass.OUTCOME_UNKNOWN) {
+                // Meta refused it (or it never left): the reserved place goes back to the portfolio.
+                QuarkusTransaction.requiringNew().run(() -> capacity.release(List.of(decision.reservation())));
                 return Outcome.notAsked("not sent: " + failed.errorClass()
                         + (failed.code() == null ? "" : " " + failed.code()));
             }
@@ -181,7 +211,15 @@ public class RepermissionService {
         if (requests.findOpen(subscriberId, list.id(), OptInRequest.WHATSAPP, clock.instant()).isPresent()) {
             return new Decision(null, "already asked, waiting for the answer");
         }
-        return new Decision(s.phone(), null);
+        ChannelNumbers.SendingNumber from = numbers.forList(list.id());
+        String to = s.phone().substring(1);
+        String ref = "consentcast:repermission:" + Ids.uuid7(clock);
+        Instant now = clock.instant();
+        if (!capacity.reserve(from, List.of(to), List.of(ref), now).denied().isEmpty()) {
+            return new Decision(null, LIMIT_REACHED, null,
+                    capacity.capacityTimes(from, now, 0, 1).stream().findFirst().orElse(null));
+        }
+        return new Decision(s.phone(), null, ref, null);
     }
 
     /** Records a sent (or maybe sent) question: the ledger event and the open request its answer confirms. */

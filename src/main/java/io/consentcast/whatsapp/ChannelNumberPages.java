@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Texts;
+import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.MinRole;
 import io.consentcast.tenancy.Role;
 import io.consentcast.web.PageContext;
@@ -37,9 +38,12 @@ public class ChannelNumberPages {
     @Inject
     PageContext page;
 
+    @Inject
+    Caller caller;
+
     /** What an action did, shown above the numbers. */
     public enum Done {
-        ADDED, DEFAULT_SET, REMOVED
+        ADDED, DEFAULT_SET, REMOVED, MARKETING_RESUMED
     }
 
     @CheckedTemplate
@@ -68,6 +72,14 @@ public class ChannelNumberPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response makeDefault(@PathParam("tenant") String tenant, @PathParam("number") String number) {
         return act(null, () -> numbers.makeDefault(number), Done.DEFAULT_SET);
+    }
+
+    @POST
+    @Path("/{number}/resume-marketing")
+    @MinRole(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response resumeMarketing(@PathParam("tenant") String tenant, @PathParam("number") String number) {
+        return act(null, () -> numbers.resumeMarketing(number, caller.userId().toString()), Done.MARKETING_RESUMED);
     }
 
     @POST

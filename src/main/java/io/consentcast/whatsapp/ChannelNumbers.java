@@ -68,12 +68,19 @@ public class ChannelNumbers {
 
     /**
      * A connected number as the API and the channel page show it: Meta's display number, whether it is the default,
-     * its last known quality and marketing decision, the account's messaging-limit tier, and the lists that send
-     * from it (by name; lists without a number send from the default).
+     * its last known quality and marketing decision (paused since when; {@code marketingCauseGone}: only an admin's
+     * resume is missing), the account's messaging-limit tier, and the lists that send from it (by name; lists without
+     * a number send from the default).
      */
     public record NumberView(String phoneNumberId, String businessAccountId, String displayPhoneNumber,
             boolean isDefault, String qualityRating, boolean marketingAllowed, MarketingGuard.PauseReason marketingPause,
-            MessagingLimitTier messagingLimitTier, List<String> lists) {
+            java.time.Instant marketingPausedSince, boolean marketingCauseGone, MessagingLimitTier messagingLimitTier,
+            List<String> lists) {
+    }
+
+    /** A number on which marketing is paused, as the dashboard names it. */
+    public record PausedNumber(String phoneNumberId, String displayPhoneNumber, boolean isDefault,
+            MarketingGuard.PauseReason reason) {
     }
 
     /**
@@ -87,6 +94,22 @@ public class ChannelNumbers {
         /** The key of the number's one sending rate across issues and instances (dispatch's {@code dispatch_senders}). */
         public String rateKey() {
             return phoneNumberId != null ? "phone:" + phoneNumberId : "sandbox:" + tenantId;
+        }
+
+        /**
+         * The number as the quality guard and the messaging-limit count name it: Meta's phone number id, or the
+         * sandbox's number of the workspace ({@link MarketingGuard#marketing(String)}).
+         */
+        public String numberKey() {
+            return phoneNumberId != null ? phoneNumberId : WebhookProcessor.SANDBOX_PHONE_PREFIX + tenantId;
+        }
+
+        /**
+         * The business portfolio whose messaging limit the number's template sends use: its WhatsApp Business
+         * Account, or the workspace's sandbox portfolio ({@link PortfolioCapacity}).
+         */
+        public String portfolio() {
+            return businessAccountId != null ? businessAccountId : MessagingLimits.sandboxAccount(tenantId);
         }
 
         /** The display number as international digits, for wa.me links ("" when there is none). */
@@ -106,6 +129,39 @@ public class ChannelNumbers {
             return numbers().stream().sorted((a, b) -> Boolean.compare(isDefault(s, b), isDefault(s, a)))
                     .map(n -> view(s, n, tier)).toList();
         });
+    }
+
+    /**
+     * The current workspace's numbers on which marketing is paused for their quality (the sandbox's one number
+     * included), the default first.
+     */
+    public List<PausedNumber> marketingPaused() {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            ChannelSettings s = settings.find().orElse(null);
+            if (s == null || !s.cloudApi()) {
+                MarketingGuard.MarketingDecision d = guard.marketing();
+                return d.allowed() ? List.<PausedNumber>of()
+                        : List.of(new PausedNumber(d.phoneNumberId(), SandboxChannel.DISPLAY_NUMBER, true, d.reason()));
+            }
+            List<PausedNumber> out = new java.util.ArrayList<>();
+            for (WhatsAppNumber n : numbers()) {
+                MarketingGuard.MarketingDecision d = guard.marketing(n.phoneNumberId);
+                if (!d.allowed()) {
+                    out.add(new PausedNumber(n.phoneNumberId, n.displayPhoneNumber, isDefault(s, n), d.reason()));
+                }
+            }
+            out.sort((a, b) -> Boolean.compare(b.isDefault(), a.isDefault()));
+            return out;
+        });
+    }
+
+    /**
+     * An admin resumes marketing on one of the workspace's numbers after a quality pause (404 when it is not one of
+     * them; 409 while the cause is still there): only that number's marketing resumes, the others keep their state.
+     */
+    public NumberView resumeMarketing(String phoneNumberId, String actor) {
+        QuarkusTransaction.joiningExisting().run(() -> guard.acknowledge(require(phoneNumberId).phoneNumberId, actor));
+        return view(phoneNumberId);
     }
 
     /** What a list sends from: its number, or the default. */
@@ -251,7 +307,8 @@ public class ChannelNumbers {
                 .setParameter("p", n.phoneNumberId).getResultStream().findFirst().orElse(null);
         MarketingGuard.MarketingDecision marketing = guard.marketing(n.phoneNumberId);
         return new NumberView(n.phoneNumberId, n.businessAccountId, n.displayPhoneNumber, isDefault(s, n),
-                q == null ? null : q.qualityRating, marketing.allowed(), marketing.reason(), tier,
+                q == null ? null : q.qualityRating, marketing.allowed(), marketing.reason(), marketing.pausedSince(),
+                marketing.causeGone(), tier,
                 lists.listsUsing(n.phoneNumberId));
     }
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
+import io.consentcast.tenancy.Caller;
 import io.consentcast.tenancy.MinRole;
 import io.consentcast.tenancy.Role;
 
@@ -23,6 +24,9 @@ public class ChannelNumbersApi {
 
     @Inject
     ChannelNumbers numbers;
+
+    @Inject
+    Caller caller;
 
     @GET
     public List<ChannelNumbers.NumberView> all(@PathParam("tenant") String tenant) {
@@ -44,6 +48,18 @@ public class ChannelNumbersApi {
     public ChannelNumbers.NumberView makeDefault(@PathParam("tenant") String tenant,
             @PathParam("number") String number) {
         return numbers.makeDefault(number);
+    }
+
+    /**
+     * Resumes marketing on this number after a quality pause (the other numbers keep their state): 200 with the
+     * number; 404 for a number the workspace does not have; 409 while the cause (RED, FLAGGED, RESTRICTED) is there.
+     */
+    @POST
+    @Path("/{number}/quality/acknowledge")
+    @MinRole(Role.ADMIN)
+    public ChannelNumbers.NumberView resumeMarketing(@PathParam("tenant") String tenant,
+            @PathParam("number") String number) {
+        return numbers.resumeMarketing(number, caller.userId().toString());
     }
 
     /** 204; 404 for a number the workspace does not have; 409 for the default or a number lists send from. */

@@ -60,10 +60,18 @@ public class ChannelService {
      * marks that transaction for rollback.
      */
     public SendResult send(OutgoingMessage message) {
+        return sendFrom(null, message);
+    }
+
+    /**
+     * {@link #send(OutgoingMessage)} from one of the workspace's numbers ({@code phoneNumberId}; null or a number the
+     * workspace does not have: the default, {@link ChannelNumbers#resolve(String)}).
+     */
+    public SendResult sendFrom(String phoneNumberId, OutgoingMessage message) {
         String tenantId = currentTenant.id();
         Sender sender;
         try {
-            sender = sender();
+            sender = senderFor(phoneNumberId);
         } catch (RuntimeException e) {
             LOG.warnf("WhatsApp channel settings of workspace %s could not be read; nothing sent: %s", tenantId,
                     e.toString());

@@ -121,7 +121,14 @@ public class MarketingGuard {
      * the cause is still there; a number that is not paused is answered as it is.
      */
     public MarketingDecision acknowledge(String actor) {
-        String number = currentNumber();
+        return acknowledge(currentNumber(), actor);
+    }
+
+    /**
+     * An admin resumes marketing on {@code number}, one of the current workspace's numbers (the caller checked that
+     * it is): recorded with who and when, only for that number. Refused (409) while the cause is still there.
+     */
+    public MarketingDecision acknowledge(String number, String actor) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             NumberQuality q = find(number).orElse(null);
             if (q == null || q.pausedAt == null) {

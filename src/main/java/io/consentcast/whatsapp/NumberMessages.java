@@ -27,4 +27,8 @@ public interface NumberMessages {
     @Message String added();
     @Message String default_set();
     @Message String removed();
+    @Message String marketing_resumed();
+    @Message String pause_reason(String reason);
+    @Message String resume_marketing();
+    @Message String resume_waits();
 }

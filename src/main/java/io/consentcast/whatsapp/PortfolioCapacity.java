@@ -21,11 +21,13 @@ import io.consentcast.whatsapp.MessagingLimits.Usage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * The current workspace's portfolio capacity for dispatch: which recipients are already in the moving 24-hour
- * window (they cost nothing), reserving capacity transactionally before template sends (so that instances and
- * issues sharing a portfolio never together exceed its limit), when held-back recipients fit, and the plan for a
- * set of recipients. The limit and the count are {@link MessagingLimits}'; the window is
- * {@code whatsapp_portfolio_sends}.
+ * The capacity of the business portfolio a sending number belongs to ({@link ChannelNumbers.SendingNumber#portfolio()}:
+ * numbers of one portfolio share its limit, numbers of different portfolios have their own): which recipients are
+ * already in the moving 24-hour window (they cost nothing), reserving capacity transactionally before every
+ * business-initiated template send (so that instances, issues and other senders sharing a portfolio never together
+ * exceed its limit), giving a reservation back when Meta refused the send ({@link #release}), when held-back
+ * recipients fit, and the plan for a set of recipients. The limit and the count are {@link MessagingLimits}'; the
+ * window is {@code whatsapp_portfolio_sends}.
  */
 @ApplicationScoped
 public class PortfolioCapacity {
@@ -39,21 +41,17 @@ public class PortfolioCapacity {
     CurrentTenant currentTenant;
 
     @Inject
-    ChannelSettingsService channelSettings;
-
-    @Inject
     MessagingLimits limits;
 
     /**
-     * Which of {@code recipients} (digits of E.164, as sent) the current workspace's portfolio reached with a template
-     * in the 24 hours before {@code now}: messaging them again uses no capacity.
+     * Which of {@code recipients} (digits of E.164, as sent) the portfolio of {@code from} reached with a template in
+     * the 24 hours before {@code now}: messaging them again uses no capacity.
      */
-    public Set<String> inWindow(Collection<String> recipients, Instant now) {
-        Optional<String> account = limits.account();
-        if (account.isEmpty() || recipients.isEmpty()) {
+    public Set<String> inWindow(ChannelNumbers.SendingNumber from, Collection<String> recipients, Instant now) {
+        if (recipients.isEmpty()) {
             return Set.of();
         }
-        return QuarkusTransaction.joiningExisting().call(() -> inWindow(account.get(), recipients, now));
+        return QuarkusTransaction.joiningExisting().call(() -> inWindow(from.portfolio(), recipients, now));
     }
 
     private Set<String> inWindow(String account, Collection<String> recipients, Instant now) {
@@ -82,21 +80,24 @@ public class PortfolioCapacity {
     }
 
     /**
-     * Reserves the portfolio's capacity for template sends to {@code recipients} at {@code now}, in the caller's
-     * transaction, which must commit before the messages are handed to the channel. The portfolio is locked for
-     * the rest of that transaction (a transaction-scoped advisory lock on its account id: a portfolio whose limit
-     * was never read has no row to lock), so two instances that both see room for one cannot both take it: the
-     * second waits for the first's commit and then counts its reservation. A granted new recipient is written to
-     * {@code whatsapp_portfolio_sends} at once (the channel writes it again when Meta accepts; the count is per
-     * distinct recipient), so it counts for everyone from this commit on. An unlimited portfolio grants all.
+     * Reserves the capacity of the portfolio of {@code from} for template sends to {@code recipients} at {@code now},
+     * in the caller's transaction, which must commit before the messages are handed to the channel. {@code refs}
+     * (same order, or null) name each send ({@code consentcast:delivery:<id>}, ...), so that {@link #release} can give
+     * exactly that send's place back when Meta refuses it. The portfolio is locked for the rest of that transaction
+     * (a transaction-scoped advisory lock on its account id: a portfolio whose limit was never read has no row to
+     * lock), so two instances that both see room for one cannot both take it: the second waits for the first's commit
+     * and then counts its reservation. Every granted send is written to {@code whatsapp_portfolio_sends} at once with
+     * its reference (a recipient already in the window too, so that each send in flight holds its recipient in the
+     * window by a row of its own; the count is per distinct recipient). An unlimited portfolio grants all and writes
+     * nothing.
      */
-    public Reservation reserve(List<String> recipients, Instant now) {
-        Optional<String> account = limits.account();
-        if (account.isEmpty() || recipients.isEmpty()) {
+    public Reservation reserve(ChannelNumbers.SendingNumber from, List<String> recipients, List<String> refs,
+            Instant now) {
+        if (recipients.isEmpty()) {
             return new Reservation(new LinkedHashSet<>(recipients), List.of());
         }
         return QuarkusTransaction.joiningExisting().call(() -> {
-            String a = account.get();
+            String a = from.portfolio();
             if (limits.tier(a).unlimited()) {
                 return new Reservation(new LinkedHashSet<>(recipients), List.of()); // nothing to count or lock
             }
@@ -109,32 +110,34 @@ public class PortfolioCapacity {
             Set<String> known = inWindow(a, recipients, now);
             long room = u.remaining();
             Set<String> granted = new LinkedHashSet<>();
-            List<String> fresh = new ArrayList<>();
+            List<Integer> written = new ArrayList<>();
             List<String> denied = new ArrayList<>();
-            for (String r : recipients) {
+            for (int k = 0; k < recipients.size(); k++) {
+                String r = recipients.get(k);
                 if (known.contains(r) || granted.contains(r)) {
                     granted.add(r);
+                    written.add(k);
                 } else if (room > 0) {
                     room--;
                     granted.add(r);
-                    fresh.add(r);
+                    written.add(k);
                 } else {
                     denied.add(r);
                 }
             }
-            if (!fresh.isEmpty()) {
+            if (!written.isEmpty()) {
                 String tenant = currentTenant.id();
-                String number = channelSettings.view().phoneNumberId();
-                String phone = number != null ? number : WebhookProcessor.SANDBOX_PHONE_PREFIX + tenant;
+                String phone = from.numberKey();
                 em.unwrap(Session.class).doWork(c -> {
                     try (var ps = c.prepareStatement("insert into whatsapp_portfolio_sends (business_account_id,"
-                            + " tenant_id, phone_number_id, recipient, sent_at) values (?, ?, ?, ?, ?)")) {
-                        for (String r : fresh) {
+                            + " tenant_id, phone_number_id, recipient, sent_at, send_ref) values (?, ?, ?, ?, ?, ?)")) {
+                        for (int k : written) {
                             ps.setString(1, a);
                             ps.setString(2, tenant);
                             ps.setString(3, phone);
-                            ps.setString(4, r);
+                            ps.setString(4, recipients.get(k));
                             ps.setObject(5, SqlValues.ts(now));
+                            ps.setString(6, refs == null ? null : refs.get(k));
                             ps.addBatch();
                         }
                         ps.executeBatch();
@@ -146,17 +149,37 @@ public class PortfolioCapacity {
     }
 
     /**
+     * Gives back the places reserved for sends Meta never accepted (it refused them, or they never left), in the
+     * caller's transaction (the one that records the refusal): only the rows written for these sends
+     * ({@code refs}) go. A recipient who got, or is being sent, anything else in the window keeps that send's own row
+     * and so stays counted; a send whose outcome is unknown must not be released (it may have reached the reader).
+     * Returns how many reservations were removed.
+     */
+    public int release(Collection<String> refs) {
+        if (refs.isEmpty()) {
+            return 0;
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            int[] removed = new int[1];
+            em.unwrap(Session.class).doWork(c -> {
+                try (var ps = c.prepareStatement("delete from whatsapp_portfolio_sends where send_ref = any (?)")) {
+                    ps.setArray(1, c.createArrayOf("varchar", refs.toArray()));
+                    removed[0] = ps.executeUpdate();
+                }
+            });
+            return removed[0];
+        });
+    }
+
+    /**
      * When new recipients go if nothing else is sent meanwhile: element {@code j} is the earliest time the
      * {@code (skip + j + 1)}-th new recipient from {@code now} on fits into the window ({@code now} while there is
      * room; then as the portfolio's recipients leave the window, oldest first; beyond one limit's worth, 24 hours
      * after the time of the recipient one limit earlier). All {@code now} for an unlimited portfolio.
      */
-    public List<Instant> capacityTimes(Instant now, long skip, int count) {
-        Optional<String> account = limits.account();
+    public List<Instant> capacityTimes(ChannelNumbers.SendingNumber from, Instant now, long skip, int count) {
         List<Instant> out = new ArrayList<>(count);
-        if (account.isEmpty()) {
-            return out;
-        }
+        Optional<String> account = Optional.of(from.portfolio());
         return QuarkusTransaction.joiningExisting().call(() -> {
             Usage u = limits.usage(account.get(), now);
             if (u.remaining() == null || u.limit() == null || u.limit() <= 0) {
@@ -212,8 +235,8 @@ public class PortfolioCapacity {
     }
 
     /**
-     * The plan for template sends to {@code recipients} (digits of E.164) starting at {@code now}, against the current
-     * workspace's portfolio: how many go now (those already in the window and the new ones the remaining capacity
+     * The plan for template sends to {@code recipients} (digits of E.164) starting at {@code now}, against the
+     * portfolio of the number they leave from: how many go now (those already in the window and the new ones the remaining capacity
      * allows), how many new ones wait, from when ({@code restFrom}, the first waiting one) and until when
      * ({@code lastAt}, the last one) if nothing else is sent meanwhile. Sending hours are the caller's.
      */
@@ -221,11 +244,8 @@ public class PortfolioCapacity {
             long recipients, long alreadyInWindow, long goNow, long later, Instant restFrom, Instant lastAt) {
     }
 
-    public Optional<Plan> plan(Collection<String> recipients, Instant now) {
-        Optional<String> account = limits.account();
-        if (account.isEmpty()) {
-            return Optional.empty();
-        }
+    public Optional<Plan> plan(ChannelNumbers.SendingNumber from, Collection<String> recipients, Instant now) {
+        Optional<String> account = Optional.of(from.portfolio());
         return QuarkusTransaction.joiningExisting().call(() -> {
             Usage u = limits.usage(account.get(), now);
             long known = inWindow(account.get(), recipients, now).size();
@@ -235,8 +255,8 @@ public class PortfolioCapacity {
                         recipients.size(), known, recipients.size(), 0, null, null));
             }
             long fitNow = u.remaining();
-            List<Instant> first = capacityTimes(now, fitNow, 1);
-            List<Instant> last = capacityTimes(now, fresh - 1, 1);
+            List<Instant> first = capacityTimes(from, now, fitNow, 1);
+            List<Instant> last = capacityTimes(from, now, fresh - 1, 1);
             return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(), recipients.size(),
                     known, known + fitNow, fresh - fitNow, first.isEmpty() ? null : first.get(0),
                     last.isEmpty() ? null : last.get(0)));

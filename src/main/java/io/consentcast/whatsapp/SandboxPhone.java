@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManager;
 
 import io.consentcast.consent.PhoneNumbers;
 import io.consentcast.shared.ApiException;
+import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.consentcast.tenancy.CurrentTenant;
 import io.consentcast.tenancy.TenancyService;
@@ -41,6 +42,12 @@ public class SandboxPhone {
 
     @Inject
     SandboxChannel sandbox;
+
+    @Inject
+    ChannelNumbers numbers;
+
+    @Inject
+    PortfolioCapacity capacity;
 
     @Inject
     WebhookInbox inbox;
@@ -148,10 +155,23 @@ public class SandboxPhone {
         String[] nameLang = template.split("\\|", 2);
         List<String> params = variables == null || variables.isBlank() ? List.of()
                 : variables.strip().lines().map(String::strip).toList();
-        return QuarkusTransaction.joiningExisting().call(() -> sandbox.send(
-                ChannelSettings.sandboxDefault(currentTenant.id()), null,
-                new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of(), null, List.of(),
-                        sandbox.sampleExtras(nameLang[0], nameLang[1]))));
+        // A template is business-initiated: it takes a place in the (sandbox) portfolio's messaging limit first,
+        // refused when there is none, given back when the send is refused.
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            ChannelNumbers.SendingNumber from = numbers.resolve(null);
+            String ref = "consentcast:sample:" + Ids.uuid7(clock);
+            if (!capacity.reserve(from, List.of(to), List.of(ref), clock.instant()).denied().isEmpty()) {
+                throw ApiException.conflict("whatsapp.messaging-limit-reached",
+                        java.util.Map.of("number", "whatsapp.messaging-limit-reached"));
+            }
+            SendResult result = sandbox.send(ChannelSettings.sandboxDefault(currentTenant.id()), null,
+                    new OutgoingMessage.Template(to, nameLang[0], nameLang[1], params, List.of(), null, List.of(),
+                            sandbox.sampleExtras(nameLang[0], nameLang[1])));
+            if (!result.accepted()) {
+                capacity.release(List.of(ref));
+            }
+            return result;
+        });
     }
 
     /** Plays Meta's quality report for the sandbox number: FLAGGED (marketing pauses) or UNFLAGGED. */

@@ -108,6 +108,68 @@ class RepermissionTest {
         });
     }
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
+    /**
+     * The question is a business-initiated template (outside any window: imported readers never wrote): it takes a
+     * place in the portfolio's messaging limit before it is sent, a refused one gives it back, and without a place it
+     * is not sent and the report says so and from when.
+     */
+    @Test
+    void theQuestionReservesAPlaceInTheMessagingLimitGivesItBackWhenRefusedAndIsNotSentWithoutOne() {
+        Api owner = Api.newUser("reperm-limit");
+        String slug = owner.createWorkspace("reperm-limit");
+        String tenantId = tenancy.findBySlug(slug).orElseThrow().id;
+        String phoneNumberId = String.valueOf(System.nanoTime());
+        String waba = String.valueOf(System.nanoTime() + 1);
+        GraphMock.ownedNumber(phoneNumberId, waba, "EAAG-limit-token");
+        owner.req().body(Map.of("type", "cloud-api", "phoneNumberId", phoneNumberId, "businessAccountId", waba,
+                "displayPhoneNumber", "+49 30 1234568", "accessToken", "EAAG-limit-token"))
+                .put("/api/tenants/" + slug + "/channel").then().statusCode(200);
+        GraphMock.server().stubFor(get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                        {"data":[{"id":"78","name":"subscription_confirm","language":"de","status":"APPROVED",
+                          "category":"UTILITY","components":[{"type":"BODY","text":"Bitte bestätigen Sie {{1}}."},
+                          {"type":"BUTTONS","buttons":[{"type":"QUICK_REPLY","text":"Ja"},
+                          {"type":"QUICK_REPLY","text":"Nein"}]}]}]}""")));
+        owner.req().post("/api/tenants/" + slug + "/templates/sync").then().statusCode(200);
+        owner.req().body(Fixtures.germanList("morgen", "MORGEN")).post("/api/tenants/" + slug + "/lists").then()
+                .statusCode(201);
+        assertEquals(2, Imports.importAndWait(owner, slug, "morgen", "phone\n0151 00002001\n0151 00002002\n")
+                .getInt("imported"));
+        int max = owner.req().get("/api/tenants/" + slug + "/channel/messaging-limit").then().statusCode(200)
+                .extract().path("limit");
+        // The portfolio reached all but one elsewhere an hour ago: room for one new reader.
+        scope.platform(() -> em.createNativeQuery("insert into whatsapp_portfolio_sends (business_account_id,"
+                + " tenant_id, phone_number_id, recipient, sent_at) select ?1, ?2, 'elsewhere', 'x' || g, ?3"
+                + " from generate_series(1, ?4) g").setParameter(1, waba).setParameter(2, tenantId)
+                .setParameter(3, java.time.OffsetDateTime.now().minusHours(1)).setParameter(4, max - 1)
+                .executeUpdate());
+        String messages = "/v23.0/" + phoneNumberId + "/messages";
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"Message Undeliverable.\",\"type\":\"OAuthException\","
+                        + "\"code\":131026,\"fbtrace_id\":\"x\"}}")));
+
+        // Meta refuses both: the first one's place is given back, so the second is sent (and refused) too.
+        owner.req().post("/api/tenants/" + slug + "/lists/morgen/repermission").then().statusCode(200)
+                .body("asked", equalTo(0)).body("notAsked.'not sent: PERMANENT_RECIPIENT 131026'", equalTo(2))
+                .body("capacityFrom", org.hamcrest.Matchers.nullValue());
+        GraphMock.server().verify(2, postRequestedFor(urlEqualTo(messages)));
+        owner.req().get("/api/tenants/" + slug + "/channel/messaging-limit").then().body("remaining", equalTo(1));
+
+        // Meta accepts now: one place, so one reader is asked, the other is not sent and the report says when.
+        GraphMock.server().stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.limit1\"}]}")));
+        owner.req().post("/api/tenants/" + slug + "/lists/morgen/repermission").then().statusCode(200)
+                .body("asked", equalTo(1)).body("notAsked.'messaging limit reached'", equalTo(1))
+                .body("capacityFrom", org.hamcrest.Matchers.notNullValue());
+        GraphMock.server().verify(3, postRequestedFor(urlEqualTo(messages)));
+        owner.req().get("/api/tenants/" + slug + "/channel/messaging-limit").then().body("remaining", equalTo(0));
+    }
+
     @Test
     void importedReadersConfirmByTappingTheButtonOfTheRepermissionTemplate() {
         Api owner = Api.newUser("reperm");
