@@ -223,9 +223,9 @@ public class ActivityLog {
     }
 
     /** The labels (e-mail address or name) of the people who acted in {@code entries}. */
-    Map<UUID, String> actorLabels(List<ActivityEntry> entries) {
+    Map<UUID, TenancyService.Person> actors(List<ActivityEntry> entries) {
         Set<UUID> ids = entries.stream().map(a -> a.actorUserId).filter(Objects::nonNull).collect(Collectors.toSet());
-        return ids.isEmpty() ? Map.of() : new HashMap<>(tenancy.userLabels(ids));
+        return ids.isEmpty() ? Map.of() : new HashMap<>(tenancy.people(ids));
     }
 
     static ActivityDetails details(ActivityEntry e, ActivityKind kind) {

@@ -38,7 +38,7 @@ import io.consentcast.tenancy.TenantScope;
 import io.consentcast.web.DateTimes;
 
 /**
- * The activity log as people read it: who (e-mail address or name), what (the kind's label), about what (the current
+ * The activity log as people read it: who (the member's name, else e-mail address; the address alongside), what (the kind's label), about what (the current
  * name of the list, member, issue; the recorded name when the feature no longer knows it) and the details as a
  * sentence, in a language and the workspace's time zone. For the page, the API (English) and the CSV export.
  */
@@ -46,7 +46,8 @@ import io.consentcast.web.DateTimes;
 public class ActivityViews {
 
     /** One entry as shown. {@code details} is the stored JSON record; {@code detail} its sentence. */
-    public record Entry(UUID id, Instant occurredAt, String when, UUID actorUserId, String actor, String action,
+    public record Entry(UUID id, Instant occurredAt, String when, UUID actorUserId, String actor, String actorEmail,
+            String action,
             String kind, ActivitySubject.Type subjectType, String subjectId, String subject, String detail,
             JsonNode details) {
     }
@@ -81,7 +82,7 @@ public class ActivityViews {
     }
 
     private List<Entry> render(List<ActivityEntry> rows, Locale locale, ZoneId zone) {
-        Map<UUID, String> actors = log.actorLabels(rows);
+        Map<UUID, TenancyService.Person> actors = log.actors(rows);
         Map<ActivitySubject.Type, Map<String, String>> current = currentNames(rows);
         // As on every page (30 Nov 2026, 17:54), not the JDK's "Nov 30, 2026, 5:54:32 PM".
         DateTimeFormatter time = DateTimes.formatter(DateTimes.Style.DATE_TIME, locale, zone);
@@ -92,7 +93,7 @@ public class ActivityViews {
         return out;
     }
 
-    private Entry entry(ActivityEntry a, Map<UUID, String> actors, Map<ActivitySubject.Type, Map<String, String>> current,
+    private Entry entry(ActivityEntry a, Map<UUID, TenancyService.Person> actors, Map<ActivitySubject.Type, Map<String, String>> current,
             Locale locale, DateTimeFormatter time) {
         ActivityKind kind = ActivityKind.ofCode(a.action).orElse(null);
         ActivityDetails details = kind == null ? null : ActivityLog.details(a, kind);
@@ -116,8 +117,10 @@ public class ActivityViews {
                 throw new UncheckedIOException(e);
             }
         }
+        TenancyService.Person actor = a.actorUserId == null ? null : actors.get(a.actorUserId);
         return new Entry(a.id, a.occurredAt, time.format(a.occurredAt), a.actorUserId,
-                a.actorUserId == null ? null : actors.getOrDefault(a.actorUserId, a.actorUserId.toString()), a.action,
+                a.actorUserId == null ? null : actor == null ? a.actorUserId.toString() : actor.name(),
+                actor == null ? null : actor.email(), a.action,
                 kindLabel, a.subjectType, a.subjectId, subject, detail, json);
     }
 
@@ -213,7 +216,7 @@ public class ActivityViews {
         tenantScope.run(tenantId, () -> {
             try {
                 var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-                var csv = CSVFormat.RFC4180.builder().setHeader("id", "occurred_at", "actor_user_id", "actor",
+                var csv = CSVFormat.RFC4180.builder().setHeader("id", "occurred_at", "actor_user_id", "actor", "actor_email",
                         "action", "kind", "subject_type", "subject_id", "subject", "detail", "details").get()
                         .print(writer);
                 ZoneId zone = zone();
@@ -244,7 +247,7 @@ public class ActivityViews {
         try {
             for (Entry e : entries) {
                 csv.printRecord(CsvCells.neutralise(e.id()), CsvCells.neutralise(e.occurredAt()),
-                        CsvCells.neutralise(e.actorUserId()), CsvCells.neutralise(e.actor()),
+                        CsvCells.neutralise(e.actorUserId()), CsvCells.neutralise(e.actor()), CsvCells.neutralise(e.actorEmail()),
                         CsvCells.neutralise(e.action()), CsvCells.neutralise(e.kind()),
                         CsvCells.neutralise(e.subjectType()), CsvCells.neutralise(e.subjectId()),
                         CsvCells.neutralise(e.subject()), CsvCells.neutralise(e.detail()),

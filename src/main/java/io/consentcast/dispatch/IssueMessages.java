@@ -114,4 +114,9 @@ public interface IssueMessages {
     @Message String field_header_hint();
     @Message String field_button(int n);
     @Message String field_buttons_hint();
+
+    // When an issue goes out: scheduled (not started yet), started, or sent (issue 16).
+    @Message String when();
+    @Message String started_at();
+    @Message String sent_at();
 }

@@ -191,6 +191,19 @@ public class TenancyService {
                 .collect(Collectors.toMap(u -> u.id, u -> u.email != null ? u.email : u.displayName())));
     }
 
+    /** A person as the activity log names them: their name (else e-mail address), and the address when known. */
+    public record Person(String name, String email) {
+    }
+
+    /** The people behind {@code userIds}, by id; unknown ids are left out. */
+    public Map<UUID, Person> people(Collection<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> users.list("id in ?1", Set.copyOf(userIds)).stream()
+                .collect(Collectors.toMap(u -> u.id, u -> new Person(u.displayName(), u.email))));
+    }
+
     private static ApiException slugTaken() {
         return ApiException.conflict("slug.taken", Map.of("slug", "slug.taken"));
     }

@@ -19,6 +19,10 @@ public final class Charts {
     static final int RIGHT = 12;
     static final int TOP = 12;
     static final int PLOT_HEIGHT = 160;
+    /** Room right of a line chart's plot for the lines' last values. */
+    static final int END_LABELS = 48;
+    /** The least distance between two end labels (the tick font is 13 units high). */
+    static final int LABEL_GAP = 15;
 
     private Charts() {
     }
@@ -38,7 +42,7 @@ public final class Charts {
     public static RawString line(Text text, List<String> labels, List<Series> series, NumberFormat format) {
         StringBuilder svg = open(text, PLOT_HEIGHT + TOP + 36);
         double max = niceMax(series);
-        int plotWidth = WIDTH - LEFT - RIGHT;
+        int plotWidth = WIDTH - LEFT - RIGHT - END_LABELS;
         axis(svg, max, format);
         int n = labels.size();
         double step = n <= 1 ? 0 : (double) plotWidth / (n - 1);
@@ -57,6 +61,7 @@ public final class Charts {
                         .append(num(y(v.get(last).doubleValue(), max))).append("\"/>");
             }
         }
+        endLabels(svg, series, max, format, LEFT + plotWidth + 6);
         int base = TOP + PLOT_HEIGHT + 22;
         if (n > 0) {
             svg.append(label(LEFT, base, "start", labels.get(0)));
@@ -65,7 +70,7 @@ public final class Charts {
             svg.append(label(LEFT + plotWidth / 2, base, "middle", labels.get(n / 2)));
         }
         if (n > 1) {
-            svg.append(label(WIDTH - RIGHT, base, "end", labels.get(n - 1)));
+            svg.append(label(LEFT + plotWidth, base, "end", labels.get(n - 1)));
         }
         return close(svg, text, labels, series, format);
     }
@@ -108,6 +113,45 @@ public final class Charts {
         svg.append("<title id=\"").append(id).append("-title\">").append(escape(text.title())).append("</title>");
         svg.append("<desc id=\"").append(id).append("-desc\">").append(escape(text.summary())).append("</desc>");
         return svg;
+    }
+
+    /**
+     * Each line's last value beside its end, in the line's colour: labels of close values are moved apart (at least
+     * {@link #LABEL_GAP} apart, kept inside the plot), so they never overlap, neither here nor scaled down to a phone.
+     */
+    private static void endLabels(StringBuilder svg, List<Series> series, double max, NumberFormat format, int x) {
+        int count = series.size();
+        double[] ys = new double[count];
+        Integer[] order = new Integer[count];
+        for (int s = 0; s < count; s++) {
+            List<? extends Number> v = series.get(s).values();
+            ys[s] = v.isEmpty() ? Double.NaN : y(v.get(v.size() - 1).doubleValue(), max) + 4;
+            order[s] = s;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(Double.isNaN(ys[a]) ? 0 : ys[a], Double.isNaN(ys[b]) ? 0 : ys[b]));
+        double previous = Double.NEGATIVE_INFINITY;
+        for (Integer s : order) {
+            if (!Double.isNaN(ys[s])) {
+                ys[s] = Math.max(ys[s], previous + LABEL_GAP);
+                previous = ys[s];
+            }
+        }
+        double bottom = TOP + PLOT_HEIGHT + 4;
+        for (int i = count - 1; i >= 0; i--) { // pushed below the plot: move the stack up again
+            int s = order[i];
+            if (!Double.isNaN(ys[s]) && ys[s] > bottom) {
+                ys[s] = bottom;
+            }
+            bottom = (Double.isNaN(ys[s]) ? bottom : ys[s]) - LABEL_GAP;
+        }
+        for (int s = 0; s < count; s++) {
+            List<? extends Number> v = series.get(s).values();
+            if (!v.isEmpty()) {
+                svg.append("<text class=\"tick end s").append(s).append("\" x=\"").append(x).append("\" y=\"")
+                        .append(num(ys[s])).append("\" text-anchor=\"start\">")
+                        .append(escape(format.format(v.get(v.size() - 1).doubleValue()))).append("</text>");
+            }
+        }
     }
 
     private static void axis(StringBuilder svg, double max, NumberFormat format) {

@@ -202,7 +202,8 @@ public class PageFormGuard {
         });
     }
 
-    private static Optional<String> fromReferer(String referer, RoutingContext routing) {
+    /** The page a request came from, when the browser names one of this site ({@code Referer}). */
+    static Optional<String> fromReferer(String referer, RoutingContext routing) {
         if (referer == null || referer.length() > LocalPaths.MAX_LENGTH) {
             return Optional.empty();
         }
