@@ -6,9 +6,10 @@
 -- other column of the event, so the index alone answers the export. A B-tree entry may not exceed 2,704 bytes; the
 -- fixed-size columns take about 600 at most, and the three free-text columns (source_detail, wa_message_id, reason)
 -- are not bounded by the schema. So the index holds the events whose free text is at most 2,000 bytes together
--- (every event the application writes today but a hand-crafted API call with two long texts), and the small
+-- (the events the application writes itself carry a page URL, a file name and row, a keyword: short), and the small
 -- consent_events_export_long the others, in the same key: the export reads both, merged in key order
--- (LedgerReader.EVENTS: a UNION ALL of two ordered parts, merged by a Merge Append), and the same predicate text must stay in both places.
+-- (LedgerReader.EVENTS: a UNION ALL of two ordered parts, merged by a Merge Append); the predicate's text must
+-- stay the same in both places.
 -- The two replace consent_events_tenant_subscriber: an append still adds one entry to one of them, as it did to the
 -- index they replace (subscriber lookups use consent_events_chain (subscriber_id, seq)).
 -- Built inside the migration's transaction, which blocks appends while it runs (measured in docs/PERFORMANCE.md,
