@@ -71,14 +71,38 @@ class LedgerReader {
     }
 
     /**
+     * Whether an event's free text fits the covering index {@code consent_events_export} (migration V9_50: the same
+     * text there, or PostgreSQL cannot prove that the index holds the rows); the others are in
+     * {@code consent_events_export_long}.
+     */
+    private static final String FITS = "octet_length(COALESCE(source_detail, '')) + octet_length(COALESCE(wa_message_id, ''))"
+            + " + octet_length(COALESCE(reason, '')) <= 2000";
+
+    private static final String EVENT_COLUMNS = "id, tenant_id, subscriber_id, seq, list_id, type, occurred_at, source,"
+            + " source_detail, consent_text_id, consent_text_sha256, evidence_digest, wa_message_id, wa_timestamp,"
+            + " actor_user_id, reason, prev_hash, hash";
+
+    /**
+     * The workspace's events as two parts, each in the key order (tenant_id, subscriber_id, seq) of its own index:
+     * the events whose free text fits, from the covering index alone (an index-only scan), and the rest. PostgreSQL
+     * merges the two in that order (Merge Append) without sorting (docs/PERFORMANCE.md, section 3). Each part has its
+     * own ORDER BY: a UNION ALL part with a WHERE is planned as a subquery of its own, which keeps its ordered index
+     * path only when asked for an order (without it PostgreSQL scanned the table and sorted the union).
+     */
+    private static final String EVENTS = "((SELECT " + EVENT_COLUMNS + " FROM consent_events WHERE " + FITS
+            + " ORDER BY subscriber_id, seq) UNION ALL (SELECT " + EVENT_COLUMNS + " FROM consent_events WHERE NOT ("
+            + FITS + ") ORDER BY subscriber_id, seq))";
+
+    /**
      * The joins, the filter and the order every ledger read shares: the workspace's events with their subscriber,
-     * evidence and consent text version, ordered by subscriber and sequence number (the order of the index
-     * {@code consent_events_tenant_subscriber}, so PostgreSQL streams them without sorting). {@code bind} turns a
-     * filter value into SQL: a parameter marker, or a literal for {@code COPY}, which takes no parameters.
+     * evidence and consent text version, ordered by subscriber and sequence number (the order of the indexes
+     * {@code consent_events_export} and {@code consent_events_export_long}, so PostgreSQL streams them without
+     * sorting). {@code bind} turns a filter value into SQL: a parameter marker, or a literal for {@code COPY}, which
+     * takes no parameters.
      */
     private static void fromWhereOrder(StringBuilder sql, String tenantId, Filter filter, Function<Object, String> bind) {
-        sql.append("""
-                FROM consent_events e
+        sql.append("FROM ").append(EVENTS).append("""
+                 e
                 JOIN subscribers s ON s.id = e.subscriber_id
                 LEFT JOIN consent_evidence v ON v.event_id = e.id
                 LEFT JOIN consent_texts t ON t.id = e.consent_text_id
