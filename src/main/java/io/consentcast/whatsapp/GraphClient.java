@@ -1,22 +1,17 @@
 package io.consentcast.whatsapp;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,14 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.vertx.core.Vertx;
 
 /**
- * Cloud API client: sends messages, lists templates, reads phone numbers and an account's numbers. One
- * REST client per base URL (normally one), with deliberate connect/read timeouts and pool size from
- * {@link WhatsAppConfig}. Access tokens are passed per call and never logged. No call is made while a
- * database transaction is open on the calling thread: Meta may take the whole read timeout to answer, and a
- * transaction held that long pins a pooled connection (and its locks). Such a call is a programming error and
+ * Cloud API client: sends messages, lists templates, reads phone numbers and an account's numbers. One HTTP
+ * connection pool per base URL (normally one, {@link GraphHttp}), with deliberate connect/read/keep-alive timeouts
+ * and pool size from {@link WhatsAppConfig}. Access tokens are passed per call and never logged. No call is made
+ * while a database transaction is open on the calling thread: Meta may take the whole read timeout to answer, and
+ * a transaction held that long pins a pooled connection (and its locks). Such a call is a programming error and
  * is refused with an {@link IllegalStateException} before anything is sent.
  */
 @ApplicationScoped
@@ -54,9 +49,10 @@ public class GraphClient {
     @Inject
     TransactionManager transactions;
 
-    private static final java.util.regex.Pattern TRAILING_SLASHES = java.util.regex.Pattern.compile("/+$");
+    @Inject
+    Vertx vertx;
 
-    private final Map<String, GraphApi> clients = new ConcurrentHashMap<>();
+    private final Map<String, GraphHttp> clients = new ConcurrentHashMap<>();
 
     /** A Graph answer: the HTTP status and the parsed body, or a classified failure. */
     public record GraphResult(JsonNode body, SendResult.Failed failure) {
@@ -69,26 +65,20 @@ public class GraphClient {
             String throughputLevel, String messagingLimit, String status) {
     }
 
-    /** The client for the configured Graph URL, built once (keyed by the URL as configured: no work per send). */
-    GraphApi api() {
-        return clients.computeIfAbsent(config.graphUrl(), url -> QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(TRAILING_SLASHES.matcher(url).replaceAll("")))
-                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, config.connectionPoolSize())
-                .followRedirects(false)
-                .disableDefaultMapper(true)
-                .build(GraphApi.class));
+    /** The connection pool for the configured Graph URL, built once (keyed by the URL as configured: no work per send). */
+    GraphHttp http() {
+        return clients.computeIfAbsent(config.graphUrl(), url -> GraphHttp.create(vertx, url, config));
     }
 
     public SendResult send(String phoneNumberId, String accessToken, OutgoingMessage message) {
-        String body;
+        byte[] body;
         try {
-            body = json.writeValueAsString(requestBody(message));
+            body = json.writeValueAsBytes(requestBody(message));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        GraphResult result = call(() -> api().sendMessage(config.apiVersion(), phoneNumberId, bearer(accessToken), body));
+        String path = "/" + config.apiVersion() + "/" + phoneNumberId + "/messages";
+        GraphResult result = call(() -> http().post(path, bearer(accessToken), body));
         if (!result.ok()) {
             return result.failure();
         }
@@ -101,22 +91,31 @@ public class GraphClient {
 
     /** All templates of the WhatsApp Business Account, following Meta's paging cursors. */
     public GraphResult listTemplates(String wabaId, String accessToken) {
-        return allPages(cursor -> api().listTemplates(config.apiVersion(), wabaId, bearer(accessToken),
+        return allPages(cursor -> get("/" + config.apiVersion() + "/" + wabaId + "/message_templates", accessToken,
                 "id,name,language,status,category,components,parameter_format", 100, cursor));
     }
 
     public GraphResult phoneNumber(String phoneNumberId, String accessToken) {
-        return call(() -> api().phoneNumber(config.apiVersion(), phoneNumberId, bearer(accessToken), PHONE_FIELDS));
+        return call(() -> get("/" + config.apiVersion() + "/" + phoneNumberId, accessToken, PHONE_FIELDS, null, null));
     }
 
     /** The phone numbers of the WhatsApp Business Account ({@code GET /{waba-id}/phone_numbers}), all pages. */
     public GraphResult businessPhoneNumbers(String wabaId, String accessToken) {
-        return allPages(cursor -> api().phoneNumbers(config.apiVersion(), wabaId, bearer(accessToken),
+        return allPages(cursor -> get("/" + config.apiVersion() + "/" + wabaId + "/phone_numbers", accessToken,
                 "id,display_phone_number,verified_name,quality_rating", 100, cursor));
     }
 
+    /** A GET of a Graph object or edge with its {@code fields}, paging {@code limit} and cursor {@code after}. */
+    private GraphHttp.Answer get(String path, String accessToken, String fields, Integer limit, String after) {
+        StringBuilder p = new StringBuilder(path);
+        GraphHttp.query(p, "fields", fields);
+        GraphHttp.query(p, "limit", limit);
+        GraphHttp.query(p, "after", after);
+        return http().get(p.toString(), bearer(accessToken));
+    }
+
     /** The {@code data} of every page of a Graph edge, following Meta's paging cursors (at most 50 pages). */
-    private GraphResult allPages(java.util.function.Function<String, Response> page) {
+    private GraphResult allPages(java.util.function.Function<String, GraphHttp.Answer> page) {
         ArrayNode all = json.createArrayNode();
         String after = null;
         for (int n = 0; n < 50; n++) {
@@ -142,12 +141,12 @@ public class GraphClient {
                 n.path("whatsapp_business_manager_messaging_limit").asText(null), n.path("status").asText(null));
     }
 
-    private GraphResult call(java.util.function.Supplier<Response> request) {
+    private GraphResult call(java.util.function.Supplier<GraphHttp.Answer> request) {
         refuseInsideTransaction();
-        try (Response response = request.get()) {
-            int status = response.getStatus();
-            String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            JsonNode body = parse(text);
+        try {
+            GraphHttp.Answer response = request.get();
+            int status = response.status();
+            JsonNode body = parse(response.body());
             if (status >= 200 && status < 300) {
                 return new GraphResult(body, null);
             }
@@ -158,8 +157,8 @@ public class GraphClient {
             SendResult.Failed failed = MetaErrors.classify(status, code, message, details);
             LOG.debugf("Graph API answered %d, code %s: %s", status, code, message);
             return new GraphResult(body, failed);
-        } catch (ProcessingException e) {
-            if (neverWritten(e)) {
+        } catch (GraphHttp.Failure e) {
+            if (!e.written()) {
                 LOG.infof("Graph API unreachable, nothing sent: %s", rootCause(e));
                 return new GraphResult(null, MetaErrors.notSent("Graph API unreachable: " + rootCause(e)));
             }
