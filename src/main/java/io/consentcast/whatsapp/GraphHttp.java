@@ -76,7 +76,8 @@ final class GraphHttp {
                 .setDefaultHost(base.getHost())
                 .setDefaultPort(base.getPort() > 0 ? base.getPort() : https ? 443 : 80)
                 .setSsl(https)
-                .setVerifyHost(true)
+                .setVerifyHost(true) // the JDK's trusted CAs, Meta's host name checked
+                .setForceSni(https)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .setMaxPoolSize(config.connectionPoolSize())
                 .setKeepAlive(true)
