@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -143,6 +145,23 @@ public class DeliveryOutcomes {
             LOG.warnf("%d accepted messages of issue %s were not recorded for status tracking: %s", accepted.size(),
                     ctx.issueId(), e.toString());
         }
+        if (ctx.text() == null) {
+            countTemplates(sent);
+        }
+    }
+
+    /**
+     * The accepted templates counted for the portfolio's messaging limit, one batched insert per sender (the workers
+     * send with {@link ChannelService.Sender#sendCountingLater}); the capacity was reserved at the gate already.
+     */
+    private static void countTemplates(List<Sent> sent) {
+        Map<ChannelService.Sender, List<String>> bySender = new IdentityHashMap<>();
+        for (Sent s : sent) {
+            if (s.to() != null && s.sender() != null && s.result() instanceof SendResult.Accepted) {
+                bySender.computeIfAbsent(s.sender(), k -> new ArrayList<>()).add(s.to());
+            }
+        }
+        bySender.forEach(ChannelService.Sender::countSends);
     }
 
     /**

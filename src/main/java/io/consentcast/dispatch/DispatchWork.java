@@ -239,8 +239,11 @@ public class DispatchWork {
     public record Gated(Row row, String to) {
     }
 
-    /** The channel's answer for a row that was sent. */
-    public record Sent(Row row, String to, SendResult result) {
+    /**
+     * The channel's answer for a row that was sent, and the sender that sent it (the recorder counts the accepted
+     * templates of a batch for the messaging limit through it: {@link ChannelService.Sender#countSends}).
+     */
+    public record Sent(Row row, String to, SendResult result, ChannelService.Sender sender) {
     }
 
     /** What the gate let through; {@code sending} false when the issue is paused or cancelled. */
@@ -375,11 +378,12 @@ public class DispatchWork {
 
     /**
      * Hands one gated row's message to the channel through {@code sender}, outside any transaction; the
-     * caller records it with {@link DeliveryOutcomes#record(RunContext, List, String)}.
+     * caller records it with {@link DeliveryOutcomes#record(RunContext, List, String)}, which also counts the
+     * accepted templates for the messaging limit, a batch at a time.
      */
     public SendResult send(RunContext ctx, ChannelService.Sender sender, Gated row) {
-        return tenantScope.call(ctx.tenantId(), () -> QuarkusTransaction.suspendingExisting()
-                .call(() -> sender.send(ctx.message(row.to(), row.row().id()))));
+        return tenantScope.outsideTransaction(ctx.tenantId(),
+                () -> sender.sendCountingLater(ctx.message(row.to(), row.row().id())));
     }
 
     /** Binds the parameters of the {@code k}-th statement of a JDBC batch. */

@@ -337,7 +337,7 @@ public class Dispatcher implements AutoCloseable {
                     && (f.errorClass() == ErrorClass.RETRY_LATER || f.errorClass() == ErrorClass.OUTCOME_UNKNOWN)) {
                 bucket.coolDown(config.backoffBase()); // the whole number slows down
             }
-            recorder.add(ctx, new Sent(g.row(), g.to(), result));
+            recorder.add(ctx, new Sent(g.row(), g.to(), result, sender));
         } catch (RuntimeException e) {
             // The row stays SENDING: the crash rule settles it (outcome unknown), it is never sent twice.
             LOG.warnf(e, "Dispatch of row %d of issue %s failed", g.row().id(), ctx.issueId());

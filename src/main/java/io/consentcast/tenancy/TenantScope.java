@@ -25,6 +25,21 @@ public class TenantScope {
 
     /** Runs {@code work} in a new transaction inside workspace {@code tenantId} and returns its result. */
     public <T> T call(String tenantId, Supplier<T> work) {
+        return inWorkspace(tenantId, () -> QuarkusTransaction.requiringNew().call(work::get));
+    }
+
+    /**
+     * Runs {@code work} inside workspace {@code tenantId} with no transaction open on the thread (a caller's is
+     * suspended meanwhile); whatever {@code work} writes opens its own. For calls to the outside world that must not
+     * hold a database transaction, such as a WhatsApp send: the dispatch workers send every message this way, which
+     * costs no transaction begun and suspended per message.
+     */
+    public <T> T outsideTransaction(String tenantId, Supplier<T> work) {
+        return inWorkspace(tenantId, () -> QuarkusTransaction.isActive()
+                ? QuarkusTransaction.suspendingExisting().call(work::get) : work.get());
+    }
+
+    private <T> T inWorkspace(String tenantId, Supplier<T> work) {
         if (tenantId == null || tenantId.isBlank() || WorkspaceTenantResolver.NO_TENANT.equals(tenantId)) {
             throw new IllegalStateException("Background work must name its workspace explicitly");
         }
@@ -40,7 +55,7 @@ public class TenantScope {
         try {
             currentTenant.set(tenantId, previousId != null && previousId.equals(tenantId) ? previousSlug : null,
                     previousId != null && previousId.equals(tenantId) ? previousRole : null);
-            return QuarkusTransaction.requiringNew().call(work::get);
+            return work.get();
         } finally {
             if (activated) {
                 requestContext.terminate();

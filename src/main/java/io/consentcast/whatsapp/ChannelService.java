@@ -148,11 +148,41 @@ public class ChannelService {
 
         /** Sends one message (in the sender's workspace); provider errors come back classified, never thrown. */
         public SendResult send(OutgoingMessage message) {
+            return send(message, false);
+        }
+
+        /**
+         * As {@link #send(OutgoingMessage)}, but an accepted template is not counted for the portfolio's messaging
+         * limit at once: the caller counts a batch of accepted sends with {@link #countSends} (the dispatch
+         * recorder, one insert per batch instead of one transaction per message on the sending thread).
+         */
+        public SendResult sendCountingLater(OutgoingMessage message) {
+            return send(message, true);
+        }
+
+        /**
+         * Counts accepted template sends to {@code recipients} for the messaging limit, in one platform transaction of
+         * its own. A failure is logged and swallowed: the messages have left, the portfolio's count misses them.
+         */
+        public void countSends(List<String> recipients) {
+            if (recipients.isEmpty()) {
+                return;
+            }
+            try {
+                channel.countSends(settings, recipients);
+            } catch (RuntimeException e) {
+                LOG.warnf("%d accepted template sends of workspace %s not counted for the messaging limit: %s",
+                        recipients.size(), tenantId, e.toString());
+            }
+        }
+
+        private SendResult send(OutgoingMessage message, boolean countLater) {
             SendResult.Failed stop = stopped;
             if (stop != null) {
                 return stop;
             }
-            SendResult result = channel.send(settings, accessToken, message);
+            SendResult result = countLater ? channel.sendCountingLater(settings, accessToken, message)
+                    : channel.send(settings, accessToken, message);
             if (result instanceof SendResult.Failed failed) {
                 LOG.infof("WhatsApp send failed in workspace %s: %s (code %s)", tenantId, failed.errorClass(),
                         failed.code());

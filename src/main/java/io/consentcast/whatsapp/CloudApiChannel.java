@@ -1,5 +1,7 @@
 package io.consentcast.whatsapp;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -43,5 +45,22 @@ public class CloudApiChannel implements WhatsAppChannel {
             }
         }
         return result;
+    }
+
+    @Override
+    public SendResult sendCountingLater(ChannelSettings settings, String accessToken, OutgoingMessage message) {
+        if (accessToken == null || settings.phoneNumberId == null) {
+            return send(settings, accessToken, message);
+        }
+        return graph.send(settings.phoneNumberId, accessToken, message);
+    }
+
+    /** One batched insert in its own platform transaction (per recorder batch, not per message). */
+    @Override
+    public void countSends(ChannelSettings settings, List<String> recipients) {
+        if (settings.businessAccountId == null || recipients.isEmpty()) {
+            return;
+        }
+        limits.recordSends(settings.tenantId, settings.businessAccountId, settings.phoneNumberId, recipients);
     }
 }

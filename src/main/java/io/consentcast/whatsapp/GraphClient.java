@@ -76,6 +76,9 @@ public class GraphClient {
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, config.connectionPoolSize())
+                // Idle connections retired by the client before the server closes them (WireMock's Jetty: 30 s; Meta
+                // publishes none): a request is never written to a connection the server is closing.
+                .property(QuarkusRestClientProperties.CONNECTION_TTL, (int) Math.max(1, config.keepAliveTimeout().toSeconds()))
                 .followRedirects(false)
                 .disableDefaultMapper(true)
                 .build(GraphApi.class));

@@ -198,6 +198,32 @@ public class MessagingLimits {
         }
     }
 
+    /**
+     * Records several business-initiated messages Meta accepted from one number, as one batched insert in its own
+     * platform transaction (the dispatch recorder counts a batch of accepted sends at once instead of one
+     * transaction per message).
+     */
+    void recordSends(String tenantId, String businessAccountId, String phoneNumberId, List<String> recipients) {
+        java.time.OffsetDateTime at = SqlValues.ts(clock.instant());
+        tenantScope.platform(() -> {
+            em.unwrap(org.hibernate.Session.class).doWork(c -> {
+                try (var ps = c.prepareStatement("insert into whatsapp_portfolio_sends (business_account_id,"
+                        + " tenant_id, phone_number_id, recipient, sent_at) values (?, ?, ?, ?, ?)")) {
+                    for (String r : recipients) {
+                        ps.setString(1, businessAccountId);
+                        ps.setString(2, tenantId);
+                        ps.setString(3, phoneNumberId);
+                        ps.setString(4, r);
+                        ps.setObject(5, at);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            });
+            return null;
+        });
+    }
+
     /** Stores a limit Meta reported (Graph read or webhook), with the time it was learnt; platform transaction. */
     void learn(String businessAccountId, MessagingLimitTier tier, PortfolioLimit.Source source) {
         tenantScope.platform(() -> em.createNativeQuery("insert into whatsapp_portfolio_limits (business_account_id,"

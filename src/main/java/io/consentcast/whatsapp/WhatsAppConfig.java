@@ -40,6 +40,15 @@ public interface WhatsAppConfig {
     Duration readTimeout();
 
     /**
+     * How long an idle pooled connection to the Graph API is kept (whole seconds, at least 1). Below the server's own
+     * idle timeout (WireMock's Jetty closes after 30 s; Meta publishes none, so it is kept well below the common 60
+     * s), so the client retires a connection before the server closes it and never writes a request to a connection
+     * being closed (such a request's outcome would be unknown).
+     */
+    @WithDefault("20S")
+    Duration keepAliveTimeout();
+
+    /**
      * Connections per Graph base URL, opened on demand; bounds concurrent sends, so it matches the
      * dispatch workers (1,000 msg/s at 300 ms needs 300).
      */
