@@ -81,6 +81,9 @@ public class DispatchWork {
     TemplateFiller filler;
 
     @Inject
+    HeaderMedia headerMedia;
+
+    @Inject
     IssueLinks links;
 
     @Inject
@@ -221,13 +224,16 @@ public class DispatchWork {
     private RunContext context(NewsletterIssue i) {
         DispatchSettingsService.SettingsView s = settings.view();
         ChannelSettingsService.ChannelView ch = channelSettings.view();
-        String phoneKey = numbers.forList(i.listId).rateKey(); // the list's sending number's one rate
+        io.consentcast.whatsapp.ChannelNumbers.SendingNumber number = numbers.forList(i.listId);
+        String phoneKey = number.rateKey(); // the list's sending number's one rate
         Optional<TemplateView> template = i.freeText() ? Optional.empty()
                 : store.findTemplate(i.templateName, i.templateLanguage);
         List<String> placeholders = template.map(TemplateView::placeholders).orElse(List.of());
         // The header, URL buttons (with the issue's redirect tokens) and quick-reply payloads: TemplateFiller.
+        // An uploaded header file goes by the media id Meta gave it for this number (HeaderMedia).
+        String mediaId = headerMedia.mediaId(i, number.phoneNumberId());
         OutgoingMessage.Extras extras = template.map(t -> filler.extras(t.layout(), i.templateHeader, store.buttons(i),
-                links.tokens(i.id))).orElse(OutgoingMessage.Extras.NONE);
+                links.tokens(i.id), mediaId)).orElse(OutgoingMessage.Extras.NONE);
         List<String> payloads = template.map(t -> filler.quickReplyPayloads(t.layout(), i.listId)).orElse(List.of());
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
                 placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),

@@ -35,6 +35,9 @@ public class Preflight {
     @Inject
     MarketingGuard guard;
 
+    @Inject
+    HeaderMedia headerMedia;
+
     /**
      * The checks before an issue may send at {@code at}: channel connected and not stopped, template
      * approved with the right category and parameter count (free text: sandbox only), the list has a
@@ -70,6 +73,10 @@ public class Preflight {
             }
             if (t.parameterCount() != store.parameters(i).size()) {
                 return "dispatch.blocked-parameters";
+            }
+            String header = headerMedia.problem(i, t.layout());
+            if (header != null) {
+                return header;
             }
         }
         if (list.consentTextId() == null) {
