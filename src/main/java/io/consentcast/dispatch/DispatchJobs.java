@@ -42,6 +42,9 @@ public class DispatchJobs {
     TenantScope tenantScope;
 
     @Inject
+    HeaderMedia headerMedia;
+
+    @Inject
     IssueStore store;
 
     @Inject
@@ -152,6 +155,14 @@ public class DispatchJobs {
             j.leaseUntil = now.plus(config.lease());
             return true;
         });
+    }
+
+    /**
+     * Before {@link #advance}: uploads the issue's header file for its list's number when it needs one
+     * ({@link HeaderMedia#prepare}), with no transaction open.
+     */
+    public void uploadHeader(JobRef job) {
+        headerMedia.prepare(job.tenantId(), job.issueId());
     }
 
     /** Starts or re-checks a scheduled, blocked or system-paused issue whose job this instance holds. */

@@ -80,6 +80,9 @@ public class DispatchWork {
     TemplateFiller filler;
 
     @Inject
+    HeaderMedia headerMedia;
+
+    @Inject
     IssueLinks links;
 
     @Inject
@@ -227,8 +230,10 @@ public class DispatchWork {
                 : store.findTemplate(i.templateName, i.templateLanguage);
         List<String> placeholders = template.map(TemplateView::placeholders).orElse(List.of());
         // The header, URL buttons (with the issue's redirect tokens) and quick-reply payloads: TemplateFiller.
+        // An uploaded header file goes by the media id Meta gave it for this number (HeaderMedia).
+        String mediaId = headerMedia.mediaId(i, from.phoneNumberId());
         OutgoingMessage.Extras extras = template.map(t -> filler.extras(t.layout(), i.templateHeader, store.buttons(i),
-                links.tokens(i.id))).orElse(OutgoingMessage.Extras.NONE);
+                links.tokens(i.id), mediaId)).orElse(OutgoingMessage.Extras.NONE);
         List<String> payloads = template.map(t -> filler.quickReplyPayloads(t.layout(), i.listId)).orElse(List.of());
         return new RunContext(i.id, i.tenantId, i.listId, i.templateName, i.templateLanguage, store.parameters(i),
                 placeholders, i.textBody, s.ratePerSecond(), s.ratePerSecond(), phoneKey, s.consentExpiryMonths(),

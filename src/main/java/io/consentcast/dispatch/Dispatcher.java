@@ -205,6 +205,8 @@ public class Dispatcher implements AutoCloseable {
     private void startAndRecheck() {
         for (JobRef job : jobs.claimJobs(JobKind.START, owner, 20)) {
             try {
+                // A header file goes to Meta for the list's number before the start, with no transaction open.
+                jobs.uploadHeader(job);
                 jobs.advance(job, owner);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Starting issue %s failed; retried after the job lease", job.issueId());

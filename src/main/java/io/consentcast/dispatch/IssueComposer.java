@@ -21,6 +21,7 @@ import io.consentcast.shared.Ids;
 import io.consentcast.shared.Validation;
 import io.consentcast.whatsapp.ChannelSettingsService;
 import io.consentcast.whatsapp.ChannelType;
+import io.consentcast.whatsapp.TemplateLayout;
 import io.consentcast.whatsapp.TemplateService.TemplateView;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -56,6 +57,12 @@ public class IssueComposer {
 
     @Inject
     IssueLinks links;
+
+    @Inject
+    HeaderMedia headerMedia;
+
+    @Inject
+    io.consentcast.whatsapp.MediaService media;
 
     @Inject
     Clock clock;
@@ -118,6 +125,7 @@ public class IssueComposer {
             i.templateParameters = src.templateParameters;
             i.templateHeader = src.templateHeader;
             i.templateButtons = src.templateButtons;
+            i.headerMediaId = src.headerMediaId == null ? null : media.copy(src.headerMediaId);
             i.textBody = src.textBody;
             i.moveTo(IssueStatus.DRAFT);
             i.createdBy = actor;
@@ -191,6 +199,12 @@ public class IssueComposer {
                     : template.buttons().stream().map(b -> b == null ? null : b.strip()).toList();
             if (tv != null) {
                 filler.check(v, tv.layout(), header, buttons);
+                if (i.headerMediaId != null && header == null) {
+                    // The uploaded file stays with the issue only while the template's header takes its kind.
+                    TemplateLayout.Header h = tv.layout().header();
+                    String kind = headerMedia.file(i).map(HeaderMedia.HeaderFile::format).orElse(null);
+                    v.check(h != null && h.format().name().equals(kind), "template.header", "media.file-format");
+                }
             }
         } else {
             v.check(channelSettings.view().kind() == ChannelType.SANDBOX, "text", "dispatch.text-sandbox-only");
@@ -215,6 +229,9 @@ public class IssueComposer {
             i.templateHeader = header;
             i.templateButtons = store.writeParameters(buttons);
             i.textBody = null;
+            if (header != null) {
+                headerMedia.detach(i); // a link replaces an uploaded file
+            }
         } else {
             i.templateName = null;
             i.templateLanguage = null;
@@ -222,6 +239,7 @@ public class IssueComposer {
             i.templateHeader = null;
             i.templateButtons = "[]";
             i.textBody = text;
+            headerMedia.detach(i);
         }
         return at;
     }

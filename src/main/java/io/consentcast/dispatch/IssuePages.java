@@ -79,6 +79,9 @@ public class IssuePages {
     @Inject
     RoutingContext routing;
 
+    @Inject
+    io.consentcast.whatsapp.MediaConfig mediaConfig;
+
     /** The compose form, as typed. {@code template} is "name|language"; {@code scheduledAt} a local date-time. */
     public static class IssueForm {
         @FormParam("list") public String list;
@@ -102,6 +105,8 @@ public class IssuePages {
         @FormParam("button2") public String button2;
         @FormParam("scheduledAt") public String scheduledAt;
         @FormParam("action") public String action;
+        /** An uploaded header file (multipart form only; HeaderMedia checks and stores it). */
+        @org.jboss.resteasy.reactive.RestForm("headerFile") public org.jboss.resteasy.reactive.multipart.FileUpload headerFile;
 
         public List<String> values() {
             List<String> out = new ArrayList<>();
@@ -159,7 +164,7 @@ public class IssuePages {
 
     @POST
     @Path("/new")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Consumes({ MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA })
     @MinRole(Role.EDITOR)
     public Response create(@PathParam("tenant") String tenant, @BeanParam IssueForm form) {
         try {
@@ -168,7 +173,7 @@ public class IssuePages {
                 throw ApiException.forbidden("dispatch.send-needs-admin");
             }
             IssueService.IssueRequest request = request(form, "schedule".equals(form.action));
-            IssueService.Created created = issues.create(request, caller.userId());
+            IssueService.Created created = issues.create(request, caller.userId(), upload(form), "headerFile");
             String flash = "dispatch.flash-created";
             if ("send".equals(form.action)) {
                 created = issues.sendNow(created.id());
@@ -216,13 +221,13 @@ public class IssuePages {
 
     @POST
     @Path("/{id}/edit")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Consumes({ MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA })
     @MinRole(Role.EDITOR)
     public Response edit(@PathParam("tenant") String tenant, @PathParam("id") String id, @BeanParam IssueForm form) {
         try {
             // Only senders move the time; an editor's edit keeps a scheduled issue's time as it is.
             boolean scheduling = form.scheduledAt != null && !form.scheduledAt.isBlank() && page.can("ADMIN");
-            issues.update(IssueApi.id(id), request(form, scheduling));
+            issues.update(IssueApi.id(id), request(form, scheduling), upload(form), "headerFile");
             Flash.set(routing, "success", "dispatch.flash-saved");
             return Response.seeOther(URI.create("/t/" + tenant + "/issues/" + id)).build();
         } catch (ApiException e) {
@@ -388,6 +393,20 @@ public class IssuePages {
                     f.header == null || f.header.isBlank() ? null : f.header, buttons);
         }
         return new IssueService.IssueRequest(f.list, f.title, template, text, withTime ? requiredTime(f.scheduledAt) : null);
+    }
+
+    /** The form's header file, read up to one byte over the installation's limit; null when none was chosen. */
+    private HeaderMedia.Upload upload(IssueForm f) {
+        org.jboss.resteasy.reactive.multipart.FileUpload file = f.headerFile;
+        if (file == null || file.uploadedFile() == null || file.fileName() == null || file.fileName().isBlank()) {
+            return null;
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file.uploadedFile())) {
+            return new HeaderMedia.Upload(file.contentType(), file.fileName(),
+                    HeaderMediaApi.readAtMost(in, mediaConfig.maxBytes() + 1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** "Schedule" needs its time: without one it is a form error, never a draft saved instead. */

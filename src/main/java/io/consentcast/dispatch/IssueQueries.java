@@ -52,6 +52,9 @@ public class IssueQueries {
     TemplateFiller filler;
 
     @Inject
+    HeaderMedia headerMedia;
+
+    @Inject
     Clock clock;
 
     public IssueView view(UUID id) {
@@ -121,7 +124,8 @@ public class IssueQueries {
                 i.blockedReason == null ? null : io.consentcast.shared.Texts.english(i.blockedReason), i.pausedReason,
                 i.pausedReason == null ? null : io.consentcast.shared.Texts.english(i.pausedReason), counts, excluded,
                 failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i),
-                details ? outlook.of(i) : null, links.clicks(i.id), message);
+                details ? outlook.of(i) : null, links.clicks(i.id), message,
+                details ? headerMedia.file(i).orElse(null) : null);
     }
 
     /** The preparation's progress from the issue's own counters (written with each chunk): no count of the rows. */
@@ -140,8 +144,12 @@ public class IssueQueries {
     /** The template filled with the issue's values as WhatsApp shows it; URL buttons show the article URL. */
     private TemplateLayout.Rendered rendered(NewsletterIssue i) {
         return store.findTemplate(i.templateName, i.templateLanguage)
-                .map(t -> t.layout().render(store.parameters(i), i.templateHeader,
-                        filler.shownUrls(t.layout(), store.buttons(i))))
+                .map(t -> i.headerMediaId == null
+                        ? t.layout().render(store.parameters(i), i.templateHeader,
+                                filler.shownUrls(t.layout(), store.buttons(i)))
+                        : t.layout().render(store.parameters(i), headerMedia.file(i)
+                                .map(HeaderMedia.HeaderFile::fileName).orElse(null),
+                                filler.shownUrls(t.layout(), store.buttons(i)), "media/" + i.headerMediaId))
                 .orElse(null);
     }
 

@@ -43,6 +43,9 @@ public class IssueService {
     @Inject
     ActivityLog activity;
 
+    @Inject
+    HeaderMedia headerMedia;
+
     /**
      * The template of an issue and what fills it: {@code parameters} the body's (in placeholder order, named or
      * positional), {@code header} a media header's https link or a TEXT header's value (null: none), {@code buttons}
@@ -96,7 +99,8 @@ public class IssueService {
             String blockedMessage, String pausedReason, String pausedMessage, Counts counts,
             Map<String, Long> excludedByReason, Map<String, Long> failedByReason, Instant createdAt,
             Instant startedAt, Instant finishedAt, Long durationSeconds, Preparation preparation,
-            IssueOutlook.Outlook outlook, long clicks, TemplateLayout.Rendered message) {
+            IssueOutlook.Outlook outlook, long clicks, TemplateLayout.Rendered message,
+            HeaderMedia.HeaderFile headerFile) {
     }
 
     public record DeliveryView(long id, UUID subscriberId, DeliveryState state, String reason, String detail,
@@ -124,6 +128,31 @@ public class IssueService {
         return logged(ActivityKind.ISSUE_CREATED, () -> composer.create(r, actor));
     }
 
+    /**
+     * Creates a draft with its header file (the compose page's upload) in one transaction: a refused file leaves
+     * no issue behind. {@code file} null: as {@link #create(IssueRequest, UUID)}.
+     */
+    public Created create(IssueRequest r, UUID actor, HeaderMedia.Upload file, String field) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Created c = create(r, actor);
+            if (file != null) {
+                headerMedia.attach(c.id(), file, field);
+            }
+            return c;
+        });
+    }
+
+    /** Edits an issue and attaches a new header file (the edit page's upload) in one transaction. */
+    public Created update(UUID id, IssueRequest r, HeaderMedia.Upload file, String field) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Created c = update(id, r);
+            if (file != null) {
+                headerMedia.attach(id, file, field);
+            }
+            return c;
+        });
+    }
+
     /** Edits a draft, scheduled or blocked issue; fields left null keep their value. */
     public Created update(UUID id, IssueRequest r) {
         return logged(ActivityKind.ISSUE_EDITED, () -> composer.update(id, r));
@@ -136,11 +165,13 @@ public class IssueService {
 
     /** Schedules (or reschedules) an issue for {@code scheduledAt}; the preflight runs now, for that time. */
     public Created schedule(UUID id, String scheduledAt) {
+        headerMedia.prepare(id); // the header file goes to Meta first, with no transaction open
         return logged(ActivityKind.ISSUE_SCHEDULED, () -> lifecycle.schedule(id, scheduledAt));
     }
 
     /** Sends now: preflight, then the issue is PREPARING and the engine decides its audience and sends. */
     public Created sendNow(UUID id) {
+        headerMedia.prepare(id); // the header file goes to Meta first, with no transaction open
         return logged(ActivityKind.ISSUE_SENT, () -> lifecycle.sendNow(id));
     }
 
@@ -149,6 +180,7 @@ public class IssueService {
     }
 
     public Created resume(UUID id) {
+        headerMedia.prepare(id);
         return logged(ActivityKind.ISSUE_RESUMED, () -> lifecycle.resume(id));
     }
 

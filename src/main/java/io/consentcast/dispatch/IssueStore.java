@@ -33,6 +33,10 @@ public class IssueStore {
     @Inject
     ObjectMapper json;
 
+    void flush() {
+        em.flush();
+    }
+
     NewsletterIssue find(UUID id) {
         NewsletterIssue i = id == null ? null : em.find(NewsletterIssue.class, id);
         if (i == null) {

@@ -48,6 +48,10 @@ public class NewsletterIssue {
     @Column(name = "template_buttons", nullable = false)
     public String templateButtons = "[]";
 
+    /** The uploaded header file ({@code whatsapp_media}, {@link HeaderMedia}); null: none. */
+    @Column(name = "header_media_id")
+    public java.util.UUID headerMediaId;
+
     @Column(name = "text_body")
     public String textBody;
 

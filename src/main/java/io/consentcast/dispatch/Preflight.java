@@ -39,6 +39,9 @@ public class Preflight {
     @Inject
     ChannelNumbers numbers;
 
+    @Inject
+    HeaderMedia headerMedia;
+
     /**
      * The checks before an issue may send at {@code at}: channel connected and not stopped, template
      * approved with the right category and parameter count (free text: sandbox only), the list has a
@@ -74,6 +77,10 @@ public class Preflight {
             }
             if (t.parameterCount() != store.parameters(i).size()) {
                 return "dispatch.blocked-parameters";
+            }
+            String header = headerMedia.problem(i, t.layout());
+            if (header != null) {
+                return header;
             }
         }
         if (list.consentTextId() == null) {

@@ -39,7 +39,9 @@ public class TemplateFiller {
         if (!wanted) {
             v.check(header == null, "template.header", "dispatch.header-unused");
         } else if (header == null) {
-            v.check(false, "template.header", "dispatch.header-required");
+            // A media header may stay empty while composing: a file is uploaded to the issue (HeaderMedia) or a
+            // link given before it is sent; the preflight blocks it until then. A TEXT header's value is required.
+            v.check(h.format().media(), "template.header", "dispatch.header-required");
         } else if (h.format().media()) {
             v.check(https(header, MAX_MEDIA_URL), "template.header", "dispatch.header-invalid");
         } else {
@@ -74,7 +76,7 @@ public class TemplateFiller {
 
     /** The header and URL-button parameters of a send; {@code tokens} the issue's redirect tokens by button index. */
     OutgoingMessage.Extras extras(TemplateLayout layout, String header, List<String> buttons,
-            Map<Integer, String> tokens) {
+            Map<Integer, String> tokens, String headerMediaId) {
         List<OutgoingMessage.UrlButton> urls = new ArrayList<>();
         List<Integer> dynamic = layout.dynamicUrlButtons();
         for (int k = 0; k < Math.min(buttons.size(), dynamic.size()); k++) {
@@ -84,7 +86,8 @@ public class TemplateFiller {
                 urls.add(new OutgoingMessage.UrlButton(index, suffix));
             }
         }
-        return new OutgoingMessage.Extras(layout.header() == null ? null : layout.header().format(), header, urls);
+        return new OutgoingMessage.Extras(layout.header() == null ? null : layout.header().format(), header, urls,
+                layout.mediaHeader() ? headerMediaId : null);
     }
 
     /** Where each dynamic URL button leads, for the preview: the article URL, or the button's URL with its suffix. */

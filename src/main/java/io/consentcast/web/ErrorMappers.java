@@ -90,7 +90,9 @@ public class ErrorMappers {
         String detail = switch (status) {
             case 404 -> "There is nothing at this address.";
             case 405 -> "This address does not accept that method.";
-            case 415 -> isApi(uri) ? "Send the body as application/json (Content-Type)." : null;
+            case 415 -> !isApi(uri) ? null : uri.getPath().endsWith("/header-media")
+                    ? "Send the header file as the body with its type: image/jpeg, image/png, video/mp4 or application/pdf (Content-Type)."
+                    : "Send the body as application/json (Content-Type).";
             case 400 -> "The request could not be read: " + safeMessage(e);
             default -> safeMessage(e);
         };

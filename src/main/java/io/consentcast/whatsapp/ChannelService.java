@@ -146,6 +146,20 @@ public class ChannelService {
             }
         }
 
+        /**
+         * The number this sender sends from, as header uploads are keyed ({@code whatsapp_media.meta_phone_number_id}):
+         * Meta's phone number id, or {@code sandbox}.
+         */
+        public String numberKey() {
+            return MediaService.numberKey(settings.cloudApi() ? settings.phoneNumberId : null);
+        }
+
+        /** Uploads a header file for this sender's number; provider errors come back classified, never thrown. */
+        public SendResult upload(MediaService.MediaUpload media) {
+            SendResult.Failed stop = stopped;
+            return stop != null ? stop : channel.upload(settings, accessToken, media);
+        }
+
         /** Sends one message (in the sender's workspace); provider errors come back classified, never thrown. */
         public SendResult send(OutgoingMessage message) {
             return send(message, false);

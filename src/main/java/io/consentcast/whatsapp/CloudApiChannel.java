@@ -63,4 +63,13 @@ public class CloudApiChannel implements WhatsAppChannel {
         }
         limits.recordSends(settings.tenantId, settings.businessAccountId, settings.phoneNumberId, recipients);
     }
+
+    @Override
+    public SendResult upload(ChannelSettings settings, String accessToken, MediaService.MediaUpload media) {
+        if (accessToken == null || settings.phoneNumberId == null) {
+            return new SendResult.Failed(ErrorClass.STOP_CHANNEL, null, "The Cloud API channel is not configured",
+                    null, null, false);
+        }
+        return graph.uploadMedia(settings.phoneNumberId, accessToken, media.content());
+    }
 }

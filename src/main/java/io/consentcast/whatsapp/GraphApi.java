@@ -24,6 +24,13 @@ public interface GraphApi {
     Response sendMessage(@PathParam("version") String version, @PathParam("phoneNumberId") String phoneNumberId,
             @HeaderParam("Authorization") String authorization, String body);
 
+    @POST
+    @Path("/{version}/{phoneNumberId}/media")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    Response uploadMedia(@PathParam("version") String version, @PathParam("phoneNumberId") String phoneNumberId,
+            @HeaderParam("Authorization") String authorization,
+            org.jboss.resteasy.reactive.client.api.ClientMultipartForm form);
+
     @GET
     @Path("/{version}/{wabaId}/message_templates")
     Response listTemplates(@PathParam("version") String version, @PathParam("wabaId") String wabaId,

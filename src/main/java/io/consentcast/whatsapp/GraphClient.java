@@ -102,6 +102,27 @@ public class GraphClient {
         return new SendResult.Accepted(id);
     }
 
+    /**
+     * Uploads a header file for {@code phoneNumberId} ({@code POST /{phone-number-id}/media}, multipart: {@code file}
+     * with its type, {@code type}, {@code messaging_product=whatsapp}); Meta answers {@code {"id":"<media id>"}},
+     * returned as {@link SendResult.Accepted#messageId()}.
+     */
+    public SendResult uploadMedia(String phoneNumberId, String accessToken, MediaService.Content content) {
+        org.jboss.resteasy.reactive.client.api.ClientMultipartForm form =
+                org.jboss.resteasy.reactive.client.api.ClientMultipartForm.create()
+                        .binaryFileUpload("file", content.fileName(), io.vertx.core.buffer.Buffer.buffer(content.bytes()),
+                                content.contentType())
+                        .attribute("type", content.contentType(), null)
+                        .attribute("messaging_product", "whatsapp", null);
+        GraphResult result = call(() -> api().uploadMedia(config.apiVersion(), phoneNumberId, bearer(accessToken), form));
+        if (!result.ok()) {
+            return result.failure();
+        }
+        String id = result.body().path("id").asText(null);
+        return id == null || id.isBlank() ? MetaErrors.unknownOutcome("HTTP 200 without a media id")
+                : new SendResult.Accepted(id);
+    }
+
     /** All templates of the WhatsApp Business Account, following Meta's paging cursors. */
     public GraphResult listTemplates(String wabaId, String accessToken) {
         return allPages(cursor -> api().listTemplates(config.apiVersion(), wabaId, bearer(accessToken),
@@ -251,10 +272,13 @@ public class GraphClient {
             template.putObject("language").put("code", t.language());
             List<ObjectNode> components = new ArrayList<>();
             OutgoingMessage.Extras extras = t.extras();
-            if (extras.headerFormat() != null && extras.headerValue() != null) {
+            if (extras.headerFormat() != null && (extras.headerValue() != null || extras.headerMediaId() != null)) {
                 ObjectNode header = json.createObjectNode().put("type", "header");
                 ObjectNode param = header.putArray("parameters").addObject();
-                if (extras.headerFormat().media()) {
+                if (extras.headerFormat().media() && extras.headerMediaId() != null) {
+                    String type = extras.headerFormat().sendType();
+                    param.put("type", type).putObject(type).put("id", extras.headerMediaId());
+                } else if (extras.headerFormat().media()) {
                     String type = extras.headerFormat().sendType();
                     param.put("type", type).putObject(type).put("link", extras.headerValue());
                 } else {

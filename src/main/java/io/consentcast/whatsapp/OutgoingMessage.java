@@ -55,13 +55,19 @@ public sealed interface OutgoingMessage {
     /**
      * What a template needs besides its body: the header's value ({@code headerFormat} as the template has it; a
      * media header takes an https link, a TEXT header with a placeholder its one value; null format: none) and the
-     * suffixes of its dynamic URL buttons, by button index.
+     * suffixes of its dynamic URL buttons, by button index. {@code headerMediaId}: an uploaded file's media id for the
+     * sending number ({@link MediaService}); when set, a media header is sent by id ({@code {"id":...}}), not by link.
      */
-    record Extras(TemplateLayout.HeaderFormat headerFormat, String headerValue, List<UrlButton> urlButtons) {
+    record Extras(TemplateLayout.HeaderFormat headerFormat, String headerValue, List<UrlButton> urlButtons,
+            String headerMediaId) {
         public static final Extras NONE = new Extras(null, null, List.of());
 
         public Extras {
             urlButtons = urlButtons == null ? List.of() : List.copyOf(urlButtons);
+        }
+
+        public Extras(TemplateLayout.HeaderFormat headerFormat, String headerValue, List<UrlButton> urlButtons) {
+            this(headerFormat, headerValue, urlButtons, null);
         }
     }
 

@@ -30,6 +30,9 @@ public class SandboxChannel implements WhatsAppChannel {
 
     static final String DISPLAY_NUMBER = "+1 555 0100";
 
+    /** Media ids the sandbox gives uploaded header files: this prefix and the file's id. */
+    static final String MEDIA_PREFIX = "sandbox-media.";
+
     @Inject
     EntityManager em;
 
@@ -99,7 +102,7 @@ public class SandboxChannel implements WhatsAppChannel {
                 TemplateLayout layout = TemplateLayout.parse(template.components, json);
                 OutgoingMessage.Extras extras = t.extras();
                 if ((layout.mediaHeader() || layout.header() != null && layout.header().needsText())
-                        && extras.headerValue() == null) {
+                        && extras.headerValue() == null && extras.headerMediaId() == null) {
                     return MetaErrors.classify(400, MetaErrors.PARAMETER_COUNT, "Number of parameters does not match the expected number of params",
                             "header: format " + layout.header().format() + " requires a parameter");
                 }
@@ -124,7 +127,12 @@ public class SandboxChannel implements WhatsAppChannel {
                 m.kind = "template";
                 m.templateName = t.name();
                 m.language = t.language();
-                TemplateLayout.Rendered shown = layout.render(t.bodyParameters(), extras.headerValue(), urls);
+                String src = mediaPath(extras.headerMediaId());
+                if (extras.headerMediaId() != null && src == null) {
+                    return MetaErrors.classify(400, 131053, "Media upload error", "Unknown media id " + extras.headerMediaId());
+                }
+                TemplateLayout.Rendered shown = src == null ? layout.render(t.bodyParameters(), extras.headerValue(), urls)
+                        : layout.render(t.bodyParameters(), extras.headerValue(), urls, src);
                 m.renderedText = shown.body();
                 m.rich = write(shown);
                 pricing = MessagePricing.regular(template.category);
@@ -139,6 +147,27 @@ public class SandboxChannel implements WhatsAppChannel {
                     List.of("sent", "delivered", "read"), now, message.callbackData(), pricing));
             return new SendResult.Accepted(m.providerMessageId);
         });
+    }
+
+    /**
+     * The sandbox's upload: nothing leaves the application; the file's id in the workspace is its media id
+     * ({@link #MEDIA_PREFIX}), so the sandbox phone shows the stored file itself.
+     */
+    @Override
+    public SendResult upload(ChannelSettings settings, String accessToken, MediaService.MediaUpload media) {
+        return new SendResult.Accepted(MEDIA_PREFIX + media.id());
+    }
+
+    /** The workspace-relative path the sandbox phone loads a header file from, for a sandbox media id; else null. */
+    static String mediaPath(String mediaId) {
+        if (mediaId == null || !mediaId.startsWith(MEDIA_PREFIX)) {
+            return null;
+        }
+        try {
+            return "media/" + java.util.UUID.fromString(mediaId.substring(MEDIA_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

@@ -158,10 +158,17 @@ public record TemplateLayout(Header header, String body, String footer, List<But
 
     /**
      * The message as WhatsApp shows it. {@code headerFormat} null: no header; {@code headerMedia} the media link
-     * (shown as a placeholder naming it, never loaded), {@code headerText} the filled text header.
+     * (shown as a placeholder naming it, never loaded) or an uploaded file's name, {@code headerText} the filled text
+     * header; {@code headerSrc} an uploaded file's path inside the workspace ({@code media/<id>}, served to its
+     * members by {@link MediaPages}), which is shown itself.
      */
     public record Rendered(HeaderFormat headerFormat, String headerText, String headerMedia, String body,
-            String footer, List<ShownButton> buttons) {
+            String footer, List<ShownButton> buttons, String headerSrc) {
+
+        public Rendered(HeaderFormat headerFormat, String headerText, String headerMedia, String body, String footer,
+                List<ShownButton> buttons) {
+            this(headerFormat, headerText, headerMedia, body, footer, buttons, null);
+        }
 
         public boolean mediaHeader() {
             return headerFormat != null && headerFormat.media();
@@ -180,6 +187,11 @@ public record TemplateLayout(Header header, String body, String footer, List<But
      * written).
      */
     public Rendered render(List<String> bodyValues, String headerValue, List<String> urlTargets) {
+        return render(bodyValues, headerValue, urlTargets, null);
+    }
+
+    /** As {@link #render(List, String, List)}, with an uploaded header file's workspace path ({@code media/<id>}). */
+    public Rendered render(List<String> bodyValues, String headerValue, List<String> urlTargets, String headerSrc) {
         HeaderFormat format = header == null ? null : header.format();
         String headerText = null;
         String headerMedia = null;
@@ -198,6 +210,7 @@ public record TemplateLayout(Header header, String body, String footer, List<But
             }
             shown.add(new ShownButton(b.type(), b.text(), url));
         }
-        return new Rendered(format, headerText, headerMedia, TemplateBody.render(body, bodyValues), footer, shown);
+        return new Rendered(format, headerText, headerMedia, TemplateBody.render(body, bodyValues), footer, shown,
+                format != null && format.media() ? headerSrc : null);
     }
 }

@@ -26,4 +26,10 @@ public interface WhatsAppChannel {
     /** Counts accepted template sends to {@code recipients} for the messaging limit (see {@link #sendCountingLater}). */
     default void countSends(ChannelSettings settings, List<String> recipients) {
     }
+
+    /**
+     * Uploads a header file for the number the settings name (Cloud API: {@code POST /{phone-number-id}/media});
+     * accepted with the media id as {@link SendResult.Accepted#messageId()}; never throws for provider errors.
+     */
+    SendResult upload(ChannelSettings settings, String accessToken, MediaService.MediaUpload media);
 }

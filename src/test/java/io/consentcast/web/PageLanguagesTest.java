@@ -84,6 +84,7 @@ class PageLanguagesTest {
             Map.entry("/t/{tenant}/lists/{list}/qr.svg", "image"),
             Map.entry("/t/{tenant}/lists/{list}/qr.png", "image"),
             Map.entry("/brand/{tenant}/logo", "image"),
+            Map.entry("/t/{tenant}/media/{id}", "an uploaded header file (image, video, PDF)"),
             Map.entry("/theme/accent-{hex}.css", "style sheet"),
             Map.entry("/lang/{code}", "redirect that sets the language"),
             Map.entry("/r/{token}", "redirect of an issue's link button to the article (counts a click)"),
