@@ -226,18 +226,30 @@ public class PortfolioCapacity {
         if (account.isEmpty()) {
             return Optional.empty();
         }
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> plan(recipients.size(), inWindow(account.get(), recipients, now).size(), now));
+    }
+
+    /**
+     * The same plan from counts: {@code recipients} template sends starting at {@code now}, {@code known} of them to
+     * recipients the portfolio reached in the 24 hours before {@code now} ({@link #inWindow}).
+     */
+    public Optional<Plan> plan(long recipients, long known, Instant now) {
+        Optional<String> account = limits.account();
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
         return QuarkusTransaction.joiningExisting().call(() -> {
             Usage u = limits.usage(account.get(), now);
-            long known = inWindow(account.get(), recipients, now).size();
-            long fresh = recipients.size() - known;
+            long fresh = recipients - known;
             if (u.remaining() == null || fresh <= u.remaining()) {
                 return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(),
-                        recipients.size(), known, recipients.size(), 0, null, null));
+                        recipients, known, recipients, 0, null, null));
             }
             long fitNow = u.remaining();
             List<Instant> first = capacityTimes(now, fitNow, 1);
             List<Instant> last = capacityTimes(now, fresh - 1, 1);
-            return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(), recipients.size(),
+            return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(), recipients,
                     known, known + fitNow, fresh - fitNow, first.isEmpty() ? null : first.get(0),
                     last.isEmpty() ? null : last.get(0)));
         });
