@@ -13,51 +13,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import io.consentcast.shared.SqlValues;
 import io.consentcast.tenancy.CurrentTenant;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Readers per consent state and day, read back from the ledger: how many (subscriber, list) pairs of the current
- * workspace were in each state at the end of each of the last days. The current counts come from
- * {@code consent_states}; the days before are reached by undoing, day by day, the state changes that the ledger
- * events of the period made. Those changes are computed in SQL with the rules of {@link ConsentProjection}
- * (an event for all lists applies to each of the subscriber's lists; SUPPRESSED shows over any consent; ERASED
- * withdraws and suppresses), only for subscribers with events in the period.
+ * Readers per consent state and day: how many (subscriber, list) pairs of the current workspace were in each state
+ * at the end of each of the last days. The current counts come from {@code consent_states}; the days before are
+ * reached by undoing, day by day, the state changes of the later days, read from {@code consent_daily_changes}
+ * (V9_55/V9_56: kept by triggers on {@code consent_states} in the append's transaction, rebuilt from the ledger
+ * with the rules of {@link ConsentProjection} by {@link #rebuild}), so a view reads a few rows per day shown
+ * instead of replaying the period's events (docs/LEDGER.md, "Readers per day").
  */
 @ApplicationScoped
 public class ConsentHistory {
 
-    /** The state a consent event sets, as SQL over {@code e.type} (null: the consent stays). */
-    private static final String CONSENT = "CASE e.type WHEN 'REQUESTED' THEN 'PENDING' WHEN 'CONFIRMED' THEN 'CONFIRMED'"
-            + " WHEN 'WITHDRAWN' THEN 'WITHDRAWN' WHEN 'EXPIRED' THEN 'EXPIRED' WHEN 'IMPORTED' THEN 'IMPORTED'"
-            + " WHEN 'ERASED' THEN 'WITHDRAWN' END";
-
-    /** The suppression an event switches, as SQL (null: unchanged). */
-    private static final String SUPPRESSION = "CASE e.type WHEN 'SUPPRESSED' THEN true WHEN 'UNSUPPRESSED' THEN false"
-            + " WHEN 'ERASED' THEN true END";
-
-    /** One change of state of one (subscriber, list): the day it happened, the state before (null: none) and after. */
-    private static final String CHANGES = "WITH touched AS (SELECT DISTINCT subscriber_id FROM consent_events"
-            + " WHERE occurred_at >= :from),"
-            + " ev AS (SELECT cs.subscriber_id, cs.list_id, e.seq, e.occurred_at, " + CONSENT + " AS consent, "
-            + SUPPRESSION + " AS supp FROM consent_states cs JOIN touched t ON t.subscriber_id = cs.subscriber_id"
-            + " JOIN consent_events e ON e.subscriber_id = cs.subscriber_id"
-            + " AND (e.list_id = cs.list_id OR e.list_id IS NULL) WHERE cs.list_id IS NOT NULL),"
-            + " grouped AS (SELECT ev.*, count(consent) OVER w AS cg, count(supp) OVER w AS sg FROM ev"
-            + " WINDOW w AS (PARTITION BY subscriber_id, list_id ORDER BY seq)),"
-            + " filled AS (SELECT subscriber_id, list_id, seq, occurred_at,"
-            + " first_value(consent) OVER (PARTITION BY subscriber_id, list_id, cg ORDER BY seq) AS consent,"
-            + " coalesce(first_value(supp) OVER (PARTITION BY subscriber_id, list_id, sg ORDER BY seq), false) AS supp"
-            + " FROM grouped),"
-            + " states AS (SELECT subscriber_id, list_id, seq, occurred_at,"
-            + " CASE WHEN supp THEN 'SUPPRESSED' ELSE consent END AS state FROM filled),"
-            + " changes AS (SELECT occurred_at, state,"
-            + " lag(state) OVER (PARTITION BY subscriber_id, list_id ORDER BY seq) AS before FROM states)"
-            + " SELECT CAST(timezone(:zone, occurred_at) AS date) AS day, before, state, count(*) FROM changes"
-            + " WHERE occurred_at >= :from AND state IS DISTINCT FROM before GROUP BY 1, 2, 3";
+    /** The net changes per day and state from the first day on (days after today included). */
+    private static final String CHANGES = "SELECT day, state, sum(readers) FROM consent_daily_changes"
+            + " WHERE day >= :first GROUP BY day, state";
 
     @Inject
     EntityManager em;
@@ -106,6 +80,16 @@ public class ConsentHistory {
         });
     }
 
+    /**
+     * Throws the workspace's readers per day away and computes them again from its ledger (the SQL function
+     * {@code consentcast_rebuild_consent_days}, which the migration V9_56 ran for every workspace); returns the
+     * number of rows written. Run after the consent states were rebuilt ({@link ConsentService#rebuildStates}).
+     */
+    long rebuild() {
+        return QuarkusTransaction.joiningExisting().call(() -> ((Number) em
+                .createNativeQuery("SELECT consentcast_rebuild_consent_days()").getSingleResult()).longValue());
+    }
+
     private History compute(int days, ZoneId zone, LocalDate today) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             LocalDate first = today.minusDays(days - 1L);
@@ -118,20 +102,12 @@ public class ConsentHistory {
                     .forEach(m -> m.forEach((state, n) -> now[state.ordinal()] += n));
             // Changes per day (index into the series), as +1/-1 per state; days after today count as today.
             long[][] delta = new long[days][ConsentStatus.values().length];
-            List<?> rows = em.createNativeQuery(CHANGES)
-                    .setParameter("from", SqlValues.ts(first.atStartOfDay(zone).toInstant()))
-                    .setParameter("zone", zone.getId()).getResultList();
+            List<?> rows = em.createNativeQuery(CHANGES).setParameter("first", first).getResultList();
             for (Object r : rows) {
                 Object[] a = (Object[]) r;
                 LocalDate day = a[0] instanceof java.sql.Date d ? d.toLocalDate() : LocalDate.parse(a[0].toString());
                 int i = (int) Math.min(days - 1L, Math.max(0, first.until(day, java.time.temporal.ChronoUnit.DAYS)));
-                long n = ((Number) a[3]).longValue();
-                if (a[1] != null) {
-                    delta[i][ConsentStatus.valueOf((String) a[1]).ordinal()] -= n;
-                }
-                if (a[2] != null) {
-                    delta[i][ConsentStatus.valueOf((String) a[2]).ordinal()] += n;
-                }
+                delta[i][ConsentStatus.valueOf((String) a[1]).ordinal()] += ((Number) a[2]).longValue();
             }
             long[] running = now.clone();
             for (int i = days - 1; i >= 0; i--) {

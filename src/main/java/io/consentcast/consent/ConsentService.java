@@ -49,6 +49,9 @@ public class ConsentService {
     EntityManager em;
 
     @Inject
+    ConsentHistory history;
+
+    @Inject
     CurrentTenant currentTenant;
 
     @Inject
@@ -232,7 +235,8 @@ public class ConsentService {
      * Throws the derived state away and replays the whole ledger of the workspace through
      * {@link ConsentProjection}; returns the number of events replayed. Streams the events.
      * A maintenance operation: run it when no appends happen in the workspace (an append
-     * during the rebuild would collide with the rebuilt rows and one of them fails).
+     * during the rebuild would collide with the rebuilt rows and one of them fails). The readers per day, derived
+     * from the states, are rebuilt from the ledger with them ({@link ConsentHistory#rebuild}).
      */
     @Transactional
     public long rebuildStates() {
@@ -256,6 +260,7 @@ public class ConsentService {
             }
         }
         persistRows(current, rows);
+        history.rebuild();
         return count;
     }
 

@@ -70,6 +70,9 @@ public class IssueOutlook {
     @Inject
     Clock clock;
 
+    @Inject
+    OutlookCache cache;
+
     /** The issue's outlook; parts that do not apply are null (no plan once nothing is left to send). */
     public record Outlook(Plan plan, Estimate estimate, Billing billing, List<Warning> warnings) {
     }
@@ -110,15 +113,32 @@ public class IssueOutlook {
         }
     }
 
-    Outlook of(NewsletterIssue i) {
+    /**
+     * The outlook of an issue whose rows were counted by state ({@code byState}, empty before the start). Once the
+     * audience is materialised (started, not PREPARING) the issue page's poll reads no recipient: the estimate is
+     * cached per issue while its sendable rows stay the same ({@link OutlookCache}), the plan is computed from the
+     * counts of open rows and the portfolio's usage, with the open recipients already in the window cached for a short
+     * time (docs/PERFORMANCE.md, section 7).
+     */
+    Outlook of(NewsletterIssue i, Map<DeliveryState, Long> byState) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             // While the engine still decides a started issue's audience (PREPARING) its rows are incomplete: the
             // list's eligible audience stands for them (readers already sent to are in the window and cost nothing).
             boolean started = i.startedAt != null && !i.preparing();
             boolean finished = i.status.finished();
-            List<String> phones = finished ? List.of() : open(i, started);
-            Plan plan = finished || i.freeText() ? null : plan(i, phones);
-            Estimate estimate = estimate(i, started ? sendable(i) : phones);
+            Plan plan;
+            Estimate estimate;
+            if (started) {
+                plan = finished || i.freeText() ? null : materialisedPlan(i, byState);
+                long sendable = byState.values().stream().mapToLong(Long::longValue).sum()
+                        - byState.getOrDefault(DeliveryState.EXCLUDED, 0L);
+                estimate = i.freeText() ? null : cache.estimate(new OutlookCache.EstimateKey(i.id, sendable,
+                        category(i), String.valueOf(costs.rateCard().validFrom())), () -> estimate(i, sendable(i)));
+            } else {
+                List<String> phones = finished ? List.of() : open(i, false);
+                plan = finished || i.freeText() ? null : plan(i, phones);
+                estimate = estimate(i, phones);
+            }
             Billing billing = i.startedAt != null ? billing(i.id) : null;
             List<Warning> warnings = new ArrayList<>();
             if (!finished) {
@@ -160,18 +180,42 @@ public class IssueOutlook {
                 .setParameter("excluded", DeliveryState.EXCLUDED).getResultList());
     }
 
-    private Plan plan(NewsletterIssue i, List<String> phones) {
+    /**
+     * The plan of a materialised issue: its open rows (PENDING, CLAIMED) are the recipients; how many of them the
+     * portfolio already reached in the window is the one figure that needs their numbers, cached per issue for a
+     * short time ({@link OutlookCache#inWindow}) and never more than the open rows.
+     */
+    private Plan materialisedPlan(NewsletterIssue i, Map<DeliveryState, Long> byState) {
         Instant now = clock.instant();
-        List<String> recipients = phones.stream().map(p -> p.startsWith("+") ? p.substring(1) : p).toList();
-        DispatchSettingsService.SettingsView s = settings.view();
-        long waiting = i.startedAt == null ? 0 : em.createQuery("select count(d) from IssueDelivery d where"
+        ChannelNumbers.SendingNumber from = numbers.forList(i.listId);
+        long open = byState.getOrDefault(DeliveryState.PENDING, 0L) + byState.getOrDefault(DeliveryState.CLAIMED, 0L);
+        long known = open == 0 ? 0 : Math.min(open, cache.inWindow(i.id, i.status,
+                () -> (long) limits.inWindow(from, digits(open(i, true)), now).size()));
+        return toPlan(limits.plan(from, open, known, now), waiting(i, now));
+    }
+
+    private static List<String> digits(List<String> phones) {
+        return phones.stream().map(p -> p.startsWith("+") ? p.substring(1) : p).toList();
+    }
+
+    private long waiting(NewsletterIssue i, Instant now) {
+        return i.startedAt == null ? 0 : em.createQuery("select count(d) from IssueDelivery d where"
                 + " d.issueId = :id and d.state = :pending and d.nextAttemptAt > :now", Long.class)
                 .setParameter("id", i.id).setParameter("pending", DeliveryState.PENDING).setParameter("now", now)
                 .getSingleResult();
+    }
+
+    private Plan toPlan(java.util.Optional<PortfolioCapacity.Plan> plan, long waiting) {
+        DispatchSettingsService.SettingsView s = settings.view();
+        return plan.map(p -> new Plan(p.tier().name(), p.limit(), p.remaining(), p.recipients(), p.alreadyInWindow(),
+                p.goNow(), p.later(), shown(s, p.restFrom()), shown(s, p.lastAt()), waiting, p.restFrom()))
+                .orElse(null);
+    }
+
+    private Plan plan(NewsletterIssue i, List<String> phones) {
+        Instant now = clock.instant();
         // The portfolio of the list's number: numbers of one portfolio share its limit, other portfolios have their own.
-        return limits.plan(numbers.forList(i.listId), recipients, now).map(p -> new Plan(p.tier().name(), p.limit(), p.remaining(),
-                p.recipients(), p.alreadyInWindow(), p.goNow(), p.later(), shown(s, p.restFrom()),
-                shown(s, p.lastAt()), waiting, p.restFrom())).orElse(null);
+        return toPlan(limits.plan(numbers.forList(i.listId), digits(phones), now), waiting(i, now));
     }
 
     /** A time moved to the next start of the sending hours when outside them, in the workspace's zone (ISO-8601). */
@@ -183,14 +227,18 @@ public class IssueOutlook {
         if (i.freeText()) {
             return null;
         }
-        PricingCategory category = store.findTemplate(i.templateName, i.templateLanguage)
-                .map(t -> CostEstimates.category(t.category())).orElse(null);
+        PricingCategory category = category(i);
         if (category == null) {
             return null;
         }
         CostEstimates.Estimate e = costs.estimate(phones, category);
         return new Estimate(category.name(), e.currency(), e.recipients(), e.total(), e.unrecognised(),
                 String.valueOf(e.validFrom()), e.rateCardSource());
+    }
+
+    private PricingCategory category(NewsletterIssue i) {
+        return i.freeText() ? null : store.findTemplate(i.templateName, i.templateLanguage)
+                .map(t -> CostEstimates.category(t.category())).orElse(null);
     }
 
     private Billing billing(UUID issueId) {

@@ -124,7 +124,7 @@ public class IssueQueries {
                 i.blockedReason == null ? null : io.consentcast.shared.Texts.english(i.blockedReason), i.pausedReason,
                 i.pausedReason == null ? null : io.consentcast.shared.Texts.english(i.pausedReason), counts, excluded,
                 failed, i.createdAt, i.startedAt, i.finishedAt, duration, preparation(i),
-                details ? outlook.of(i) : null, links.clicks(i.id), message,
+                details ? outlook.of(i, byState) : null, links.clicks(i.id), message,
                 details ? headerMedia.file(i).orElse(null) : null);
     }
 

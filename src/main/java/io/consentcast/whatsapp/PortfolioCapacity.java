@@ -245,19 +245,27 @@ public class PortfolioCapacity {
     }
 
     public Optional<Plan> plan(ChannelNumbers.SendingNumber from, Collection<String> recipients, Instant now) {
-        Optional<String> account = Optional.of(from.portfolio());
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> plan(from, recipients.size(), inWindow(from.portfolio(), recipients, now).size(), now));
+    }
+
+    /**
+     * The same plan from counts: {@code recipients} template sends from {@code from} starting at {@code now},
+     * {@code known} of them to recipients its portfolio reached in the 24 hours before {@code now} ({@link #inWindow}).
+     */
+    public Optional<Plan> plan(ChannelNumbers.SendingNumber from, long recipients, long known, Instant now) {
+        String account = from.portfolio();
         return QuarkusTransaction.joiningExisting().call(() -> {
-            Usage u = limits.usage(account.get(), now);
-            long known = inWindow(account.get(), recipients, now).size();
-            long fresh = recipients.size() - known;
+            Usage u = limits.usage(account, now);
+            long fresh = recipients - known;
             if (u.remaining() == null || fresh <= u.remaining()) {
                 return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(),
-                        recipients.size(), known, recipients.size(), 0, null, null));
+                        recipients, known, recipients, 0, null, null));
             }
             long fitNow = u.remaining();
             List<Instant> first = capacityTimes(from, now, fitNow, 1);
             List<Instant> last = capacityTimes(from, now, fresh - 1, 1);
-            return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(), recipients.size(),
+            return Optional.of(new Plan(u.businessAccountId(), u.tier(), u.limit(), u.remaining(), recipients,
                     known, known + fitNow, fresh - fitNow, first.isEmpty() ? null : first.get(0),
                     last.isEmpty() ? null : last.get(0)));
         });

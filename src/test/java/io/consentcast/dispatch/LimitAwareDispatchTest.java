@@ -303,4 +303,63 @@ class LimitAwareDispatchTest {
                 .body(containsString("2 berechnete Nachrichten"));
         assertEquals(3, readers.size());
     }
+
+    /**
+     * Issue 18 (performance round two): once the audience is materialised the issue page's poll keeps the estimate
+     * per issue and computes the plan from counts; what a user sees still follows every send step and every reader
+     * the gate excludes.
+     */
+    @Test
+    void whileThePagePollsThePlanFollowsTheSendsAndTheEstimateTheExcludedReaders() {
+        Cloud c = cf.cloud("poll");
+        acceptAll(c);
+        List<String> readers = cf.readers(c, 5);
+        String waba = limit(c).getString("businessAccountId");
+        Instant t0 = clock.instant();
+        reachedElsewhere(waba, c.w().tenantId(), 1997, t0.minus(Duration.ofHours(1)), "busy");
+        String id = draft(c, "Poll");
+        JsonPath before = cf.issue(c, id);
+        assertEquals(5, before.getLong("outlook.plan.recipients"));
+        assertEquals(3, before.getLong("outlook.plan.goNow"));
+        assertEquals(5, before.getLong("outlook.estimate.recipients"));
+        assertEquals(new BigDecimal("0.68"), new BigDecimal(before.getString("outlook.estimate.total")));
+
+        c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
+        try (Dispatcher d = fx.dispatcher("poll-1", 4)) {
+            d.runOnce();
+            d.runOnce();
+            for (int poll = 0; poll < 2; poll++) { // the second poll answers from what the first one kept
+                JsonPath v = cf.issue(c, id);
+                assertEquals(3, v.getLong("counts.sent"));
+                assertEquals(2, v.getLong("outlook.plan.recipients"), "only the open rows are still to send");
+                assertEquals(0, v.getLong("outlook.plan.alreadyInWindow"));
+                assertEquals(0, v.getLong("outlook.plan.goNow"), "the limit is used up");
+                assertEquals(2, v.getLong("outlook.plan.later"));
+                assertEquals(5, v.getLong("outlook.estimate.recipients"));
+                assertEquals(new BigDecimal("0.68"), new BigDecimal(v.getString("outlook.estimate.total")));
+            }
+            given().auth().oauth2(c.w().owner().token()).accept("text/html").header("Accept-Language", "en")
+                    .get("/t/" + c.w().slug() + "/issues/" + id).then().statusCode(200)
+                    .body(containsString("Estimated cost: 0.68 USD for 5"));
+
+            // The two readers still waiting withdraw; when capacity returns the gate excludes them instead.
+            cf.deliveries(c, id).stream().filter(r -> "PENDING".equals(r.get("state")))
+                    .forEach(r -> fx.event(c.w(), java.util.UUID.fromString((String) r.get("subscriberId")),
+                            io.consentcast.consent.ConsentEventType.WITHDRAWN, false));
+            clock.advance(Duration.ofHours(23).plusMinutes(1));
+            fx.advanceJobs(c.w());
+            d.runOnce();
+            d.runOnce();
+            JsonPath done = cf.issue(c, id);
+            assertEquals("DONE", done.getString("status"));
+            assertEquals(3, done.getLong("counts.sent"));
+            assertEquals(3, done.getLong("outlook.estimate.recipients"), "the excluded readers cost nothing");
+            assertEquals(new BigDecimal("0.41"), new BigDecimal(done.getString("outlook.estimate.total")));
+            given().auth().oauth2(c.w().owner().token()).accept("text/html").header("Accept-Language", "de")
+                    .get("/t/" + c.w().slug() + "/issues/" + id).then().statusCode(200)
+                    .body(containsString("Geschätzte Kosten: 0.41 USD für 3 Nachrichten"));
+        }
+        assertEquals(3, accepted(c));
+        assertEquals(5, readers.size());
+    }
 }
