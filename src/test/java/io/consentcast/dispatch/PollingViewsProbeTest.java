@@ -85,6 +85,9 @@ class PollingViewsProbeTest {
     @Inject
     java.time.Clock clock;
 
+    @Inject
+    io.consentcast.whatsapp.ChannelNumbers numbers;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
 
@@ -156,7 +159,8 @@ class PollingViewsProbeTest {
                 List<String> open = audience.phones(em.createQuery("select d.subscriberId from IssueDelivery d"
                         + " where d.issueId = :id and d.state in (:open)", UUID.class).setParameter("id", issueId)
                         .setParameter("open", List.of(DeliveryState.PENDING, DeliveryState.CLAIMED)).getResultList());
-                capacity.plan(open.stream().map(p -> p.substring(1)).toList(), clock.instant());
+                capacity.plan(numbers.forList(w.listId()), open.stream().map(p -> p.substring(1)).toList(),
+                        clock.instant());
                 List<String> sendable = audience.phones(em.createQuery("select d.subscriberId from IssueDelivery d"
                         + " where d.issueId = :id and d.state <> :ex", UUID.class).setParameter("id", issueId)
                         .setParameter("ex", DeliveryState.EXCLUDED).getResultList());
