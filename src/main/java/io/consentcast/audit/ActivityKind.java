@@ -37,6 +37,7 @@ public enum ActivityKind {
     CHANNEL_NUMBER_ADDED("channel.number-added", Type.CHANNEL, ChannelNumber.class),
     CHANNEL_NUMBER_DEFAULT("channel.number-default", Type.CHANNEL, ChannelNumber.class),
     CHANNEL_NUMBER_REMOVED("channel.number-removed", Type.CHANNEL, ChannelNumber.class),
+    CHANNEL_MARKETING_RESUMED("channel.marketing-resumed", Type.CHANNEL, ChannelNumber.class),
     TEMPLATES_SYNCED("templates.synced", Type.TEMPLATES, TemplatesSynced.class),
 
     MEMBER_INVITED("member.invited", Type.INVITATION, Member.class),

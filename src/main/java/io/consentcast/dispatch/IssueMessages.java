@@ -106,6 +106,7 @@ public interface IssueMessages {
     @Message String plan_limit(String tier, long remaining);
     @Message String cost_estimate(String total, String currency, long recipients, String category);
     @Message String cost_unrecognised(long count);
+    @Message String cost_rate_card_example(String validFrom);
     @Message String billable(long billable, String amount, String currency, long free);
 
     // Rich templates (issue 17)

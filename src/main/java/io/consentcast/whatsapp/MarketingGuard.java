@@ -13,6 +13,10 @@ import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
+import io.consentcast.audit.ActivityDetails;
+import io.consentcast.audit.ActivityKind;
+import io.consentcast.audit.ActivityLog;
+import io.consentcast.audit.ActivitySubject;
 import io.consentcast.shared.ApiException;
 import io.consentcast.shared.Ids;
 import io.consentcast.shared.SqlValues;
@@ -45,6 +49,9 @@ public class MarketingGuard {
 
     @Inject
     Event<MarketingGuardChanged> changes;
+
+    @Inject
+    ActivityLog activity;
 
     /** Why marketing is paused on a number. */
     public enum PauseReason {
@@ -144,9 +151,18 @@ public class MarketingGuard {
             q.acknowledgedBy = actor;
             q.acknowledgedAt = clock.instant();
             LOG.infof("Marketing on number %s of workspace %s resumed by %s", number, q.tenantId, actor);
+            activity.record(ActivityKind.CHANNEL_MARKETING_RESUMED, ActivitySubject.of(ActivitySubject.Type.CHANNEL, number),
+                    new ActivityDetails.ChannelNumber(displayNumber(number), number));
             changes.fire(new MarketingGuardChanged(q.tenantId, number, true, null, q.acknowledgedAt));
             return decide(number, q);
         });
+    }
+
+    /** The number as people read it, when the workspace keeps it (the activity log names it so). */
+    private String displayNumber(String number) {
+        List<?> shown = em.createNativeQuery("select display_phone_number from whatsapp_numbers where phone_number_id = ?1")
+                .setParameter(1, number).getResultList();
+        return shown.isEmpty() ? null : (String) shown.get(0);
     }
 
     /**

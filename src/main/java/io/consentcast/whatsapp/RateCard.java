@@ -28,6 +28,20 @@ import org.apache.commons.csv.CSVRecord;
  */
 public record RateCard(String source, LocalDate validFrom, String currency, List<Market> markets) {
 
+    /**
+     * Whether this card is an example rather than Meta's prices: its {@code # source:} line starts with
+     * {@code EXAMPLE} (the card bundled with Consentcast, until the installation's admins replace it). Estimates
+     * priced by it are labelled as such on the issue page.
+     */
+    public boolean example() {
+        return isExample(source);
+    }
+
+    static boolean isExample(String source) {
+        return source != null && source.strip().regionMatches(true, 0, "EXAMPLE", 0, "EXAMPLE".length());
+    }
+
+
     /** The bundled example card. */
     static final String BUNDLED = "pricing/rate-card-2026-10-01.csv";
 

@@ -210,6 +210,6 @@ class SubscriberApiTest {
                 .body("errors.text", equalTo("Enter the consent text."));
         owner.req().get("/api/tenants/" + slug + "/activity").then().statusCode(200)
                 .body("findAll { it.action == 'consent-text.published' }", hasSize(3))
-                .body("actor", hasItem(owner.email()));
+                .body("actorEmail", hasItem(owner.email()));
     }
 }

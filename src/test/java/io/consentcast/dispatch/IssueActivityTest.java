@@ -65,22 +65,22 @@ class IssueActivityTest {
             List<Map<String, Object>> found = entries(log, action).stream()
                     .filter(e -> first.equals(e.get("subjectId"))).toList();
             assertEquals(1, found.size(), action + " once for the first issue: " + log.prettify());
-            assertEquals(owner, found.get(0).get("actor"), action);
+            assertEquals(owner, found.get(0).get("actorEmail"), action);
             assertEquals("Morgenbriefing Dienstag", found.get(0).get("subject"), action + " shows the current title");
         }
         assertTrue(((String) entries(log, "issue.scheduled").get(0).get("detail")).startsWith("Morgenbriefing Dienstag for "),
                 log.prettify());
         Map<String, Object> duplicated = entries(log, "issue.duplicated").get(0);
         assertEquals(copy, duplicated.get("subjectId"), "the duplicate is about the new issue");
-        assertEquals(owner, entries(log, "issue.sent").get(0).get("actor"));
+        assertEquals(owner, entries(log, "issue.sent").get(0).get("actorEmail"));
         assertEquals(copy, entries(log, "issue.sent").get(0).get("subjectId"));
         Map<String, Object> completed = entries(log, "issue.completed").get(0);
         assertEquals(copy, completed.get("subjectId"));
         assertEquals("Morgenbriefing Dienstag: 2 sent, 0 failed", completed.get("detail"));
-        assertTrue(!owner.equals(completed.get("actor")), "the engine, not the member, completes an issue");
+        assertTrue(!owner.equals(completed.get("actorEmail")), "the engine, not the member, completes an issue");
         assertEquals(1, entries(log, "dispatch-settings.changed").stream()
                 .filter(e -> ((String) e.get("detail")).startsWith("40 messages per second")
-                        && owner.equals(e.get("actor"))).count(), log.prettify());
+                        && owner.equals(e.get("actorEmail"))).count(), log.prettify());
         assertEquals(1, entries(log, "issue.paused").size(), "the refused pause left no entry");
     }
 }

@@ -271,6 +271,14 @@ class LimitAwareDispatchTest {
         // Three German numbers at the card's German marketing rate (0.1365).
         assertEquals(new BigDecimal("0.41"), new BigDecimal(before.getString("outlook.estimate.total")));
         assertEquals("USD", before.getString("outlook.estimate.currency"));
+        // The bundled card is an example, not Meta's prices: the page says so next to the estimate (EN, DE).
+        given().auth().oauth2(c.w().owner().token()).accept("text/html").header("Accept-Language", "en")
+                .get("/t/" + c.w().slug() + "/issues/" + id).then().statusCode(200)
+                .body(containsString("These prices come from the example rate card bundled with Consentcast"))
+                .body(containsString("(valid from 1 Oct 2026)"));
+        given().auth().oauth2(c.w().owner().token()).accept("text/html").header("Accept-Language", "de")
+                .get("/t/" + c.w().slug() + "/issues/" + id).then().statusCode(200)
+                .body(containsString("Diese Preise stammen aus der mitgelieferten Beispiel-Preisliste (gültig ab 1. Okt"));
 
         c.w().owner().req().post(c.w().issues() + "/" + id + "/send").then().statusCode(200);
         try (Dispatcher d = fx.dispatcher("cost-1", 2)) {

@@ -245,6 +245,11 @@ class PerNumberLimitsTest {
                 .contentType("application/x-www-form-urlencoded").formParam("csrf-token", csrf)
                 .post("/t/" + c.w().slug() + "/channel/numbers/" + t.b() + "/resume-marketing").then().statusCode(200)
                 .body(containsString("Marketing über diese Nummer wurde fortgesetzt"));
+        // The resume is a member's change: the activity log names who resumed which number.
+        c.w().owner().req().queryParam("kind", "channel.marketing-resumed").get(t.base() + "/activity").then()
+                .statusCode(200).body("size()", equalTo(1))
+                .body("[0].actorEmail", equalTo(c.w().owner().email()))
+                .body("[0].detail", containsString(t.b()));
         given().auth().oauth2(c.w().owner().token()).accept("text/html").header("Accept-Language", "en")
                 .get("/t/" + c.w().slug()).then().statusCode(200)
                 .body(not(containsString("Marketing is paused on your WhatsApp number")));
