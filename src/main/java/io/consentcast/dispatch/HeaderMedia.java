@@ -141,6 +141,15 @@ public class HeaderMedia {
      * and shown; the preflight then blocks the issue with {@code dispatch.blocked-header-media}.
      */
     public void prepare(String tenantId, UUID issueId) {
+        prepare(tenantId, issueId, false);
+    }
+
+    /** {@link #prepare(String, UUID)} in the current workspace (a member's request: a failed upload is retried at once). */
+    public void prepare(UUID issueId) {
+        prepare(currentTenant.id(), issueId, true);
+    }
+
+    private void prepare(String tenantId, UUID issueId, boolean retryNow) {
         if (insideTransaction()) {
             return;
         }
@@ -158,13 +167,8 @@ public class HeaderMedia {
             return i.headerMediaId == null || !waiting ? null : new Target(i.headerMediaId, i.listId);
         });
         if (t != null) {
-            media.ensureUploaded(tenantId, t.mediaId(), t.listId());
+            media.ensureUploaded(tenantId, t.mediaId(), t.listId(), retryNow);
         }
-    }
-
-    /** {@link #prepare(String, UUID)} in the current workspace (a member's request). */
-    public void prepare(UUID issueId) {
-        prepare(currentTenant.id(), issueId);
     }
 
     /**

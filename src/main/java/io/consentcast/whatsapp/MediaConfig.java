@@ -23,4 +23,11 @@ public interface MediaConfig {
      */
     @WithDefault("P27D")
     Duration reuseFor();
+
+    /**
+     * After Meta refused or could not take an upload, how long the engine's checks (every 15 s for a blocked issue)
+     * wait before sending the whole file again; a member's "send" or "resume" retries at once.
+     */
+    @WithDefault("PT5M")
+    Duration retryAfter();
 }

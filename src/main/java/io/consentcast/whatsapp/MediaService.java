@@ -166,9 +166,10 @@ public class MediaService {
      * workspace {@code tenantId}: reads what is needed in one short transaction, uploads through the channel with no
      * transaction open (only when the last upload is missing, older than {@link MediaConfig#reuseFor()} or for
      * another number), and records the media id, or the failure with Meta's text, in another. Must be called with no
-     * transaction open ({@link GraphClient} refuses a call inside one).
+     * transaction open ({@link GraphClient} refuses a call inside one). Unless {@code retryNow} (a member asked),
+     * a file whose last upload failed is not sent again before {@link MediaConfig#retryAfter()} has passed.
      */
-    public Upload ensureUploaded(String tenantId, UUID mediaId, UUID listId) {
+    public Upload ensureUploaded(String tenantId, UUID mediaId, UUID listId, boolean retryNow) {
         record Plan(Upload done, ChannelService.Sender sender, Content content) {
         }
         Plan plan = scope.call(tenantId, () -> {
@@ -179,6 +180,10 @@ public class MediaService {
             ChannelService.Sender sender = channels.senderForList(listId);
             if (ready(m, sender.numberKey(), clock.instant())) {
                 return new Plan(new Upload(true, m.metaMediaId(), null), null, null);
+            }
+            if (!retryNow && m.uploadFailedAt() != null
+                    && clock.instant().isBefore(m.uploadFailedAt().plus(config.retryAfter()))) {
+                return new Plan(new Upload(false, null, m.uploadError()), null, null); // Meta refused it a moment ago
             }
             return new Plan(null, sender, content(mediaId).orElseThrow());
         });

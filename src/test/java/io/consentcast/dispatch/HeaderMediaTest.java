@@ -60,6 +60,9 @@ class HeaderMediaTest {
     @Inject
     TestClock clock;
 
+    @Inject
+    DispatchJobs jobs;
+
     private final ObjectMapper json = new ObjectMapper();
 
     @AfterEach
@@ -222,13 +225,27 @@ class HeaderMediaTest {
                 .get("/t/" + w.slug() + "/issues/" + id).then().statusCode(200).extract().asString();
         assertTrue(html.contains("WhatsApp hat die Kopf-Datei abgelehnt"), html);
         assertEquals(0, GraphMock.server().findAll(postRequestedFor(urlEqualTo(c.messages()))).size());
+        assertEquals(1, GraphMock.server().findAll(postRequestedFor(urlEqualTo(media(c)))).size());
 
         mediaAnswers(c, 200, "{\"id\":\"3333333333333333\"}");
+        // The engine's re-check of the blocked issue does not send the whole file again at once (every 15 s while
+        // Meta refuses): only after consentcast.media.retry-after (5 minutes).
+        DispatchWork.JobRef job = new DispatchWork.JobRef(java.util.UUID.fromString(id), w.tenantId());
+        jobs.uploadHeader(job);
+        assertEquals(1, GraphMock.server().findAll(postRequestedFor(urlEqualTo(media(c)))).size());
+        clock.advance(java.time.Duration.ofMinutes(6));
+        jobs.uploadHeader(job);
+        assertEquals(2, GraphMock.server().findAll(postRequestedFor(urlEqualTo(media(c)))).size());
+        mediaAnswers(c, 500, "{\"error\":{\"message\":\"An unknown error has occurred.\",\"type\":\"OAuthException\","
+                + "\"code\":1,\"fbtrace_id\":\"AbCdEf2\"}}");
+        jobs.uploadHeader(job); // ready since the upload above: nothing to send
+        assertEquals(2, GraphMock.server().findAll(postRequestedFor(urlEqualTo(media(c)))).size());
         w.owner().req().post(w.issues() + "/" + id + "/send").then().statusCode(200).body("status", equalTo("PREPARING"));
         try (Dispatcher d = fx.dispatcher("media-retry", 2)) {
             assertEquals(1, handedToMeta(cf.settle(d, c, id)));
         }
         assertEquals(List.of(imageById(json, "3333333333333333")), headers(c));
+        assertEquals(2, GraphMock.server().findAll(postRequestedFor(urlEqualTo(media(c)))).size(), "no upload more");
     }
 
     @Test
