@@ -90,6 +90,11 @@ public class IssueOutlook {
     /** The estimate for the recipients (not excluded) and the template's category, from the rate card. */
     public record Estimate(String category, String currency, long recipients, BigDecimal total, long unrecognised,
             String rateCardValidFrom, String rateCardSource) {
+
+        /** Priced by an example card rather than Meta's ({@link io.consentcast.whatsapp.RateCard#example()}). */
+        public boolean exampleCard() {
+            return io.consentcast.whatsapp.RateCard.isExample(rateCardSource);
+        }
     }
 
     /**

@@ -53,11 +53,6 @@ public class CostEstimates {
      */
     public record Estimate(PricingCategory category, String currency, long recipients, BigDecimal total,
             List<MarketCost> markets, long unrecognised, LocalDate validFrom, String rateCardSource) {
-
-        /** Priced by an example card rather than Meta's ({@link RateCard#example()}): the pages say so. */
-        public boolean exampleCard() {
-            return RateCard.isExample(rateCardSource);
-        }
     }
 
     /** The body of {@code POST /api/tenants/{tenant}/cost-estimates}. */

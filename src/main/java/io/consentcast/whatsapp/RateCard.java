@@ -37,7 +37,8 @@ public record RateCard(String source, LocalDate validFrom, String currency, List
         return isExample(source);
     }
 
-    static boolean isExample(String source) {
+    /** Whether a card's source line names it an example ({@link #example()}). */
+    public static boolean isExample(String source) {
         return source != null && source.strip().regionMatches(true, 0, "EXAMPLE", 0, "EXAMPLE".length());
     }
 
