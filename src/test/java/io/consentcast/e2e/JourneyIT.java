@@ -431,47 +431,6 @@ class JourneyIT {
         shot("14-list");
     }
 
-    /**
-     * The login session ends while the list is being edited (its cookies gone, and Keycloak's too, so that the login
-     * page is shown): sending the form leads to the login, and after it the form is back with what was typed and a
-     * message that the session had expired; nothing was saved until the form is sent again.
-     */
-    @Test
-    @Order(132)
-    void aFormSentAfterTheSessionEndedComesBackFilledInAfterTheLogin() {
-        browser.open(env.realmUrl + "/.well-known/openid-configuration");
-        browser.driver.manage().deleteAllCookies(); // Keycloak's single sign-on session
-        String edit = "/t/" + slug + "/lists/" + listSlug + "/edit";
-        browser.open(env.appUrl + edit);
-        String description = "Jeden Morgen um sieben: die Nachrichten des Tages in drei Minuten, jetzt mit Wetter.";
-        browser.type(By.id("description"), description);
-        for (org.openqa.selenium.Cookie c : browser.driver.manage().getCookies()) {
-            if (c.getName().startsWith("q_session")) {
-                browser.driver.manage().deleteCookieNamed(c.getName());
-            }
-        }
-        browser.click(By.cssSelector("form[action='" + edit + "'] button[type=submit]"));
-        browser.find(By.id("kc-form-login"));
-        browser.type(By.id("username"), ownerEmail);
-        browser.type(By.id("password"), PASSWORD);
-        browser.click(By.id("kc-login"));
-        browser.awaitPage(env.appUrl, edit);
-        browser.awaitText("Your session had expired");
-        assertTrue(browser.text().contains("nothing has been sent yet"), browser.text());
-        assertEquals(description, browser.find(By.id("description")).getAttribute("value"));
-        assertFalse(browser.driver.getCurrentUrl().contains("#"), "the marker is gone from the address");
-        shot("14b-form-back-after-login");
-        browser.open(env.appUrl + "/t/" + slug + "/lists/" + listSlug);
-        assertFalse(browser.text().contains("jetzt mit Wetter"), "nothing was saved on the user's behalf");
-
-        browser.open(env.appUrl + edit);
-        assertFalse(browser.text().contains("Your session had expired"), "the draft was used once");
-        browser.type(By.id("description"), description);
-        browser.click(By.cssSelector("form[action='" + edit + "'] button[type=submit]"));
-        browser.awaitPage(env.appUrl, "/t/" + slug + "/lists/" + listSlug);
-        browser.awaitText("jetzt mit Wetter");
-    }
-
     /** Meta's dashboard subscribes the webhook with the verify token; an unsigned delivery is refused. */
     @Test
     @Order(135)
